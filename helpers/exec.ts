@@ -1,0 +1,80 @@
+// One way to run a command on a testbed member, whatever the transport
+// (network namespace here; docker exec, kubectl exec and SSH plug in the same way).
+import { execa } from 'execa';
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  input?: string;
+}
+
+export interface Executor {
+  /** The testbed member this executor reaches, for messages. */
+  readonly member: string;
+  /** How it reaches it, e.g. "netns l2s-1a2b3c-spine". */
+  readonly via: string;
+  /** Runs argv; a non-zero exit is a result, not an error. Transport failures and timeouts throw ExecError. */
+  run(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+}
+
+export class ExecError extends Error {
+  override name = 'ExecError';
+  constructor(
+    readonly member: string,
+    readonly command: string,
+    readonly what: string,
+  ) {
+    super(`${member}: \`${command}\` ${what}`);
+  }
+}
+
+export const DEFAULT_EXEC_TIMEOUT_MS = 20_000;
+
+export function quoteArgv(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Runs a local command and maps execa's failures to an ExecError naming the member. */
+export async function runLocal(member: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new ExecError(member, '', 'is an empty command');
+  const r = await execa(file, args, {
+    reject: false,
+    timeout: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : undefined,
+    stripFinalNewline: false,
+  });
+  if (r.timedOut) throw new ExecError(member, quoteArgv(argv), `did not finish within ${opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS} ms`);
+  if (r.exitCode === undefined) throw new ExecError(member, quoteArgv(argv), `could not run: ${r.message}`);
+  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode };
+}
+
+/** Reaches a member living in a network namespace of this machine. */
+export class NetnsExecutor implements Executor {
+  readonly via: string;
+  constructor(
+    readonly member: string,
+    readonly netns: string,
+  ) {
+    this.via = `netns ${netns}`;
+  }
+
+  run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
+    return runLocal(this.member, ['ip', 'netns', 'exec', this.netns, ...argv], opts);
+  }
+}
+
+/** Runs argv and throws when it exits non-zero, with its stderr. */
+export async function mustRun(ex: Executor, argv: string[], opts?: ExecOptions): Promise<string> {
+  const r = await ex.run(argv, opts);
+  if (r.exitCode !== 0) {
+    throw new ExecError(ex.member, quoteArgv(argv), `exited ${r.exitCode} (${ex.via}): ${(r.stderr || r.stdout).trim()}`);
+  }
+  return r.stdout;
+}

@@ -1,0 +1,95 @@
+// The testbed as the suites see it: routers that answer vtysh, workloads that run
+// commands, clusters that take manifests. The suites never learn which testbed
+// this is; a testbed file binds the topology's roles to how each one is reached.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { NetnsExecutor, type Executor } from './exec.ts';
+import { Router } from './router.ts';
+import { EmbeddedClusterApi } from './embedded-api.ts';
+import { loadTopology } from '../topology/load.ts';
+import type { Topology } from '../topology/schema.ts';
+import type { Manifest } from '../topology/manifests.ts';
+import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
+
+const execSpec = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('netns'), netns: z.string() })]);
+
+const deadlineOverrides = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_DEADLINES).map((k) => [k, z.number().int().positive().optional()])) as Record<keyof Deadlines, z.ZodOptional<z.ZodNumber>>,
+);
+
+export const testbedFileSchema = z.strictObject({
+  kind: z.enum(['embedded']),
+  runId: z.string(),
+  topology: z.string(),
+  routers: z.record(z.string(), z.strictObject({ exec: execSpec, vtysh: z.array(z.string()).min(1) })),
+  workloads: z.record(z.string(), z.strictObject({ exec: execSpec })),
+  clusters: z.record(z.string(), z.strictObject({ api: z.strictObject({ type: z.literal('embedded'), socket: z.string() }) })),
+  deadlines: deadlineOverrides.default({}),
+  /** Testbed-specific facts the reports quote (versions, ids). */
+  info: z.record(z.string(), z.string()).default({}),
+});
+
+export type TestbedFile = z.infer<typeof testbedFileSchema>;
+
+export interface ClusterApi {
+  readonly name: string;
+  apply(manifests: Manifest[]): Promise<void>;
+  delete(manifests: Manifest[]): Promise<void>;
+}
+
+export interface Testbed {
+  readonly kind: string;
+  readonly runId: string;
+  readonly topology: Topology;
+  readonly deadlines: Deadlines;
+  readonly info: Record<string, string>;
+  router(name: string): Router;
+  readonly routers: Router[];
+  workload(name: string): Executor;
+  cluster(name: string): ClusterApi;
+}
+
+function executorFor(member: string, spec: z.infer<typeof execSpec>): Executor {
+  switch (spec.type) {
+    case 'netns':
+      return new NetnsExecutor(member, spec.netns);
+  }
+}
+
+function lookup<T>(what: string, map: Map<string, T>, name: string): T {
+  const v = map.get(name);
+  if (!v) throw new Error(`the testbed has no ${what} "${name}" (it has: ${[...map.keys()].join(', ')})`);
+  return v;
+}
+
+export function openTestbed(file: TestbedFile): Testbed {
+  const topology = loadTopology(file.topology);
+  const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec), r.vtysh)]));
+  const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec)]));
+  const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, new EmbeddedClusterApi(n, c.api.socket) as ClusterApi]));
+  return {
+    kind: file.kind,
+    runId: file.runId,
+    topology,
+    deadlines: resolveDeadlines(file.deadlines),
+    info: file.info,
+    router: (n) => lookup('router', routers, n),
+    routers: [...routers.values()],
+    workload: (n) => lookup('workload', workloads, n),
+    cluster: (n) => lookup('cluster', clusters, n),
+  };
+}
+
+export function readTestbedFile(path: string): TestbedFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`testbed file ${path}: ${(e as Error).message}`);
+  }
+  const r = testbedFileSchema.safeParse(raw);
+  if (!r.success) {
+    throw new Error(`testbed file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}

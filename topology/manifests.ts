@@ -1,0 +1,50 @@
+// The walkthrough's manifests, kept as YAML files next to the topology and
+// shared by every testbed.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const MANIFEST_DIR = join(here, 'manifests');
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+export function parseManifests(text: string, source: string): Manifest[] {
+  const docs = parseAllDocuments(text);
+  return docs.flatMap((doc, i) => {
+    if (doc.errors.length) throw new ManifestError(`${source}, document ${i + 1}: ${doc.errors[0]!.message}`);
+    const m = doc.toJS() as Manifest | null;
+    if (m === null) return [];
+    if (typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string' || typeof m.metadata?.name !== 'string') {
+      throw new ManifestError(`${source}, document ${i + 1}: a manifest needs apiVersion, kind and metadata.name`);
+    }
+    return [m];
+  });
+}
+
+export function loadManifestFile(file: string): Manifest[] {
+  return parseManifests(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * The manifests a stage applies to a cluster, from topology/manifests/<cluster>/<stage>*.yaml
+ * (stage "underlay" now; the overlay stages add theirs).
+ */
+export function stageManifests(cluster: string, stage: string): Manifest[] {
+  const dir = join(MANIFEST_DIR, cluster);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(stage) && f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => loadManifestFile(join(dir, f)));
+}

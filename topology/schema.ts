@@ -1,0 +1,90 @@
+// The typed description of a testbed. Every testbed (embedded, kind, a vendor's
+// lab) is realized from it, and every conformance expectation is derived from it,
+// never from what the routers report.
+import { z } from 'zod';
+import { isIpv4Cidr, isIpv4 } from './ip.ts';
+
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, "-" or "_"');
+const ifname = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, 'a Linux interface name (at most 15 characters)');
+const asn = z.number().int().min(1).max(4294967295);
+const ipv4 = z.string().refine(isIpv4, 'an IPv4 address such as 192.168.1.1');
+const cidr4 = z.string().refine(isIpv4Cidr, 'an IPv4 prefix such as 192.168.1.0/31');
+const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a lower-case MAC address such as aa:bb:cc:00:00:65');
+
+const iface = z.strictObject({
+  ipv4: cidr4.optional(),
+  ipv6: z.string().optional(),
+});
+
+const neighbor = z.strictObject({ address: ipv4, asn });
+
+const listenRange = z.strictObject({
+  range: cidr4,
+  remoteAs: asn,
+  peerGroup: name,
+});
+
+const vrf = z.strictObject({
+  l3vni: z.number().int().min(1).max(16777215),
+  table: z.number().int().min(1),
+  routerMac: mac,
+  interfaces: z.record(ifname, iface).default({}),
+});
+
+export const fabricRouterSchema = z.strictObject({
+  role: z.enum(['spine', 'leaf', 'tor']),
+  asn,
+  vtep: cidr4.optional(),
+  interfaces: z.record(ifname, iface),
+  neighbors: z.array(neighbor).default([]),
+  listenRanges: z.array(listenRange).default([]),
+  vrfs: z.record(name, vrf).default({}),
+  // Leaves announce their VRF subnets as type-5 routes only with this set
+  // (DEMO_MODE=true in the walkthrough); the L3 suites rely on those routes.
+  redistributeConnectedInVrfs: z.boolean().default(false),
+});
+
+export const hostSchema = z.strictObject({
+  iface: ifname,
+  ipv4: cidr4,
+  gateway: ipv4,
+  leaf: name,
+  vrf: name,
+  port: z.number().int().min(1).max(65535).default(8090),
+});
+
+const node = z.strictObject({
+  nic: ifname,
+  ipv4: cidr4,
+  // The index openperouter's nodemarker assigns (annotation openpe.io/nodeindex).
+  index: z.number().int().min(0),
+});
+
+export const clusterSchema = z.strictObject({
+  tor: name,
+  asn,
+  vtepCidr: cidr4,
+  routerIdCidr: cidr4.default('10.0.0.0/24'),
+  nodes: z.record(name, node),
+});
+
+const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]{0,14}$/, '"member:interface"');
+
+export const topologySchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  fabric: z.strictObject({
+    routers: z.record(name, fabricRouterSchema),
+    switches: z.array(name).default([]),
+  }),
+  hosts: z.record(name, hostSchema).default({}),
+  clusters: z.record(name, clusterSchema),
+  links: z.array(z.tuple([endpoint, endpoint])),
+});
+
+export type Topology = z.infer<typeof topologySchema>;
+export type FabricRouter = z.infer<typeof fabricRouterSchema>;
+export type Host = z.infer<typeof hostSchema>;
+export type Cluster = z.infer<typeof clusterSchema>;
+export type ClusterNode = z.infer<typeof node>;
+export type Neighbor = z.infer<typeof neighbor>;
