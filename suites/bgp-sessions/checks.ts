@@ -1,0 +1,38 @@
+// Conformance of the BGP sessions: every session the topology implies is
+// Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
+import type { Router, VtyshAnswer } from '../../helpers/router.ts';
+import { parseBgpSummary, type BgpPeer } from '../../helpers/frr-json.ts';
+import { ADDRESS_FAMILIES, type ExpectedSession, type AddressFamily } from '../../topology/expectations.ts';
+
+const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };
+
+/** Every problem with one router's sessions, or none; pure, so it is tested on captured JSON. */
+export function sessionProblems(router: string, expected: ExpectedSession[], peers: BgpPeer[]): string[] {
+  const problems: string[] = [];
+  for (const e of expected) {
+    for (const afi of ADDRESS_FAMILIES) {
+      const seen = peers.find((p) => p.vrf === 'default' && p.afi === afi && p.address === e.peerAddress);
+      const what = `${router}: session to ${e.peer} (${e.peerAddress}, AS ${e.peerAsn}${e.dynamic ? ', dynamic neighbor' : ''}) in ${AF_NAMES[afi]}`;
+      if (!seen) {
+        problems.push(`${what}: expected Established, seen ${e.dynamic ? 'no connection from the peer' : `no such neighbor in ${AF_NAMES[afi]}`}`);
+      } else if (seen.remoteAs !== undefined && seen.remoteAs !== e.peerAsn) {
+        problems.push(`${what}: expected remote AS ${e.peerAsn}, seen AS ${seen.remoteAs}`);
+      } else if (seen.state !== 'Established') {
+        problems.push(`${what}: expected Established, seen ${seen.state}`);
+      }
+    }
+  }
+  return problems;
+}
+
+export interface SessionCheckResult {
+  problem?: string;
+  evidence?: VtyshAnswer;
+}
+
+/** Asks the router once; returns the problems as one message, with the JSON it looked at. */
+export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
+  const answer = await router.json('show bgp summary json');
+  const problems = sessionProblems(router.name, expected, parseBgpSummary(answer.data));
+  return { problem: problems.length ? problems.join('\n') : undefined, evidence: answer };
+}
