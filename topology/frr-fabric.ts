@@ -32,7 +32,7 @@ function globalBgp(r: FabricRouter): string[] {
 }
 
 function vrfBgp(r: FabricRouter, vrf: string): string[] {
-  const lines = [`router bgp ${r.asn} vrf ${vrf}`, ' no bgp ebgp-requires-policy', ' no bgp network import-check'];
+  const lines = [`router bgp ${r.asn} vrf ${vrf}`];
   if (r.redistributeConnectedInVrfs) {
     lines.push(' !', ' address-family ipv4 unicast', '  redistribute connected', ' exit-address-family');
     lines.push(' !', ' address-family ipv6 unicast', '  redistribute connected', ' exit-address-family');

@@ -1,0 +1,75 @@
+import { describe, it, expect } from 'vitest';
+import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, bestPath } from '../helpers/frr-json.ts';
+import { fixtureJson, hasShared, sharedJson } from './shared.ts';
+
+const pub = (f: string) => sharedJson('frr-json', 'public', f);
+const e84 = (f: string) => sharedJson('frr-json', 'frr-8.4-embedded', f);
+
+describe('BGP summary (captured from the embedded testbed, FRR 8.4)', () => {
+  it('reads both address families of every peer, dynamic peers flagged', () => {
+    const peers = parseBgpSummary(fixtureJson('frr-8.4', 'bgp-summary-leafkind-a.json'));
+    expect(peers).toHaveLength(6);
+    expect(peers.filter((p) => p.afi === 'l2VpnEvpn').map((p) => p.address).sort()).toEqual(['192.168.1.4', '192.168.11.3', '192.168.11.4']);
+    const dyn = peers.find((p) => p.address === '192.168.11.4' && p.afi === 'ipv4Unicast')!;
+    expect(dyn).toMatchObject({ vrf: 'default', state: 'Established', remoteAs: 64514, dynamic: true, hostname: 'pe-kind-a-worker' });
+  });
+
+  it('reads a shut-down neighbor as Idle (Admin)', () => {
+    const peers = parseBgpSummary(fixtureJson('frr-8.4', 'bgp-summary-spine-leafkind-a-shutdown.json'));
+    expect(peers.filter((p) => p.address === '192.168.1.5').map((p) => p.state)).toEqual(['Idle (Admin)', 'Idle (Admin)']);
+    expect(peers.filter((p) => p.state === 'Established')).toHaveLength(6);
+  });
+
+  it('reads the VRF-keyed `show bgp vrf all summary json`', () => {
+    const peers = parseBgpSummary(fixtureJson('frr-8.4', 'bgp-vrf-all-summary-spine.json'));
+    expect(peers).toHaveLength(8);
+    expect(new Set(peers.map((p) => p.vrf))).toEqual(new Set(['default']));
+  });
+
+  it.skipIf(!hasShared)('reads other versions: single-AF summaries, prefixReceivedCount, non-Established states', () => {
+    const one = parseBgpSummary(pub('frr-topotest__show_bgp_ipv4_unicast_summary_json__subset.json'), { afi: 'ipv4Unicast' });
+    expect(one.map((p) => [p.address, p.state, p.prefixesReceived])).toEqual([['192.168.1.2', 'Established', 3], ['192.168.2.3', 'Established', 3]]);
+    const all = parseBgpSummary(pub('frr_exporter__show_bgp_vrf_all_ipv4_summary_json.json'));
+    expect(all.find((p) => p.address === '192.168.0.2')).toMatchObject({ vrf: 'default', prefixesReceived: 0 });
+    expect(all.map((p) => p.state)).toEqual(expect.arrayContaining(['Active', 'Idle (Admin)']));
+    expect(new Set(all.map((p) => p.vrf)).size).toBeGreaterThan(1);
+  });
+});
+
+describe.skipIf(!hasShared)('EVPN routes, VNIs, MACs across FRR versions', () => {
+  it('reads nested paths (route json, 8.4) with next hop, route targets and router MAC', () => {
+    const routes = parseEvpnRoutes(e84('evpn-type2-leafA.json'));
+    const macIp = routes.find((r) => r.type === 2 && r.ip === '192.170.1.3')!;
+    expect(macIp.mac).toBe('02:00:00:00:01:03');
+    const best = bestPath(macIp)!;
+    expect(best.nexthop).toBe('100.65.0.1');
+    expect(best.routeTargets).toEqual(['64514:100', '64514:110']);
+    expect(best.routerMac).toBe('aa:bb:cc:00:01:64');
+    expect(best.macMobilitySeq).toBe(0);
+  });
+
+  it('reads flat paths (`show bgp l2vpn evpn json`, FRR 10) and type-5 prefixes', () => {
+    const routes = parseEvpnRoutes(pub('frr-topotest__show_bgp_l2vpn_evpn_json__type5.json'));
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.every((r) => r.type === 5 && r.paths.length > 0)).toBe(true);
+  });
+
+  it('reads brief output with no paths and type-3 keys without failing', () => {
+    const routes = parseEvpnRoutes(pub('frr-pr21019__show_bgp_l2vpn_evpn_route_json_brief.json'));
+    expect(routes.filter((r) => r.type === 3).map((r) => r.ip)).toEqual(['10:10:10::10', '10:30:30::30']);
+    expect(routes.every((r) => r.paths.length === 0)).toBe(true);
+  });
+
+  it('reads numRemoteVteps as an array (8.4), remoteVteps as strings or {ip, flood}, vni as string', () => {
+    expect(parseEvpnVnis(e84('evpn-vni-110-peA.json'))).toEqual([{ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', remoteVteps: ['100.65.1.1'] }]);
+    expect(parseEvpnVnis(pub('frr-topotest__show_evpn_vni_101_json__subset.json'))[0]!.remoteVteps).toEqual(['10.30.30.30']);
+    expect(parseEvpnVnis(pub('frr-topotest__show_evpn_vni_json__remoteVteps_type3__subset.json'))).toEqual([{ vni: 101, type: 'L2', vxlanInterface: undefined, vtepIp: undefined, remoteVteps: ['fd00:100::2'] }]);
+    expect(parseEvpnVnis(pub('frr-topotest__show_bgp_l2vpn_evpn_vni_101_json__subset.json'))[0]!.vni).toBe(101);
+  });
+
+  it('reads MAC tables with sequences and remote VTEPs', () => {
+    const macs = parseEvpnMacs(e84('evpn-mac-110-peB.json'));
+    expect(macs.find((m) => m.mac === '02:00:00:00:01:03')).toMatchObject({ type: 'remote', remoteVtep: '100.65.0.1', isDuplicate: false, localSequence: 0 });
+    expect(macs.find((m) => m.mac === '02:00:00:00:01:1e')).toMatchObject({ type: 'local', intf: 'pe-110' });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, it, expect } from 'vitest';
+import { parseUnderlays, ValidationError, OPENPE_API } from '../fixtures/embedded/openperouter.ts';
+import { EmbeddedCluster } from '../fixtures/embedded/cluster.ts';
+import { RunPaths } from '../fixtures/embedded/run.ts';
+import { loadTopology } from '../topology/load.ts';
+import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
+
+const underlay = (spec: Record<string, unknown>, name = 'underlay'): Manifest => ({ apiVersion: OPENPE_API, kind: 'Underlay', metadata: { name }, spec });
+const good = { asn: 64514, evpn: { vtepcidr: '100.65.0.0/24' }, nics: ['toswitch'], neighbors: [{ asn: 64512, address: '192.168.11.2' }] };
+
+describe("embedded cluster: openperouter's Underlay rules and messages", () => {
+  it("accepts the walkthrough's underlays, with routeridcidr defaulting to 10.0.0.0/24", () => {
+    expect(parseUnderlays(stageManifests('pe-kind-a', 'underlay'))[0]!.spec.routeridcidr).toBe('10.0.0.0/24');
+    expect(parseUnderlays(stageManifests('pe-kind-b', 'underlay'))[0]!.spec.routeridcidr).toBe('10.0.1.0/24');
+  });
+
+  it.each([
+    ['local ASN equal to the neighbor', [underlay({ ...good, neighbors: [{ asn: 64514, address: '192.168.11.2' }] })], 'underlay underlay local ASN 64514 must be different from remote ASN 64514'],
+    ['two underlays', [underlay(good), underlay(good, 'other')], "can't have more than one underlay"],
+    ['a bad VTEP CIDR', [underlay({ ...good, evpn: { vtepcidr: '100.65.0.0/33' } })], 'invalid vtep CIDR format for underlay underlay: 100.65.0.0/33'],
+    ['two NICs', [underlay({ ...good, nics: ['a', 'b'] })], 'underlay underlay can only have one nic, found 2'],
+    ['an ASN of 0', [underlay({ ...good, asn: 0 })], 'underlay underlay must have a valid ASN'],
+    ['a field it does not know', [underlay({ ...good, vtepcidr: '100.65.0.0/24' })], 'Underlay underlay: spec: unknown field(s) "vtepcidr"'],
+  ])('refuses %s', (_what, manifests, message) => {
+    expect(() => parseUnderlays(manifests)).toThrowError(ValidationError);
+    expect(() => parseUnderlays(manifests)).toThrowError(message);
+  });
+
+  it('refuses kinds it cannot realize, listing the supported ones, before touching the machine', async () => {
+    const cluster = new EmbeddedCluster(loadTopology('multicluster'), 'pe-kind-a', new RunPaths('l2s-000000', '/nonexistent'), 1000);
+    const vm = parseManifests('apiVersion: kubevirt.io/v1\nkind: VirtualMachine\nmetadata: {name: vm-1}\n', 'inline');
+    await expect(cluster.apply(vm)).rejects.toThrowError(/kind VirtualMachine \(vm-1\) is not supported by the embedded cluster; supported: Underlay \(openpe\.openperouter\.github\.io\/v1alpha1\)/);
+    await expect(cluster.apply([{ ...underlay(good), apiVersion: 'network.openperouter.io/v1alpha1' }])).rejects.toThrowError(/apiVersion network\.openperouter\.io\/v1alpha1 is not served/);
+  });
+
+  it('rejects a manifest file without kind or name, naming the document', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: Foo\n---\nkind: Bar\n', 'x.yaml')).toThrowError('x.yaml, document 1: a manifest needs apiVersion, kind and metadata.name');
+  });
+});
