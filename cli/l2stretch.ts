@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { upEmbedded, downRun, listRuns } from '../fixtures/embedded/testbed.ts';
-import { assertRunId } from '../fixtures/embedded/run.ts';
+import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,19 +26,25 @@ function elapsed(start: number): string {
 async function testbedUp(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { topology: { type: 'string' } } });
   const start = Date.now();
-  let runId: string | undefined;
+  const runId = newRunId();
+  let interrupted: Promise<void> | undefined;
   const onSignal = () => {
-    process.stderr.write('\ninterrupted: removing the half-built testbed…\n');
-    void (runId ? downRun(runId) : Promise.resolve()).finally(() => process.exit(130));
+    process.stderr.write(`\ninterrupted: removing the half-built testbed ${runId}…\n`);
+    interrupted ??= downRun(runId);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const tb = await upEmbedded({
     topology: values.topology ?? process.env.L2STRETCH_TOPOLOGY,
     keep: true,
+    runId,
     onProgress: (m) => process.stderr.write(`[${elapsed(start)}] ${m}\n`),
-  });
-  runId = tb.runId;
+  }).catch((e: Error) => (interrupted ? undefined : Promise.reject(e)));
+  if (interrupted || !tb) {
+    await (interrupted ?? downRun(runId));
+    process.stderr.write(`removed ${runId}\n`);
+    return 130;
+  }
   process.stdout.write(
     [
       `testbed ${tb.runId} is up (${elapsed(start)}); it stays until \`l2stretch testbed down --run ${tb.runId}\``,

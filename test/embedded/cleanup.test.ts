@@ -1,0 +1,50 @@
+// Proves that nothing of a run stays on the machine: after Ctrl-C during
+// bring-up, and after a controller killed with SIGKILL followed by `testbed down`.
+import { describe, it, expect } from 'vitest';
+import { execa } from 'execa';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
+import { RunPaths } from '../../fixtures/embedded/run.ts';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'l2stretch.js');
+
+async function runIdOf(stream: NodeJS.ReadableStream, waitFor: RegExp): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    stream.on('data', (c: Buffer) => {
+      seen += c.toString();
+      const id = /run (l2s-[0-9a-f]{6})/.exec(seen)?.[1];
+      if (id && waitFor.test(seen)) resolve(id);
+    });
+    stream.on('end', () => reject(new Error(`the CLI ended before printing ${waitFor}: ${seen}`)));
+  });
+}
+
+describe('embedded testbed cleanup', () => {
+  it('Ctrl-C while FRR is starting removes everything of the run', async () => {
+    const up = execa('node', [cli, 'testbed', 'up'], { reject: false });
+    const runId = await runIdOf(up.stderr!, /starting FRR/);
+    up.kill('SIGINT');
+    const r = await up;
+    expect(r.exitCode).toBe(130);
+    expect(await leftoversOf(runId)).toEqual({ namespaces: [], processes: [], mounts: [], files: false });
+  });
+
+  it('a controller killed with SIGKILL leaves leftovers that `testbed down` removes', async () => {
+    const up = await execa('node', [cli, 'testbed', 'up']);
+    const runId = /testbed (l2s-[0-9a-f]{6}) is up/.exec(up.stdout)![1]!;
+    const controller = Number(readFileSync(new RunPaths(runId).pids, 'utf8').split(' ')[0]);
+    process.kill(controller, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    const before = await leftoversOf(runId);
+    expect(before.namespaces.length).toBeGreaterThan(20);
+    expect(before.processes.length).toBe(18);
+    const down = await execa('node', [cli, 'testbed', 'down']);
+    expect(down.stdout).toContain(`removed ${runId}`);
+    const after = await leftoversOf(runId);
+    expect(after, JSON.stringify(after)).toEqual({ namespaces: [], processes: [], mounts: [], files: false });
+    expect(isClean(after)).toBe(true);
+  });
+});
