@@ -63,7 +63,7 @@ async function testbedDown(args: string[]): Promise<number> {
   const runs = await listRuns();
   const targets = values.run
     ? [assertRunId(values.run)]
-    : runs.filter((r) => values.all || r.kept || r.controller === 'gone').map((r) => r.runId);
+    : runs.filter((r) => values.all || r.kept || !r.inUse).map((r) => r.runId);
   const spared = runs.filter((r) => !targets.includes(r.runId));
   for (const id of targets) {
     const start = Date.now();
@@ -79,7 +79,8 @@ async function testbedStatus(): Promise<number> {
   const runs = await listRuns();
   if (!runs.length) process.stdout.write('no l2stretch testbed on this machine\n');
   for (const r of runs) {
-    process.stdout.write(`${r.runId}  controller ${r.controller}  ${r.kept ? 'kept' : 'owned by a run'}  ${r.stateFile ?? '(no testbed file: leftovers, remove with `l2stretch testbed down`)'}\n`);
+    const role = r.kept ? 'kept' : r.inUse ? 'in use by a run' : 'leftover (remove with `l2stretch testbed down`)';
+    process.stdout.write(`${r.runId}  controller ${r.controller}  ${role}  ${r.stateFile ?? '(no testbed file)'}\n`);
   }
   return 0;
 }

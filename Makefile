@@ -1,0 +1,32 @@
+# l2stretch — every target runs as root on Debian/Ubuntu (namespaces, FRR).
+N ?= 20
+
+.PHONY: deps conformance test self bench clean typecheck
+
+# FRR (zebra, bgpd, vtysh), iproute2 and the npm packages of package-lock.json.
+deps:
+	@command -v apt-get >/dev/null || { echo "make deps needs apt-get (Debian/Ubuntu); install FRR and iproute2 yourself, then run npm ci"; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps >/dev/null
+	npm ci --no-audit --no-fund
+
+# The conformance suites against a fresh embedded testbed, with a verdict.
+conformance:
+	npm run conformance
+
+# The project's own tests, then the conformance suites.
+test:
+	npm test
+
+self:
+	npm run test:self
+
+typecheck:
+	npm run typecheck
+
+bench:
+	npm run bench
+
+# Removes kept testbeds and the leftovers of crashed runs (never those of a run in progress).
+clean:
+	node bin/l2stretch.js testbed down

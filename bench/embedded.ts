@@ -1,0 +1,76 @@
+// Benchmark of the embedded testbed: bring-up until every BGP session is
+// Established, teardown, memory of the FRR daemons, leftovers. Prints figures;
+// the goals are printed next to them, never asserted.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { upEmbedded } from '../fixtures/embedded/testbed.ts';
+import { leftoversOf } from '../fixtures/embedded/cleanup.ts';
+import { RunPaths } from '../fixtures/embedded/run.ts';
+import { expectedSessions, routerNames } from '../topology/expectations.ts';
+import { checkRouterSessions } from '../suites/bgp-sessions/checks.ts';
+import { eventually } from '../helpers/wait.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+
+function frrRssMiB(runId: string): number {
+  const lines = readFileSync(new RunPaths(runId).pids, 'utf8').split('\n').filter((l) => / (zebra|bgpd)$/.test(l));
+  let kib = 0;
+  for (const l of lines) {
+    const status = readFileSync(`/proc/${l.split(' ')[0]}/status`, 'utf8');
+    kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return kib / 1024;
+}
+
+interface Sample {
+  bringUpS: number;
+  sessionsS: number;
+  teardownS: number;
+  rssMiB: number;
+  leftovers: number;
+}
+
+async function once(): Promise<Sample> {
+  const t0 = performance.now();
+  const tb = await upEmbedded();
+  const up = performance.now();
+  const expected = expectedSessions(tb.testbed.topology);
+  await Promise.all(
+    routerNames(tb.testbed.topology).map((name) =>
+      eventually(async () => (await checkRouterSessions(tb.testbed.router(name), expected.filter((s) => s.router === name))).problem, 60_000, 50),
+    ),
+  );
+  const established = performance.now();
+  const rssMiB = frrRssMiB(tb.runId);
+  const t1 = performance.now();
+  await tb.down();
+  const t2 = performance.now();
+  const l = await leftoversOf(tb.runId);
+  return {
+    bringUpS: (up - t0) / 1000,
+    sessionsS: (established - t0) / 1000,
+    teardownS: (t2 - t1) / 1000,
+    rssMiB,
+    leftovers: l.namespaces.length + l.processes.length + l.mounts.length + (l.files ? 1 : 0),
+  };
+}
+
+const samples: Sample[] = [];
+for (let i = 0; i < runs; i++) {
+  const s = await once();
+  samples.push(s);
+  process.stderr.write(`run ${i + 1}/${runs}: all sessions Established ${s.sessionsS.toFixed(2)} s, teardown ${s.teardownS.toFixed(2)} s\n`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const row = (name: string, key: keyof Sample, unit: string, goal: string) => {
+  const xs = samples.map((s) => s[key]);
+  return `${name.padEnd(42)} ${median(xs).toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})  goal ${goal}`;
+};
+console.log(`\nembedded testbed, ${runs} runs, medians (${process.platform} ${(await import('node:os')).cpus().length} cores)`);
+console.log(row('testbed up (fabric + Underlay applied)', 'bringUpS', 's', '-'));
+console.log(row('bring-up until all sessions Established', 'sessionsS', 's', '≤ 3 s'));
+console.log(row('teardown', 'teardownS', 's', '≤ 2 s'));
+console.log(row('FRR daemons resident memory (18 daemons)', 'rssMiB', 'MiB', '-'));
+console.log(row('leftovers after teardown', 'leftovers', '', '0'));
