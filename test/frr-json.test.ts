@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, bestPath } from '../helpers/frr-json.ts';
-import { fixtureJson, hasShared, sharedJson } from './shared.ts';
+import { fixtureJson, needsShared, sharedJson } from './shared.ts';
 
 const pub = (f: string) => sharedJson('frr-json', 'public', f);
 const e84 = (f: string) => sharedJson('frr-json', 'frr-8.4-embedded', f);
@@ -26,7 +26,8 @@ describe('BGP summary (captured from the embedded testbed, FRR 8.4)', () => {
     expect(new Set(peers.map((p) => p.vrf))).toEqual(new Set(['default']));
   });
 
-  it.skipIf(!hasShared)('reads other versions: single-AF summaries, prefixReceivedCount, non-Established states', () => {
+  it('reads other versions: single-AF summaries, prefixReceivedCount, non-Established states', (ctx) => {
+    needsShared(ctx);
     const one = parseBgpSummary(pub('frr-topotest__show_bgp_ipv4_unicast_summary_json__subset.json'), { afi: 'ipv4Unicast' });
     expect(one.map((p) => [p.address, p.state, p.prefixesReceived])).toEqual([['192.168.1.2', 'Established', 3], ['192.168.2.3', 'Established', 3]]);
     const all = parseBgpSummary(pub('frr_exporter__show_bgp_vrf_all_ipv4_summary_json.json'));
@@ -36,7 +37,8 @@ describe('BGP summary (captured from the embedded testbed, FRR 8.4)', () => {
   });
 });
 
-describe.skipIf(!hasShared)('EVPN routes, VNIs, MACs across FRR versions', () => {
+describe('EVPN routes, VNIs, MACs across FRR versions', () => {
+  beforeEach((ctx) => needsShared(ctx));
   it('reads nested paths (route json, 8.4) with next hop, route targets and router MAC', () => {
     const routes = parseEvpnRoutes(e84('evpn-type2-leafA.json'));
     const macIp = routes.find((r) => r.type === 2 && r.ip === '192.170.1.3')!;

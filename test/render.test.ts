@@ -3,7 +3,7 @@ import { loadTopology } from '../topology/load.ts';
 import { renderFabricRouter } from '../topology/frr-fabric.ts';
 import { renderNodeFrr, parseUnderlays } from '../fixtures/embedded/openperouter.ts';
 import { stageManifests } from '../topology/manifests.ts';
-import { hasShared, NO_SHARED, sharedText } from './shared.ts';
+import { needsShared, sharedText } from './shared.ts';
 
 /**
  * FRR configs "equal in substance": each configuration line keyed by the stanza it
@@ -46,17 +46,20 @@ const opts = { logFile: '/tmp/x.log' };
 const clab = ['openperouter', 'c9d591a', 'clab', 'multicluster'];
 
 describe('fabric FRR renderer', () => {
-  it.skipIf(!hasShared)('spine equals the walkthrough spine config in substance', () => {
+  it('spine equals the walkthrough spine config in substance', (ctx) => {
+    needsShared(ctx);
     expect(substance(renderFabricRouter(t, 'spine', opts))).toEqual(substance(sharedText(...clab, 'spine', 'frr.conf')));
   });
 
-  it.skipIf(!hasShared)('ToRs equal the walkthrough leafkind-a/-b configs in substance', () => {
+  it('ToRs equal the walkthrough leafkind-a/-b configs in substance', (ctx) => {
+    needsShared(ctx);
     for (const tor of ['leafkind-a', 'leafkind-b']) {
       expect(substance(renderFabricRouter(t, tor, opts))).toEqual(substance(sharedText(...clab, tor, 'frr.conf')));
     }
   });
 
-  it.skipIf(!hasShared)('leaves equal the leaf template rendered with DEMO_MODE=true in substance', () => {
+  it('leaves equal the leaf template rendered with DEMO_MODE=true in substance', (ctx) => {
+    needsShared(ctx);
     for (const leaf of ['leafA', 'leafB']) {
       expect(substance(renderFabricRouter(t, leaf, opts))).toEqual(substance(sharedText('openperouter', 'derived', `c9d591a-${leaf}-frr.conf.DEMO_MODE-true`)));
     }
@@ -81,7 +84,8 @@ describe('openperouter node renderer', () => {
     ['pe-kind-b', 'pe-kind-b-worker', 1],
   ] as const;
   for (const [cluster, node, index] of nodes) {
-    it.skipIf(!hasShared)(`${node} equals openperouter's expected rendering in substance`, () => {
+    it(`${node} equals openperouter's expected rendering in substance`, (ctx) => {
+    needsShared(ctx);
       const [u] = parseUnderlays(stageManifests(cluster, 'underlay'));
       const mine = renderNodeFrr(u!.spec, { node, index }, [{ vrf: 'red', vni: 100 }], '/tmp/x.log');
       expect(substance(mine)).toEqual(substance(sharedText('openperouter', 'derived', `c9d591a-openperouter-frr.conf-${node}.expected`)));
@@ -97,4 +101,3 @@ describe('openperouter node renderer', () => {
   });
 });
 
-if (!hasShared) describe.skip(NO_SHARED, () => undefined);

@@ -21,3 +21,8 @@ export function sharedJson(...parts: string[]): unknown {
 export function fixtureJson(...parts: string[]): unknown {
   return JSON.parse(readFileSync(join(root, 'test', 'fixtures', ...parts), 'utf8'));
 }
+
+/** Skips the running test, with the reason, when the reference material is absent. */
+export function needsShared(ctx: { skip: (note?: string) => void }): void {
+  if (!hasShared) ctx.skip(NO_SHARED);
+}

@@ -1,17 +1,21 @@
-import { describe, it, expect } from 'vitest';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadTopology, TopologyError } from '../topology/load.ts';
 import { expectedSessions, nodeVtep, nodeRouterId, routerNames } from '../topology/expectations.ts';
 import { nthAddress, inPrefix } from '../topology/ip.ts';
-import { hasShared, NO_SHARED, sharedText } from './shared.ts';
+import { needsShared, sharedText } from './shared.ts';
 
 const t = loadTopology('multicluster');
 
+const scratch = mkdtempSync(join(tmpdir(), 'l2s-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let files = 0;
+
 function writeTemp(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'l2s-test-')), 'topology.yaml');
+  const file = join(scratch, `topology-${++files}.yaml`);
   writeFileSync(file, text);
   return file;
 }
@@ -27,7 +31,8 @@ describe('topology model', () => {
     expect(nodeRouterId(b, 'pe-kind-b-worker')).toBe('10.0.1.2');
   });
 
-  it.skipIf(!hasShared)('matches every number of the reference testbed facts', () => {
+  it('matches every number of the reference testbed facts', (ctx) => {
+    needsShared(ctx);
     const facts = parseYaml(sharedText('openperouter', 'derived', 'c9d591a-multicluster-testbed-facts.yaml'));
     const f = facts.fabric;
     expect(t.fabric.routers.spine!.asn).toBe(f.spine.asn);
