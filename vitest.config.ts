@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { StageSequencer } from './suites/sequencer.ts';
 
 export default defineConfig({
   test: {
+    // vitest takes the sequencer from the root config only; it orders the conformance stages.
+    sequence: { sequencer: StageSequencer },
     projects: [
       {
         test: {

@@ -48,6 +48,15 @@ export class EmbeddedClusterApi {
     await callController(this.socket, 'POST', `/clusters/${encodeURIComponent(this.name)}/apply`, { manifests });
   }
 
+  async get<T = unknown>(kind: string, name: string): Promise<(Manifest & { status?: T }) | undefined> {
+    try {
+      return await callController<Manifest & { status?: T }>(this.socket, 'GET', `/clusters/${encodeURIComponent(this.name)}/objects/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`);
+    } catch (e) {
+      if (e instanceof ApiError && / not found in cluster /.test(e.message)) return undefined;
+      throw e;
+    }
+  }
+
   async delete(manifests: Manifest[]): Promise<void> {
     await callController(this.socket, 'POST', `/clusters/${encodeURIComponent(this.name)}/delete`, { manifests });
   }

@@ -210,3 +210,22 @@ export function parseEvpnMacs(data: unknown): Array<EvpnMac & { vni?: number }> 
   }
   return Object.entries(data).flatMap(([vni, v]) => parseEvpnMacs(v).map((m) => ({ ...m, vni: num(vni) })));
 }
+
+// ---------------------------------------------------------------- unicast tables
+
+export interface UnicastRoute {
+  prefix: string;
+  paths: Array<{ valid: boolean; best: boolean; nexthop?: string }>;
+}
+
+/** Accepts `show bgp [vrf X] ipv4 unicast json` ({routes: {prefix: [path…]}}). */
+export function parseBgpRoutes(data: unknown): UnicastRoute[] {
+  if (!isObject(data) || !isObject(data.routes)) return [];
+  return Object.entries(data.routes).map(([prefix, paths]) => ({
+    prefix,
+    paths: (Array.isArray(paths) ? paths : []).filter(isObject).map((p) => {
+      const nexthops = Array.isArray(p.nexthops) ? p.nexthops.filter(isObject) : [];
+      return { valid: p.valid === true, best: p.bestpath === true || isObject(p.bestpath), nexthop: str(nexthops[0]?.ip) };
+    }),
+  }));
+}

@@ -23,6 +23,8 @@ export const testbedFileSchema = z.strictObject({
   topology: z.string(),
   routers: z.record(z.string(), z.strictObject({ exec: execSpec, vtysh: z.array(z.string()).min(1) })),
   workloads: z.record(z.string(), z.strictObject({ exec: execSpec })),
+  /** How to reach a VM by name (the embedded clusters give each VM a namespace). */
+  vms: z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }).optional(),
   clusters: z.record(z.string(), z.strictObject({ api: z.strictObject({ type: z.literal('embedded'), socket: z.string() }) })),
   deadlines: deadlineOverrides.default({}),
   /** Testbed-specific facts the reports quote (versions, ids). */
@@ -35,6 +37,8 @@ export interface ClusterApi {
   readonly name: string;
   apply(manifests: Manifest[]): Promise<void>;
   delete(manifests: Manifest[]): Promise<void>;
+  /** The object as the cluster stores it, with its status; undefined when absent. */
+  get<T = unknown>(kind: string, name: string): Promise<(Manifest & { status?: T }) | undefined>;
 }
 
 export interface Testbed {
@@ -45,6 +49,7 @@ export interface Testbed {
   readonly info: Record<string, string>;
   router(name: string): Router;
   readonly routers: Router[];
+  /** A fabric host or a VM, by name. */
   workload(name: string): Executor;
   cluster(name: string): ClusterApi;
 }
@@ -75,7 +80,7 @@ export function openTestbed(file: TestbedFile): Testbed {
     info: file.info,
     router: (n) => lookup('router', routers, n),
     routers: [...routers.values()],
-    workload: (n) => lookup('workload', workloads, n),
+    workload: (n) => (file.vms && !workloads.has(n) ? new NetnsExecutor(n, `${file.vms.netnsPrefix}${n}`) : lookup('workload', workloads, n)),
     cluster: (n) => lookup('cluster', clusters, n),
   };
 }

@@ -8,6 +8,10 @@ export const DEFAULT_DEADLINES = {
   bgpEstablished: 30_000,
   /** EVPN routes present where expected */
   evpnRoutes: 30_000,
+  /** traffic between workloads flows */
+  dataPlane: 20_000,
+  /** how long one probe that must fail waits for an answer */
+  mustFailProbe: 2_000,
   /** a testbed member answers its first command */
   memberReady: 15_000,
 } as const;

@@ -1,15 +1,55 @@
 // What every conformance test gets: the testbed the global setup stood up (or the
 // kept one named by L2STRETCH_TESTBED_FILE), and a way to run a check to its
 // deadline while keeping the evidence it looked at.
-import { inject, type TestContext } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { inject, afterEach, type TestContext } from 'vitest';
 import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
 import type { VtyshAnswer } from '../helpers/router.ts';
+import type { Stage } from './stages.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     testbedFile: string;
+    /** Where each stage records its failures, so that later stages can be skipped with the reason. */
+    stageFile: string;
   }
+}
+
+type StageFailures = Partial<Record<Stage, string[]>>;
+
+function readFailures(): StageFailures {
+  try {
+    return JSON.parse(readFileSync(inject('stageFile'), 'utf8')) as StageFailures;
+  } catch {
+    return {};
+  }
+}
+
+export interface StageGate {
+  /** Why this stage cannot run, when an earlier stage failed. */
+  blocked?: string;
+  /** Skips the running test with the reason when blocked. */
+  check(ctx: TestContext): void;
+}
+
+/**
+ * Declares a suite's stage: its failures are recorded for the stages after it, and
+ * it is skipped, saying which earlier stage failed and on what, when one did.
+ */
+export function stageGate(stage: Stage, after: Stage[]): StageGate {
+  const failures = readFailures();
+  const failed = after.filter((s) => failures[s]?.length);
+  const blocked = failed.length
+    ? `skipped: ${failed.map((s) => `stage ${s} failed (${failures[s]!.slice(0, 2).join('; ')}${failures[s]!.length > 2 ? '; …' : ''})`).join(', ')}`
+    : undefined;
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const now = readFailures();
+    now[stage] = [...(now[stage] ?? []), ctx.task.name];
+    writeFileSync(inject('stageFile'), JSON.stringify(now, null, 2));
+  });
+  return { blocked, check: (ctx) => (blocked ? ctx.skip(blocked) : undefined) };
 }
 
 let cached: Testbed | undefined;

@@ -4,11 +4,24 @@
 import type { TestProject } from 'vitest/node';
 import { upEmbedded } from '../fixtures/embedded/testbed.ts';
 import { readTestbedFile } from '../helpers/testbed.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
+
+function provideStageFile(project: TestProject, runId: string): void {
+  const dir = join(REPORTS, runId);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'stage-failures.json');
+  writeFileSync(file, '{}');
+  project.provide('stageFile', file);
+}
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const given = process.env.L2STRETCH_TESTBED_FILE;
   if (given) {
-    readTestbedFile(given);
+    provideStageFile(project, readTestbedFile(given).runId);
     process.stderr.write(`l2stretch: using the testbed of ${given}\n`);
     project.provide('testbedFile', given);
     return undefined;
@@ -23,6 +36,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   project.provide('testbedFile', tb.stateFile);
+  provideStageFile(project, tb.runId);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -69,3 +69,40 @@ export function expectedSessions(t: Topology): ExpectedSession[] {
 export function routerNames(t: Topology): string[] {
   return [...Object.keys(t.fabric.routers), ...Object.values(t.clusters).flatMap((c) => Object.keys(c.nodes))];
 }
+
+export interface NodeVtep {
+  cluster: string;
+  node: string;
+  vtep: string;
+}
+
+/** Every cluster node's VTEP, as openperouter allocates it. */
+export function nodeVteps(t: Topology): NodeVtep[] {
+  return Object.entries(t.clusters).flatMap(([cluster, c]) => Object.keys(c.nodes).map((node) => ({ cluster, node, vtep: nodeVtep(c, node) })));
+}
+
+export function clusterOfNode(t: Topology, node: string): string {
+  const c = Object.entries(t.clusters).find(([, cl]) => node in cl.nodes);
+  if (!c) throw new Error(`topology ${t.name} has no cluster node ${node}`);
+  return c[0];
+}
+
+export interface HostSubnet {
+  host: string;
+  vrf: string;
+  prefix: string;
+  /** VTEP of the leaf the host hangs off: the next hop of its type-5 route. */
+  leafVtep?: string;
+}
+
+function networkOf(cidr: string): string {
+  const [addr, len] = cidr.split('/') as [string, string];
+  return `${nthAddress(`${addr}/${len}`, 0)}/${len}`;
+}
+
+export function hostSubnets(t: Topology): HostSubnet[] {
+  return Object.entries(t.hosts).map(([host, h]) => {
+    const vtep = t.fabric.routers[h.leaf]?.vtep;
+    return { host, vrf: h.vrf, prefix: networkOf(h.ipv4), leafVtep: vtep ? addressOf(vtep) : undefined };
+  });
+}

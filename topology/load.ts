@@ -112,5 +112,17 @@ function crossCheck(t: Topology): string[] {
       else if (range.remoteAs !== c.asn) problems.push(`clusters.${cn}.asn: ${c.asn} but ${c.tor} expects AS ${range.remoteAs} from ${range.range}`);
     }
   }
+  const o = t.overlay;
+  if (o) {
+    for (const [n, v] of Object.entries(o.l2vnis)) {
+      if (!Object.values(o.l3vnis).some((l3) => l3.vrf === v.vrf)) problems.push(`overlay.l2vnis.${n}.vrf: no L3VNI puts VRF "${v.vrf}" on the nodes`);
+    }
+    for (const [n, vm] of Object.entries(o.vms)) {
+      if (!t.clusters[vm.cluster]) problems.push(`overlay.vms.${n}.cluster: no cluster "${vm.cluster}"`);
+      const net = o.l2vnis[vm.network];
+      if (!net) problems.push(`overlay.vms.${n}.network: no L2VNI "${vm.network}"`);
+      else if (!inPrefix(addressOf(vm.ipv4), net.gateway)) problems.push(`overlay.vms.${n}.ipv4: ${vm.ipv4} is outside ${net.gateway} of ${vm.network}`);
+    }
+  }
   return problems;
 }

@@ -37,11 +37,12 @@ export function loadManifestFile(file: string): Manifest[] {
   return parseManifests(readFileSync(file, 'utf8'), file);
 }
 
-/**
- * The manifests a stage applies to a cluster, from topology/manifests/<cluster>/<stage>*.yaml
- * (stage "underlay" now; the overlay stages add theirs).
- */
-export function stageManifests(cluster: string, stage: string): Manifest[] {
+/** The walkthrough's order: openperouter's Underlay, then its VNIs, then the Multus network and the VMs. */
+export const WALKTHROUGH_STAGES = ['underlay', 'overlay', 'workload'] as const;
+export type Stage = (typeof WALKTHROUGH_STAGES)[number];
+
+/** The manifests a stage applies to a cluster, from topology/manifests/<cluster>/<stage>*.yaml. */
+export function stageManifests(cluster: string, stage: Stage): Manifest[] {
   const dir = join(MANIFEST_DIR, cluster);
   return readdirSync(dir)
     .filter((f) => f.startsWith(stage) && f.endsWith('.yaml'))

@@ -58,6 +58,8 @@ const node = z.strictObject({
   ipv4: cidr4,
   // The index openperouter's nodemarker assigns (annotation openpe.io/nodeindex).
   index: z.number().int().min(0),
+  // Control-plane nodes carry the NoSchedule taint: only workloads that tolerate it land there.
+  controlPlane: z.boolean().default(false),
 });
 
 export const clusterSchema = z.strictObject({
@@ -66,6 +68,13 @@ export const clusterSchema = z.strictObject({
   vtepCidr: cidr4,
   routerIdCidr: cidr4.default('10.0.0.0/24'),
   nodes: z.record(name, node),
+});
+
+// The overlay the manifests are meant to build; the suites check the network against it.
+const overlaySchema = z.strictObject({
+  l2vnis: z.record(name, z.strictObject({ vni: z.number().int().min(1).max(16777215), vrf: name, gateway: cidr4 })),
+  l3vnis: z.record(name, z.strictObject({ vni: z.number().int().min(1).max(16777215), vrf: name })),
+  vms: z.record(name, z.strictObject({ cluster: name, network: name, ipv4: cidr4, port: z.number().int().min(1).max(65535).default(8090) })),
 });
 
 const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]{0,14}$/, '"member:interface"');
@@ -79,6 +88,7 @@ export const topologySchema = z.strictObject({
   }),
   hosts: z.record(name, hostSchema).default({}),
   clusters: z.record(name, clusterSchema),
+  overlay: overlaySchema.optional(),
   links: z.array(z.tuple([endpoint, endpoint])),
 });
 
@@ -88,3 +98,4 @@ export type Host = z.infer<typeof hostSchema>;
 export type Cluster = z.infer<typeof clusterSchema>;
 export type ClusterNode = z.infer<typeof node>;
 export type Neighbor = z.infer<typeof neighbor>;
+export type Overlay = z.infer<typeof overlaySchema>;

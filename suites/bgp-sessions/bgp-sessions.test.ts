@@ -1,10 +1,11 @@
 import { describe, it } from 'vitest';
-import { testbed, expectEventually } from '../context.ts';
+import { testbed, expectEventually, stageGate } from '../context.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
 import { checkRouterSessions } from './checks.ts';
 
 const tb = testbed();
 const expected = expectedSessions(tb.topology);
+stageGate('bgp-sessions', []);
 
 describe('bgp-sessions: every underlay and EVPN session is Established', () => {
   for (const name of routerNames(tb.topology)) {

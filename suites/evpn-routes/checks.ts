@@ -1,0 +1,99 @@
+// Conformance of the EVPN control plane: the routes each router must hold, and
+// what zebra must have programmed from them. Each function is pure: router JSON in,
+// precise problems out.
+import { bestPath, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/frr-json.ts';
+
+export interface ExpectedImet {
+  vni: number;
+  vtep: string;
+  node: string;
+  routeTarget: string;
+}
+
+const describeRoute = (r: EvpnRoute) => {
+  const b = bestPath(r);
+  return `${r.prefix} via ${b?.nexthop ?? '?'} (${b?.routeTargets.map((t) => `RT:${t}`).join(' ') || 'no RT'})`;
+};
+
+export function imetProblems(router: string, routes: EvpnRoute[], expected: ExpectedImet[]): string[] {
+  const type3 = routes.filter((r) => r.type === 3);
+  return expected.flatMap((e) => {
+    const candidates = type3.filter((r) => r.ip === e.vtep);
+    const what = `${router}: type-3 (IMET) route for VNI ${e.vni} from VTEP ${e.vtep} (${e.node})`;
+    if (!candidates.length) {
+      return [`${what}: absent; type-3 routes seen: ${type3.map(describeRoute).join(', ') || 'none'}`];
+    }
+    const right = candidates.find((r) => bestPath(r)?.routeTargets.includes(e.routeTarget));
+    if (!right) return [`${what}: expected RT:${e.routeTarget}, seen ${candidates.map(describeRoute).join(', ')}`];
+    const nh = bestPath(right)?.nexthop;
+    if (nh !== e.vtep) return [`${what}: expected next hop ${e.vtep}, seen ${nh ?? 'none'}`];
+    return [];
+  });
+}
+
+export interface ExpectedMacIp {
+  vm: string;
+  mac: string;
+  ip: string;
+  vtep: string;
+  node: string;
+}
+
+export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMacIp): string[] {
+  const forMac = routes.filter((r) => r.type === 2 && r.mac?.toLowerCase() === e.mac);
+  const problems: string[] = [];
+  for (const [kind, match] of [
+    ['MAC', (r: EvpnRoute) => r.ip === undefined],
+    ['MAC+IP', (r: EvpnRoute) => r.ip === e.ip],
+  ] as const) {
+    const what = `${router}: type-2 ${kind} route of ${e.vm} (${e.mac}${kind === 'MAC+IP' ? ` ${e.ip}` : ''})`;
+    const found = forMac.filter(match);
+    if (!found.length) {
+      problems.push(`${what}: absent; type-2 routes for that MAC: ${forMac.map(describeRoute).join(', ') || 'none'}`);
+      continue;
+    }
+    const best = found.map(bestPath).find((p) => p !== undefined);
+    if (best?.nexthop !== e.vtep) problems.push(`${what}: expected next hop ${e.vtep} (${e.node}, hosting the VM), seen ${best?.nexthop ?? 'no best path'}`);
+  }
+  return problems;
+}
+
+export interface ExpectedPrefix {
+  prefix: string;
+  nexthop?: string;
+  host: string;
+}
+
+/** Prefixes that must be in a VRF's BGP table (with their next hop) and prefixes that must not. */
+export function vrfTableProblems(router: string, vrf: string, routes: UnicastRoute[], present: ExpectedPrefix[], absent: ExpectedPrefix[]): string[] {
+  const problems: string[] = [];
+  for (const e of present) {
+    const r = routes.find((x) => x.prefix === e.prefix);
+    const best = r?.paths.find((p) => p.best);
+    if (!r) problems.push(`${router}: VRF ${vrf} lacks ${e.prefix} (subnet of ${e.host}); it has: ${routes.map((x) => x.prefix).join(', ') || 'nothing'}`);
+    else if (e.nexthop && best?.nexthop !== e.nexthop) problems.push(`${router}: VRF ${vrf} route ${e.prefix} (${e.host}): expected next hop ${e.nexthop}, seen ${best?.nexthop ?? 'no best path'}`);
+  }
+  for (const e of absent) {
+    const r = routes.find((x) => x.prefix === e.prefix);
+    if (r) problems.push(`${router}: VRF ${vrf} must not have ${e.prefix} (subnet of ${e.host}, another VRF) but has it via ${r.paths.find((p) => p.best)?.nexthop ?? '?'}`);
+  }
+  return problems;
+}
+
+export function remoteVtepProblems(router: string, vni: number, vnis: EvpnVni[], expected: string[]): string[] {
+  const v = vnis.find((x) => x.vni === vni);
+  if (!v) return [`${router}: zebra has no VNI ${vni} (show evpn vni)`];
+  const missing = expected.filter((e) => !v.remoteVteps.includes(e));
+  const extra = v.remoteVteps.filter((e) => !expected.includes(e));
+  if (!missing.length && !extra.length) return [];
+  return [`${router}: VNI ${vni} remote VTEPs: expected ${expected.join(', ')}, seen ${v.remoteVteps.join(', ') || 'none'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}${extra.length ? ` (unexpected ${extra.join(', ')})` : ''}`];
+}
+
+export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], e: ExpectedMacIp): string[] {
+  const m = macs.find((x) => x.mac.toLowerCase() === e.mac);
+  const what = `${router}: VNI ${vni} MAC ${e.mac} of ${e.vm}`;
+  if (!m) return [`${what}: not in zebra's MAC table`];
+  if (m.type !== 'remote' || m.remoteVtep !== e.vtep) return [`${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`];
+  if (m.isDuplicate) return [`${what}: marked duplicate (EVPN duplicate address detection froze it)`];
+  return [];
+}

@@ -1,0 +1,37 @@
+// Conformance of the stretched broadcast domain: a VM in one cluster talks to a VM
+// in another as on one LAN — HTTP with the caller's own source address (no NAT),
+// ping, and a transfer large enough that an MTU black hole cannot pass.
+import type { Executor } from '../../helpers/exec.ts';
+import { httpGet, download, ping } from '../../helpers/traffic.ts';
+
+export interface Peer {
+  name: string;
+  ip: string;
+}
+
+export const LARGE_TRANSFER_BYTES = 2 * 1024 * 1024;
+
+/** `/clientip` answers "<ip>:<port>" as the server saw the caller. */
+export function sourceIpProblem(from: Peer, to: Peer, port: number, body: string): string | undefined {
+  const seen = body.replace(/:\d+$/, '');
+  if (seen === from.ip) return undefined;
+  return `${from.name} → ${to.name} (${to.ip}:${port}/clientip): expected the caller's address ${from.ip}, the server saw ${JSON.stringify(body)}`;
+}
+
+export async function checkHttpSourceIp(ex: Executor, from: Peer, to: Peer, port: number): Promise<string | undefined> {
+  const r = await httpGet(ex, `http://${to.ip}:${port}/clientip`);
+  if (!r.ok) return `${from.name} → ${to.name}: curl http://${to.ip}:${port}/clientip failed (curl exit ${r.exitCode}: ${r.error})`;
+  return sourceIpProblem(from, to, port, r.body);
+}
+
+export async function checkPing(ex: Executor, from: Peer, to: Peer): Promise<string | undefined> {
+  const r = await ping(ex, to.ip);
+  return r.ok ? undefined : `${from.name} → ${to.name}: ping ${to.ip} failed: ${r.output}`;
+}
+
+export async function checkLargeTransfer(ex: Executor, from: Peer, to: Peer, port: number): Promise<string | undefined> {
+  const url = `http://${to.ip}:${port}/bytes/${LARGE_TRANSFER_BYTES}`;
+  const r = await download(ex, url);
+  if (r.exitCode === 0 && r.bytes === LARGE_TRANSFER_BYTES) return undefined;
+  return `${from.name} ← ${to.name}: ${LARGE_TRANSFER_BYTES} bytes from ${url}: received ${r.bytes}${r.exitCode ? ` (curl exit ${r.exitCode}: ${r.error})` : ''}; a stall after the first packets points at an MTU black hole on the VXLAN path`;
+}

@@ -1,0 +1,49 @@
+import { describe, it, beforeAll } from 'vitest';
+import { testbed, expectEventually, stageGate } from '../context.ts';
+import { placedVms, greetGateway, requireOverlay, type PlacedVm } from '../overlay.ts';
+import { checkReaches, checkAnswersAs, checkIsolated, type Service } from './checks.ts';
+import { addressOf } from '../../topology/ip.ts';
+
+const tb = testbed();
+const gate = stageGate('l3vni', ['bgp-sessions', 'evpn-routes', 'l2-stretch']);
+const overlay = requireOverlay(tb);
+const hosts: Service[] = Object.entries(tb.topology.hosts).map(([name, h]) => ({ name, ip: addressOf(h.ipv4), port: h.port, vrf: h.vrf }));
+
+let placed = new Map<string, PlacedVm>();
+const vmPeer = (vm: string) => ({ name: vm, ip: placed.get(vm)!.declaredIp });
+const vmService = (vm: string): Service => ({ ...vmPeer(vm), port: placed.get(vm)!.port, vrf: overlay.l2vnis[overlay.vms[vm]!.network]!.vrf });
+
+describe('l3vni: VMs reach the hosts of their VRF and never those of another', () => {
+  beforeAll(async () => {
+    if (gate.blocked) return;
+    const vms = await placedVms(tb);
+    placed = new Map(vms.map((v) => [v.vm, v]));
+    await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
+  });
+
+  for (const [vm, v] of Object.entries(overlay.vms)) {
+    const vrf = overlay.l2vnis[v.network]!.vrf;
+    for (const host of hosts.filter((h) => h.vrf === vrf)) {
+      it(`${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`, async (ctx) => {
+        gate.check(ctx);
+        await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkReaches(tb.workload(vm), vmPeer(vm), host) }));
+      });
+      it(`${host.name} → ${vm}: reaches the VM`, async (ctx) => {
+        gate.check(ctx);
+        await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkAnswersAs(tb.workload(host.name), { name: host.name, ip: host.ip }, vmService(vm)) }));
+      });
+    }
+  }
+
+  // Last and concurrent: each of these waits out its probes' timeouts, and the
+  // network has shown above that it delivers what it should.
+  for (const [vm, v] of Object.entries(overlay.vms)) {
+    const vrf = overlay.l2vnis[v.network]!.vrf;
+    for (const host of hosts.filter((h) => h.vrf !== vrf)) {
+      it.concurrent(`${vm} → ${host.name} (${host.ip}, VRF ${host.vrf}): must be dropped, in every probe`, async (ctx) => {
+        gate.check(ctx);
+        ctx.expect(await checkIsolated(tb.workload(vm), vmPeer(vm), host, tb.deadlines.mustFailProbe)).toBeUndefined();
+      });
+    }
+  }
+});

@@ -1,0 +1,49 @@
+// The overlay the topology declares, joined with where the clusters placed each VM:
+// what the route, L2 and L3 suites expect to see.
+import type { Testbed } from '../helpers/testbed.ts';
+import { vmPlacement, type VmPlacement } from '../helpers/vm.ts';
+import { nodeVtep } from '../topology/expectations.ts';
+import { addressOf } from '../topology/ip.ts';
+import type { Overlay } from '../topology/schema.ts';
+
+export interface L2Segment {
+  name: string;
+  vni: number;
+  vrf: string;
+  gateway: string;
+}
+
+export interface PlacedVm extends VmPlacement {
+  /** Address the topology declares for the VM. */
+  declaredIp: string;
+  network: string;
+  /** Port of the VM's HTTP server. */
+  port: number;
+  /** VTEP of the node hosting the VM: the next hop its type-2 routes must carry. */
+  vtep: string;
+}
+
+export function requireOverlay(tb: Testbed): Overlay {
+  if (!tb.topology.overlay) throw new Error(`topology ${tb.topology.name} declares no overlay: nothing to check`);
+  return tb.topology.overlay;
+}
+
+export function segments(overlay: Overlay): L2Segment[] {
+  return Object.entries(overlay.l2vnis).map(([name, v]) => ({ name, vni: v.vni, vrf: v.vrf, gateway: v.gateway }));
+}
+
+export async function placedVms(tb: Testbed): Promise<PlacedVm[]> {
+  const overlay = requireOverlay(tb);
+  return Promise.all(
+    Object.entries(overlay.vms).map(async ([vm, v]) => {
+      const p = await vmPlacement(tb, v.cluster, vm);
+      return { ...p, declaredIp: addressOf(v.ipv4), network: v.network, port: v.port, vtep: nodeVtep(tb.topology.clusters[v.cluster]!, p.node) };
+    }),
+  );
+}
+
+/** A VM announces itself the way a booted guest does when it talks: it resolves and pings its gateway. */
+export async function greetGateway(tb: Testbed, vm: PlacedVm): Promise<void> {
+  const gw = addressOf(requireOverlay(tb).l2vnis[vm.network]!.gateway);
+  await tb.workload(vm.vm).run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', gw], { timeoutMs: 10_000 });
+}
