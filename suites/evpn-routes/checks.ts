@@ -1,7 +1,8 @@
 // Conformance of the EVPN control plane: the routes each router must hold, and
 // what zebra must have programmed from them. Each function is pure: router JSON in,
 // precise problems out.
-import { bestPath, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/frr-json.ts';
+import { bestPath, parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/frr-json.ts';
+import type { Router, VtyshAnswer } from '../../helpers/router.ts';
 
 export interface ExpectedImet {
   vni: number;
@@ -96,4 +97,36 @@ export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], 
   if (m.type !== 'remote' || m.remoteVtep !== e.vtep) return [`${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`];
   if (m.isDuplicate) return [`${what}: marked duplicate (EVPN duplicate address detection froze it)`];
   return [];
+}
+
+// ---------------------------------------------------------------- on a testbed
+
+export interface Evidenced {
+  problem?: string;
+  evidence: VtyshAnswer | VtyshAnswer[];
+}
+
+const joined = (list: string[]) => (list.length ? list.join('\n') : undefined);
+
+export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Evidenced> {
+  const a = await router.json('show bgp l2vpn evpn route type multicast json');
+  return { problem: joined(imetProblems(router.name, parseEvpnRoutes(a.data), expected)), evidence: a };
+}
+
+export async function checkMacIp(router: Router, expected: ExpectedMacIp[]): Promise<Evidenced> {
+  const a = await router.json('show bgp l2vpn evpn route type macip json');
+  const routes = parseEvpnRoutes(a.data);
+  return { problem: joined(expected.flatMap((e) => macIpProblems(router.name, routes, e))), evidence: a };
+}
+
+export async function checkVrfTable(router: Router, vrf: string, present: ExpectedPrefix[], absent: ExpectedPrefix[]): Promise<Evidenced> {
+  const a = await router.json(`show bgp vrf ${vrf} ipv4 unicast json`);
+  return { problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data), present, absent)), evidence: a };
+}
+
+export async function checkZebraVni(router: Router, vni: number, remoteVteps: string[], remoteVms: ExpectedMacIp[]): Promise<Evidenced> {
+  const [v, m] = await Promise.all([router.json(`show evpn vni ${vni} json`), router.json(`show evpn mac vni ${vni} json`)]);
+  const macs = parseEvpnMacs(m.data);
+  const list = [...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data), remoteVteps), ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e))];
+  return { problem: joined(list), evidence: [v, m] };
 }

@@ -1,9 +1,9 @@
 import { describe, it, beforeAll } from 'vitest';
 import { testbed, expectEventually, stageGate } from '../context.ts';
 import { placedVms, greetGateway, requireOverlay, segments, type PlacedVm } from '../overlay.ts';
-import { nodeVteps, hostSubnets, clusterOfNode } from '../../topology/expectations.ts';
-import { parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs } from '../../helpers/frr-json.ts';
-import { imetProblems, macIpProblems, vrfTableProblems, remoteVtepProblems, remoteMacProblems, type ExpectedMacIp } from './checks.ts';
+import { nodeVteps, clusterOfNode } from '../../topology/expectations.ts';
+import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from './checks.ts';
+import { imetExpected, macIpExpected, vrfTableExpected } from './expected.ts';
 
 const tb = testbed();
 const gate = stageGate('evpn-routes', ['bgp-sessions']);
@@ -15,8 +15,6 @@ const nodes = vteps.map((v) => v.node);
 const l3vrfs = new Set(Object.values(overlay.l3vnis).map((v) => v.vrf));
 
 let vms: PlacedVm[] = [];
-const macIp = (vm: PlacedVm): ExpectedMacIp => ({ vm: vm.vm, mac: vm.mac, ip: vm.declaredIp, vtep: vm.vtep, node: vm.node });
-const problems = (list: string[]) => (list.length ? list.join('\n') : undefined);
 
 describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
   beforeAll(async () => {
@@ -30,11 +28,7 @@ describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
     for (const router of [...torsAndSpine, ...nodes]) {
       it(`${router}: type-3 route for VNI ${seg.vni} from every node VTEP`, async (ctx) => {
         gate.check(ctx);
-        const expected = vteps.map((v) => ({ vni: seg.vni, vtep: v.vtep, node: v.node, routeTarget: `${tb.topology.clusters[v.cluster]!.asn}:${seg.vni}` }));
-        await expectEventually(ctx, 'evpnRoutes', async () => {
-          const a = await tb.router(router).json('show bgp l2vpn evpn route type multicast json');
-          return { problem: problems(imetProblems(router, parseEvpnRoutes(a.data), expected)), evidence: a };
-        });
+        await expectEventually(ctx, 'evpnRoutes', () => checkImet(tb.router(router), imetExpected(tb.topology, seg)));
       });
     }
   }
@@ -42,14 +36,10 @@ describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
   for (const router of [...fabric, ...nodes]) {
     it(`${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP`, async (ctx) => {
       gate.check(ctx);
-      // On a node router, the VMs of its own cluster are learned locally or from its sibling; the
-      // fabric and the other cluster must carry every VM.
+      // A node router learns its own cluster's VMs locally or from its sibling; the fabric
+      // and the other cluster must carry every VM.
       const wanted = nodes.includes(router) ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
-      await expectEventually(ctx, 'evpnRoutes', async () => {
-        const a = await tb.router(router).json('show bgp l2vpn evpn route type macip json');
-        const routes = parseEvpnRoutes(a.data);
-        return { problem: problems(wanted.flatMap((vm) => macIpProblems(router, routes, macIp(vm)))), evidence: a };
-      });
+      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map(macIpExpected)));
     });
   }
 
@@ -57,13 +47,8 @@ describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
     for (const vrf of l3vrfs) {
       it(`${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`, async (ctx) => {
         gate.check(ctx);
-        const subnets = hostSubnets(tb.topology);
-        const present = subnets.filter((s) => s.vrf === vrf).map((s) => ({ prefix: s.prefix, nexthop: s.leafVtep, host: s.host }));
-        const absent = subnets.filter((s) => s.vrf !== vrf).map((s) => ({ prefix: s.prefix, host: s.host }));
-        await expectEventually(ctx, 'evpnRoutes', async () => {
-          const a = await tb.router(node).json(`show bgp vrf ${vrf} ipv4 unicast json`);
-          return { problem: problems(vrfTableProblems(node, vrf, parseBgpRoutes(a.data), present, absent)), evidence: a };
-        });
+        const { present, absent } = vrfTableExpected(tb.topology, vrf);
+        await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
       });
     }
 
@@ -72,15 +57,8 @@ describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
         gate.check(ctx);
         const own = vteps.find((v) => v.node === node)!.vtep;
         const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
-        const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node);
-        await expectEventually(ctx, 'evpnRoutes', async () => {
-          const [v, m] = await Promise.all([tb.router(node).json(`show evpn vni ${seg.vni} json`), tb.router(node).json(`show evpn mac vni ${seg.vni} json`)]);
-          const list = [
-            ...remoteVtepProblems(node, seg.vni, parseEvpnVnis(v.data), others),
-            ...remote.flatMap((vm) => remoteMacProblems(node, seg.vni, parseEvpnMacs(m.data), macIp(vm))),
-          ];
-          return { problem: problems(list), evidence: [v, m] };
-        });
+        const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node).map(macIpExpected);
+        await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
       });
     }
   }

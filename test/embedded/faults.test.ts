@@ -1,0 +1,181 @@
+// Proves on a real embedded testbed (root, FRR) that each suite's checks fail, with a
+// message naming the cause, when the fault they exist for is injected, and pass
+// again once it is healed. One testbed serves every fault, one after the other.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
+import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
+import { expectedSessions, routerNames } from '../../topology/expectations.ts';
+import { eventually } from '../../helpers/wait.ts';
+import { checkImet, checkVrfTable } from '../../suites/evpn-routes/checks.ts';
+import { imetExpected, vrfTableExpected } from '../../suites/evpn-routes/expected.ts';
+import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
+import { checkIsolated } from '../../suites/l3vni/checks.ts';
+import { placedVms, greetGateway, segments, type PlacedVm } from '../../suites/overlay.ts';
+import { stageManifests } from '../../topology/manifests.ts';
+import { RunPaths } from '../../fixtures/embedded/run.ts';
+import { ipBatch } from '../../fixtures/embedded/netns.ts';
+
+let tb: RunningTestbed;
+
+/** Runs the suite's check on every router; each entry is undefined (passes) or the failure message. */
+async function verdicts(deadlineMs: number): Promise<Record<string, string | undefined>> {
+  const expected = expectedSessions(tb.testbed.topology);
+  const names = routerNames(tb.testbed.topology);
+  const results = await Promise.all(
+    names.map(async (name) => {
+      const mine = expected.filter((s) => s.router === name);
+      try {
+        await eventually(async () => (await checkRouterSessions(tb.testbed.router(name), mine)).problem, deadlineMs);
+        return [name, undefined] as const;
+      } catch (e) {
+        return [name, (e as Error).message] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(results);
+}
+
+const healthy = (v: Record<string, string | undefined>) => Object.entries(v).filter(([, m]) => m !== undefined);
+
+beforeAll(async () => {
+  tb = await upEmbedded();
+});
+afterAll(async () => {
+  const runId = tb?.runId;
+  await tb?.down();
+  if (runId) expect(isClean(await leftoversOf(runId))).toBe(true);
+});
+
+describe('embedded testbed: bgp-sessions catches broken sessions', () => {
+
+  it('passes on the healthy testbed', async () => {
+    expect(healthy(await verdicts(30_000))).toEqual([]);
+  });
+
+  it('a spine session shut down fails exactly the spine and that leaf, naming peer, family and state', async () => {
+    const spine = tb.testbed.router('spine');
+    await spine.vtysh('configure terminal', 'router bgp 64612', 'neighbor 192.168.1.5 shutdown');
+    try {
+      const v = await verdicts(3000);
+      expect(Object.keys(v).filter((r) => v[r] !== undefined).sort()).toEqual(['leafkind-a', 'spine']);
+      expect(v.spine).toContain('spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)');
+      expect(v.spine).toContain('spine: session to leafkind-a (192.168.1.5, AS 64512) in L2VPN EVPN: expected Established, seen Idle (Admin)');
+      expect(v['leafkind-a']).toMatch(/leafkind-a: session to spine \(192\.168\.1\.4, AS 64612\) in IPv4 unicast: expected Established, seen (Active|Connect|Idle)/);
+    } finally {
+      await spine.vtysh('configure terminal', 'router bgp 64612', 'no neighbor 192.168.1.5 shutdown');
+    }
+    expect(healthy(await verdicts(30_000))).toEqual([]);
+  });
+
+  it('a node router that stops peering fails the node and its ToR (dynamic neighbor gone)', async () => {
+    const node = tb.testbed.router('pe-kind-b-worker');
+    await node.vtysh('configure terminal', 'router bgp 64518', 'neighbor 192.168.12.2 shutdown');
+    try {
+      const v = await verdicts(3000);
+      expect(Object.keys(v).filter((r) => v[r] !== undefined).sort()).toEqual(['leafkind-b', 'pe-kind-b-worker']);
+      expect(v['leafkind-b']).toContain('leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: expected Established, seen no connection from the peer');
+      expect(v['pe-kind-b-worker']).toContain('pe-kind-b-worker: session to leafkind-b (192.168.12.2, AS 64516) in IPv4 unicast: expected Established, seen Idle (Admin)');
+    } finally {
+      await node.vtysh('configure terminal', 'router bgp 64518', 'no neighbor 192.168.12.2 shutdown');
+    }
+    expect(healthy(await verdicts(30_000))).toEqual([]);
+  });
+
+  it('EVPN not activated towards one peer fails only that address family', async () => {
+    const spine = tb.testbed.router('spine');
+    await spine.vtysh('configure terminal', 'router bgp 64612', 'address-family l2vpn evpn', 'no neighbor 192.168.1.1 activate');
+    try {
+      const v = await verdicts(3000);
+      expect(v.spine).toContain('spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such neighbor in L2VPN EVPN');
+      expect(v.spine).not.toContain('in IPv4 unicast');
+    } finally {
+      await spine.vtysh('configure terminal', 'router bgp 64612', 'address-family l2vpn evpn', 'neighbor 192.168.1.1 activate');
+    }
+  });
+});
+
+/** Waits until the check reports a problem (the fault has taken effect) and returns it. */
+async function problemOnceBroken(check: () => Promise<string | undefined>, deadlineMs = 15_000): Promise<string> {
+  let seen: string | undefined;
+  await eventually(async () => {
+    seen = await check();
+    return seen === undefined ? 'the fault has not shown yet' : undefined;
+  }, deadlineMs);
+  return seen!;
+}
+
+async function vmsGreeted(): Promise<PlacedVm[]> {
+  const vms = await placedVms(tb.testbed);
+  await Promise.all(vms.map((vm) => greetGateway(tb.testbed, vm)));
+  return vms;
+}
+
+const seg = () => segments(tb.testbed.topology.overlay!)[0]!;
+const peerOf = (vm: PlacedVm) => ({ name: vm.vm, ip: vm.declaredIp });
+
+describe('embedded testbed: evpn-routes catches a missing type-3 route', () => {
+  it('advertise-all-vni removed on one node: every other router names that VTEP as missing', async () => {
+    const node = tb.testbed.router('pe-kind-b-worker');
+    const expected = imetExpected(tb.testbed.topology, seg());
+    await eventually(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem, 30_000);
+    await node.vtysh('configure terminal', 'router bgp 64518', 'address-family l2vpn evpn', 'no advertise-all-vni');
+    try {
+      const problem = await problemOnceBroken(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem);
+      expect(problem).toMatch(/^spine: type-3 \(IMET\) route for VNI 110 from VTEP 100\.65\.1\.1 \(pe-kind-b-worker\): absent; type-3 routes seen: /);
+      expect(problem.split('\n')).toHaveLength(1);
+    } finally {
+      await node.vtysh('configure terminal', 'router bgp 64518', 'address-family l2vpn evpn', 'advertise-all-vni');
+    }
+    await eventually(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem, 30_000);
+  });
+});
+
+describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters', () => {
+  it('cluster B on VNI 111: vm-1 cannot reach vm-2, and the type-3 routes show the other VNI', async () => {
+    const cluster = tb.testbed.cluster('pe-kind-b');
+    const original = stageManifests('pe-kind-b', 'overlay');
+    let [vm1, vm2] = await vmsGreeted();
+    await eventually(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port), 30_000);
+    // Same host bridge, so vm-2 stays plugged in; only the VNI differs from cluster A's.
+    const mismatched = original.map((m) => (m.kind === 'L2VNI' ? { ...m, spec: { ...m.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } } : m));
+    await cluster.apply(mismatched);
+    try {
+      const problem = await problemOnceBroken(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port));
+      expect(problem).toMatch(/^vm-1 → vm-2: curl http:\/\/192\.170\.1\.30:8090\/clientip failed \(curl exit (7|28): /);
+      const imet = await checkImet(tb.testbed.router('pe-kind-a-worker'), imetExpected(tb.testbed.topology, seg()));
+      expect(imet.problem).toContain('pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)');
+    } finally {
+      await cluster.apply(original);
+    }
+    [vm1, vm2] = await vmsGreeted();
+    await eventually(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port), 30_000);
+  });
+});
+
+describe('embedded testbed: l3vni catches blue leaking into red', () => {
+  it('a red/blue route leak on leafA: the VM reaches hostA_blue and the nodes hold the blue subnet in red', async () => {
+    const paths = new RunPaths(tb.runId);
+    const red = paths.netns('leafA', 'red');
+    const blue = paths.netns('leafA', 'blue');
+    const leafA = tb.testbed.router('leafA');
+    const [vm1] = await vmsGreeted();
+    const hostABlue = { name: 'hostA_blue', ip: '192.168.21.2', port: 8090, vrf: 'blue' };
+    expect(await checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1)).toBeUndefined();
+    await ipBatch([`link add name leak-red netns ${red} type veth peer name leak-blue netns ${blue}`]);
+    await ipBatch(['addr add 10.255.0.0/31 dev leak-red', 'link set leak-red up', 'route add 192.168.21.0/24 via 10.255.0.1'], red);
+    await ipBatch(['addr add 10.255.0.1/31 dev leak-blue', 'link set leak-blue up', 'route add 192.170.1.0/24 via 10.255.0.0'], blue);
+    await leafA.vtysh('configure terminal', 'router bgp 64520 vrf red', 'address-family ipv4 unicast', 'redistribute kernel');
+    try {
+      const problem = await problemOnceBroken(() => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 3), 30_000);
+      expect(problem).toMatch(/^vm-1 reached hostA_blue \(192\.168\.21\.2, VRF blue\) in probe \d\/3: it answered "192\.170\.1\.3:\d+"; traffic must be dropped between VRFs$/);
+      const { present, absent } = vrfTableExpected(tb.testbed.topology, 'red');
+      const table = await checkVrfTable(tb.testbed.router(vm1!.node), 'red', present, absent);
+      expect(table.problem).toContain(`${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it via 100.64.0.1`);
+    } finally {
+      await leafA.vtysh('configure terminal', 'router bgp 64520 vrf red', 'address-family ipv4 unicast', 'no redistribute kernel');
+      await ipBatch(['link del leak-red'], red);
+    }
+    await eventually(() => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1), 30_000);
+  });
+});
