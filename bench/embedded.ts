@@ -9,12 +9,18 @@ import { RunPaths } from '../fixtures/embedded/run.ts';
 import { expectedSessions, routerNames } from '../topology/expectations.ts';
 import { checkRouterSessions } from '../suites/bgp-sessions/checks.ts';
 import { eventually } from '../helpers/wait.ts';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync, existsSync } from 'node:fs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(values.runs);
 
 function frrRssMiB(runId: string): number {
-  const lines = readFileSync(new RunPaths(runId).pids, 'utf8').split('\n').filter((l) => / (zebra|bgpd)$/.test(l));
+  // Node routers restart FRR when their VNIs change: only the daemons still running count.
+  const lines = readFileSync(new RunPaths(runId).pids, 'utf8').split('\n').filter((l) => / (zebra|bgpd)$/.test(l) && existsSync(`/proc/${l.split(' ')[0]}/status`));
   let kib = 0;
   for (const l of lines) {
     const status = readFileSync(`/proc/${l.split(' ')[0]}/status`, 'utf8');
@@ -69,8 +75,20 @@ const row = (name: string, key: keyof Sample, unit: string, goal: string) => {
   return `${name.padEnd(42)} ${median(xs).toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})  goal ${goal}`;
 };
 console.log(`\nembedded testbed, ${runs} runs, medians (${process.platform} ${(await import('node:os')).cpus().length} cores)`);
-console.log(row('testbed up (fabric + Underlay applied)', 'bringUpS', 's', '-'));
+console.log(row('testbed up (fabric, manifests, VMs Ready)', 'bringUpS', 's', '-'));
 console.log(row('bring-up until all sessions Established', 'sessionsS', 's', '≤ 3 s'));
 console.log(row('teardown', 'teardownS', 's', '≤ 2 s'));
 console.log(row('FRR daemons resident memory (18 daemons)', 'rssMiB', 'MiB', '-'));
 console.log(row('leftovers after teardown', 'leftovers', '', '0'));
+
+// One whole conformance run, as a user starts it: bring-up, manifests, every suite, teardown.
+const out = join(root, 'reports', 'bench-conformance.json');
+mkdirSync(dirname(out), { recursive: true });
+const t0 = performance.now();
+const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'conformance', '--reporter=json', `--outputFile=${out}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+const wall = (performance.now() - t0) / 1000;
+const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: Array<{ name: string; startTime: number; endTime: number }> };
+console.log(`\nconformance run (npm run conformance), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${report.numPassedTests} passed, ${report.numFailedTests} failed${run.status ? `, exit ${run.status}` : ''})`);
+for (const f of report.testResults.sort((a, b) => a.startTime - b.startTime)) {
+  console.log(`  ${f.name.replace(`${root}/`, '').padEnd(44)} ${((f.endTime - f.startTime) / 1000).toFixed(1).padStart(6)} s`);
+}

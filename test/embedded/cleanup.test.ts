@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
+import { loadTopology } from '../../topology/load.ts';
+import { routerNames } from '../../topology/expectations.ts';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'l2stretch.js');
 
@@ -39,8 +41,10 @@ describe('embedded testbed cleanup', () => {
     process.kill(controller, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     const before = await leftoversOf(runId);
+    const t = loadTopology('multicluster');
     expect(before.namespaces.length).toBeGreaterThan(20);
-    expect(before.processes.length).toBe(18);
+    // zebra + bgpd per router, one HTTP server per host and per VM
+    expect(before.processes.length).toBe(2 * routerNames(t).length + Object.keys(t.hosts).length + Object.keys(t.overlay!.vms).length);
     const down = await execa('node', [cli, 'testbed', 'down']);
     expect(down.stdout).toContain(`removed ${runId}`);
     const after = await leftoversOf(runId);
