@@ -43,7 +43,14 @@ export async function placedVms(tb: Testbed): Promise<PlacedVm[]> {
 }
 
 /** A VM announces itself the way a booted guest does when it talks: it resolves and pings its gateway. */
-export async function greetGateway(tb: Testbed, vm: PlacedVm): Promise<void> {
+async function greetGateway(tb: Testbed, vm: PlacedVm): Promise<void> {
   const gw = addressOf(requireOverlay(tb).l2vnis[vm.network]!.gateway);
   await tb.workload(vm.vm).run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', gw], { timeoutMs: 10_000 });
+}
+
+/** Every declared VM, placed and having talked to its gateway (so its type-2 routes exist). */
+export async function greetedVms(tb: Testbed): Promise<PlacedVm[]> {
+  const vms = await placedVms(tb);
+  await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
+  return vms;
 }

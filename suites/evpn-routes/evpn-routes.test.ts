@@ -1,6 +1,6 @@
 import { describe, it, beforeAll } from 'vitest';
 import { testbed, expectEventually, stageGate } from '../context.ts';
-import { placedVms, greetGateway, requireOverlay, segments, type PlacedVm } from '../overlay.ts';
+import { greetedVms, requireOverlay, segments, type PlacedVm } from '../overlay.ts';
 import { nodeVteps, clusterOfNode } from '../../topology/expectations.ts';
 import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from './checks.ts';
 import { imetExpected, macIpExpected, vrfTableExpected } from './expected.ts';
@@ -19,9 +19,8 @@ let vms: PlacedVm[] = [];
 describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
   beforeAll(async () => {
     if (gate.blocked) return;
-    vms = await placedVms(tb);
     // Type-2 routes exist once a VM has talked; a guest does so when it reaches its gateway.
-    await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
+    vms = await greetedVms(tb);
   });
 
   for (const seg of segments(overlay)) {

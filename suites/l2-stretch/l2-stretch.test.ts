@@ -1,6 +1,6 @@
 import { describe, it, beforeAll } from 'vitest';
 import { testbed, expectEventually, stageGate } from '../context.ts';
-import { placedVms, greetGateway, type PlacedVm } from '../overlay.ts';
+import { greetedVms, type PlacedVm } from '../overlay.ts';
 import { checkHttpSourceIp, checkPing, checkLargeTransfer, type Peer } from './checks.ts';
 
 const tb = testbed();
@@ -18,9 +18,7 @@ const peer = (vm: string): Peer => ({ name: vm, ip: placed.get(vm)!.declaredIp }
 describe('l2-stretch: VMs in different clusters share one broadcast domain', () => {
   beforeAll(async () => {
     if (gate.blocked) return;
-    const vms = await placedVms(tb);
-    placed = new Map(vms.map((v) => [v.vm, v]));
-    await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
+    placed = new Map((await greetedVms(tb)).map((v) => [v.vm, v]));
   });
 
   for (const [a, b] of pairs) {

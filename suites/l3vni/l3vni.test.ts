@@ -1,6 +1,6 @@
 import { describe, it, beforeAll } from 'vitest';
 import { testbed, expectEventually, stageGate } from '../context.ts';
-import { placedVms, greetGateway, requireOverlay, type PlacedVm } from '../overlay.ts';
+import { greetedVms, requireOverlay, type PlacedVm } from '../overlay.ts';
 import { checkReaches, checkAnswersAs, checkIsolated, type Service } from './checks.ts';
 import { addressOf } from '../../topology/ip.ts';
 
@@ -16,9 +16,7 @@ const vmService = (vm: string): Service => ({ ...vmPeer(vm), port: placed.get(vm
 describe('l3vni: VMs reach the hosts of their VRF and never those of another', () => {
   beforeAll(async () => {
     if (gate.blocked) return;
-    const vms = await placedVms(tb);
-    placed = new Map(vms.map((v) => [v.vm, v]));
-    await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
+    placed = new Map((await greetedVms(tb)).map((v) => [v.vm, v]));
   });
 
   for (const [vm, v] of Object.entries(overlay.vms)) {
