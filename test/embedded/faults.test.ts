@@ -7,14 +7,14 @@ import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
 import { eventually } from '../../helpers/wait.ts';
-import { checkImet, checkVrfTable } from '../../suites/evpn-routes/checks.ts';
-import { imetExpected, vrfTableExpected } from '../../suites/evpn-routes/expected.ts';
+import { checkImet, checkVrfTable, checkMacIp, checkZebraVni } from '../../suites/evpn-routes/checks.ts';
+import { imetExpected, vrfTableExpected, macIpExpected } from '../../suites/evpn-routes/expected.ts';
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { checkIsolated } from '../../suites/l3vni/checks.ts';
 import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
-import { ipBatch } from '../../fixtures/embedded/netns.ts';
+import { ipBatch, listNamespaces } from '../../fixtures/embedded/netns.ts';
 
 let tb: RunningTestbed;
 
@@ -175,5 +175,32 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
       await ipBatch(['link del leak-red'], red);
     }
     await eventually(() => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1), 30_000);
+  });
+});
+
+describe('embedded testbed: deleting a manifest undoes what it made', () => {
+  it('a deleted VM loses its instance and namespace; a deleted overlay its VNIs; re-applying restores both', async () => {
+    const cluster = tb.testbed.cluster('pe-kind-b');
+    const [, vm2] = await vmsGreeted();
+    const workload = stageManifests('pe-kind-b', 'workload');
+    const overlayManifests = stageManifests('pe-kind-b', 'overlay');
+    const vmManifest = workload.filter((m) => m.kind === 'VirtualMachine');
+    const spine = tb.testbed.router('spine');
+    const node = tb.testbed.router(vm2!.node);
+    await cluster.delete(vmManifest);
+    expect(await cluster.get('VirtualMachineInstance', 'vm-2')).toBeUndefined();
+    expect(await cluster.get('VirtualMachine', 'vm-2')).toBeUndefined();
+    expect((await listNamespaces()).filter((n) => n === new RunPaths(tb.runId).netns('vm-vm-2'))).toEqual([]);
+    // Its routes age out with the bridge's FDB entry, as on a real node: no deadline to assert here.
+
+    await cluster.delete(overlayManifests);
+    const gone = await problemOnceBroken(async () => (await checkZebraVni(node, 110, [], [])).problem);
+    expect(gone).toBe(`${vm2!.node}: zebra has no VNI 110 (show evpn vni)`);
+
+    await cluster.apply([...overlayManifests, ...workload]);
+    expect((await cluster.get<{ ready: boolean }>('VirtualMachine', 'vm-2'))?.status?.ready).toBe(true);
+    const [, back] = await vmsGreeted();
+    expect(back!.mac).toBe(vm2!.mac);
+    await eventually(async () => (await checkMacIp(spine, [macIpExpected(back!)])).problem, 30_000);
   });
 });
