@@ -14,6 +14,14 @@ export const DEFAULT_DEADLINES = {
   mustFailProbe: 2_000,
   /** a testbed member answers its first command */
   memberReady: 15_000,
+  /** KubeVirt's own timeout for a decentralized (cross-cluster) migration */
+  crossClusterMigration: 480_000,
+  /** KubeVirt's own timeout for an in-cluster migration */
+  inClusterMigration: 240_000,
+  /** longest a live migration may cut the migrating VM off (first failed to first answered probe) */
+  migrationLossBudget: 2_000,
+  /** how long the probes watch a migration: 1 s before it starts, the rest during and after */
+  migrationObserve: 6_000,
 } as const;
 
 export type DeadlineName = keyof typeof DEFAULT_DEADLINES;

@@ -1,7 +1,9 @@
 // What every conformance test gets: the testbed the global setup stood up (or the
 // kept one named by L2STRETCH_TESTBED_FILE), and a way to run a check to its
 // deadline while keeping the evidence it looked at.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject, afterEach, type TestContext } from 'vitest';
 import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
@@ -84,4 +86,13 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
     }
     throw new Error(e.message);
   }
+}
+
+const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
+
+/** Where this run's report files go (reports/<run id>/…). */
+export function reportDir(...parts: string[]): string {
+  const dir = join(REPORTS, testbed().runId, ...parts);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -3,6 +3,7 @@ import { parseUnderlays, ValidationError, OPENPE_API } from '../fixtures/embedde
 import { EmbeddedCluster } from '../fixtures/embedded/cluster.ts';
 import { RunPaths } from '../fixtures/embedded/run.ts';
 import { WorkloadServers } from '../fixtures/embedded/workloads.ts';
+import { MigrationHub } from '../fixtures/embedded/migration.ts';
 import { loadTopology } from '../topology/load.ts';
 import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
 
@@ -30,7 +31,7 @@ describe("embedded cluster: openperouter's Underlay rules and messages", () => {
   it('refuses kinds it cannot realize, listing the supported ones, before touching the machine', async () => {
     const paths = new RunPaths('l2s-000000', '/nonexistent');
     const workloads = new WorkloadServers('l2s-000000', '/nonexistent', '/nonexistent/pids');
-    const cluster = new EmbeddedCluster(loadTopology('multicluster'), 'pe-kind-a', { paths, startTimeoutMs: 1000, fabricReady: Promise.resolve(), workloads });
+    const cluster = new EmbeddedCluster(loadTopology('multicluster'), 'pe-kind-a', { paths, startTimeoutMs: 1000, fabricReady: Promise.resolve(), workloads, hub: new MigrationHub() });
     const vm = parseManifests('apiVersion: kubevirt.io/v1\nkind: VirtualMachineInstancePreset\nmetadata: {name: vm-1}\n', 'inline');
     await expect(cluster.apply(vm)).rejects.toThrowError(/kind VirtualMachineInstancePreset \(vm-1\) is not supported by the embedded cluster; supported: Underlay \(openpe\.openperouter\.github\.io\/v1alpha1\), L3VNI/);
     await expect(cluster.apply([{ ...underlay(good), apiVersion: 'network.openperouter.io/v1alpha1' }])).rejects.toThrowError(/apiVersion network\.openperouter\.io\/v1alpha1 is not served/);

@@ -1,0 +1,156 @@
+import { describe, it, beforeAll, expect } from 'vitest';
+import { testbed, expectEventually, stageGate, reportDir } from '../context.ts';
+import { requireOverlay, greetedVms } from '../overlay.ts';
+import { eventually } from '../../helpers/wait.ts';
+import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/migration.ts';
+import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/frr-json.ts';
+import { routerNames, nodeVteps } from '../../topology/expectations.ts';
+import { addressOf } from '../../topology/ip.ts';
+import { checkHttpSourceIp } from '../l2-stretch/checks.ts';
+import { checkReaches } from '../l3vni/checks.ts';
+import { observeMigration, type Observation } from './observe.ts';
+import { lossWindow, lossProblem, streamProblem, macIpSnapshot, movedRouteProblem, duplicateProblem, identityProblem, type MobilityCase } from './checks.ts';
+
+const tb = testbed();
+const gate = stageGate('live-migration', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni']);
+const overlay = requireOverlay(tb);
+
+// The first declared VM migrates; a VM of another cluster on its segment watches it.
+const [vm, decl] = Object.entries(overlay.vms)[0]!;
+const [observer] = Object.entries(overlay.vms).find(([n, v]) => n !== vm && v.network === decl.network && v.cluster !== decl.cluster)!;
+const home = decl.cluster;
+const away = Object.keys(tb.topology.clusters).find((c) => c !== home)!;
+const ip = addressOf(decl.ipv4);
+const vrf = overlay.l2vnis[decl.network]!.vrf;
+const reachableHost = Object.entries(tb.topology.hosts).find(([, h]) => h.vrf === vrf)!;
+const watchedRouter = Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? routerNames(tb.topology)[0]!;
+const vni = overlay.l2vnis[decl.network]!.vni;
+
+/** A progress line for long migrations (a real cluster takes minutes), at most one per period. */
+function progressEvery(periodMs: number): (message: string) => void {
+  let last = Date.now();
+  return (m) => {
+    if (Date.now() - last < periodMs) return;
+    last = Date.now();
+    process.stderr.write(`l2stretch: ${m}\n`);
+  };
+}
+
+interface Leg {
+  label: string;
+  from: string;
+  to: string;
+  migrate: (onWait: (m: string) => void) => Promise<MigrationOutcome>;
+}
+
+// Three moves, well under EVPN duplicate detection's 5 in 180 s: within the home
+// cluster, across to the other one, and back home.
+const legs: Leg[] = [
+  { label: `in-cluster ${vm} within ${home}`, from: home, to: home, migrate: (w) => migrateWithinCluster(tb, home, vm, w) },
+  { label: `cross-cluster ${vm} ${home} → ${away}`, from: home, to: away, migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }) },
+  { label: `cross-cluster ${vm} back ${away} → ${home}`, from: away, to: home, migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }) },
+];
+
+// Every VM has talked and the observer already reaches the migrating VM, so that
+// what the probes see is the migration and nothing else.
+beforeAll(async () => {
+  if (gate.blocked) return;
+  await greetedVms(tb);
+  const target = { name: vm, ip };
+  await eventually(() => checkHttpSourceIp(tb.workload(observer), { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) }, target, decl.port), tb.deadlines.dataPlane);
+});
+
+for (const leg of legs) {
+  describe(`live-migration: ${leg.label}`, () => {
+    let obs: Observation;
+    const mobility: MobilityCase[] = [];
+
+    beforeAll(async () => {
+      if (gate.blocked) return;
+      obs = await observeMigration(tb, {
+        label: leg.label,
+        vm,
+        ip,
+        port: decl.port,
+        from: leg.from,
+        to: leg.to,
+        observer,
+        watchedRouter,
+        svgDir: reportDir('live-migration'),
+        migrate: () => leg.migrate(progressEvery(5000)),
+      });
+    });
+
+    it('succeeds, and the clusters report the end state KubeVirt reports', async (ctx) => {
+      gate.check(ctx);
+      await ctx.annotate('probe timeline', { path: obs.svg, contentType: 'image/svg+xml' });
+      expect(obs.outcome.source.phase, 'source migration phase').toBe('Succeeded');
+      if (leg.from === leg.to) {
+        expect(obs.after.node, `${vm} must run on another node of ${leg.to}`).not.toBe(obs.before.node);
+        return;
+      }
+      expect(obs.outcome.target?.phase, 'target migration phase').toBe('Succeeded');
+      expect(await tb.cluster(leg.from).get('VirtualMachineInstance', vm), `${leg.from} must have no ${vm} instance left`).toBeUndefined();
+      const source = await tb.cluster(leg.from).get<{ printableStatus: string }>('VirtualMachine', vm);
+      const target = await tb.cluster(leg.to).get<{ ready: boolean }>('VirtualMachine', vm);
+      expect((source?.spec as { runStrategy?: string } | undefined)?.runStrategy, `${leg.from}: ${vm} runStrategy`).toBe('Halted');
+      expect((target?.spec as { runStrategy?: string } | undefined)?.runStrategy, `${leg.to}: ${vm} runStrategy`).toBe('Always');
+      expect(target?.status?.ready, `${leg.to}: ${vm} Ready`).toBe(true);
+    });
+
+    it('keeps its IP and MAC, in its status and inside the guest', (ctx) => {
+      gate.check(ctx);
+      const problems = [
+        identityProblem(vm, 'VMI status', { ip: obs.before.ip, mac: obs.before.mac }, { ip: obs.after.ip, mac: obs.after.mac }),
+        identityProblem(vm, 'guest eth0', obs.before.guest, obs.after.guest),
+      ].filter(Boolean);
+      expect(problems).toEqual([]);
+    });
+
+    it(`every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`, async (ctx) => {
+      gate.check(ctx);
+      await expectEventually(ctx, 'evpnRoutes', async () => {
+        mobility.length = 0;
+        const answers = await Promise.all(routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')));
+        const problems = answers.flatMap((a) => {
+          const before = obs.routesBefore.find((s) => s.router === a.router)!;
+          const r = movedRouteProblem(vm, before, macIpSnapshot(a.router, parseEvpnRoutes(a.data), obs.after.mac, ip), obs.after.vtep, obs.after.node);
+          if (r.mobility) mobility.push(r.mobility);
+          return r.problem ? [r.problem] : [];
+        });
+        return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
+      });
+      await ctx.annotate(`MAC mobility: ${[...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`).join('; ')}`, 'mac-mobility');
+      if (obs.routeMovedAt !== undefined) await ctx.annotate(`${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the migration started`, 'convergence');
+    });
+
+    it('no node marks its MAC as a duplicate', async (ctx) => {
+      gate.check(ctx);
+      const answers = await Promise.all(nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)));
+      const problems = answers.flatMap((a) => duplicateProblem(a.router, parseEvpnMacs(a.data), vm, obs.after.mac) ?? []);
+      expect(problems).toEqual([]);
+    });
+
+    it(`the long-lived connection from ${observer} survives`, (ctx) => {
+      gate.check(ctx);
+      expect(streamProblem(vm, observer, obs.probes, obs.outcome.finishedAt)).toBeUndefined();
+    });
+
+    it(`the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
+      gate.check(ctx);
+      const w = lossWindow(obs.probes);
+      await ctx.annotate(`loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ${obs.outcome.finishedAt - obs.outcome.startedAt} ms`, 'loss-window');
+      expect(lossProblem(vm, observer, w, tb.deadlines.migrationLossBudget)).toBeUndefined();
+    });
+
+    it(`still reaches ${reachableHost[0]} and ${observer}`, async (ctx) => {
+      gate.check(ctx);
+      const me = { name: vm, ip };
+      await expectEventually(ctx, 'dataPlane', async () => ({
+        problem:
+          (await checkReaches(tb.workload(vm), me, { name: reachableHost[0], ip: addressOf(reachableHost[1].ipv4), port: reachableHost[1].port, vrf })) ??
+          (await checkHttpSourceIp(tb.workload(vm), me, { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) }, overlay.vms[observer]!.port)),
+      }));
+    });
+  });
+}
