@@ -1,13 +1,13 @@
 # l2stretch — every target runs as root on Debian/Ubuntu (namespaces, FRR).
 N ?= 20
 
-.PHONY: deps conformance test self bench clean typecheck
+.PHONY: deps conformance test self bench soak clean typecheck
 
-# FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl and ping, and the npm packages of package-lock.json.
+# FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, and the npm packages of package-lock.json.
 deps:
 	@command -v apt-get >/dev/null || { echo "make deps needs apt-get (Debian/Ubuntu); install FRR and iproute2 yourself, then run npm ci"; exit 1; }
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps curl iputils-ping >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps curl iputils-ping iputils-arping >/dev/null
 	npm ci --no-audit --no-fund
 
 # The conformance suites against a fresh embedded testbed, with a verdict.
@@ -26,6 +26,10 @@ typecheck:
 
 bench:
 	npm run bench
+
+# The embedded conformance run N times in a row (default 20), failures per check.
+soak:
+	npm run soak -- --runs $(N)
 
 # Removes kept testbeds and the leftovers of crashed runs (never those of a run in progress).
 clean:

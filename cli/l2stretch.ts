@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { upEmbedded, downRun, listRuns } from '../fixtures/embedded/testbed.ts';
 import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
+import { readTestbedFile } from '../helpers/testbed.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -87,6 +88,7 @@ async function testbedStatus(): Promise<number> {
 
 function run(args: string[]): number {
   const { values, positionals } = parseArgs({ args, options: { 'testbed-file': { type: 'string' } }, allowPositionals: true });
+  if (values['testbed-file']) readTestbedFile(values['testbed-file']);
   const env = { ...process.env, ...(values['testbed-file'] ? { L2STRETCH_TESTBED_FILE: values['testbed-file'] } : {}) };
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'conformance', ...positionals], { cwd: root, env, stdio: 'inherit' });

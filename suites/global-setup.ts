@@ -1,9 +1,11 @@
 // Stands the embedded testbed up once for the conformance run and removes it at
 // the end, on Ctrl-C too; with L2STRETCH_TESTBED_FILE the run uses that testbed
-// as it is and leaves it alone.
+// as it is and leaves it alone. A testbed that cannot be had ends the run with one
+// clear line, not a stack trace, and not one timeout per test.
 import type { TestProject } from 'vitest/node';
 import { upEmbedded } from '../fixtures/embedded/testbed.ts';
-import { readTestbedFile } from '../helpers/testbed.ts';
+import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
+import { unreachableRouters } from '../helpers/reachability.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +20,22 @@ function provideStageFile(project: TestProject, runId: string): void {
   project.provide('stageFile', file);
 }
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  const given = process.env.L2STRETCH_TESTBED_FILE;
-  if (given) {
-    provideStageFile(project, readTestbedFile(given).runId);
-    process.stderr.write(`l2stretch: using the testbed of ${given}\n`);
-    project.provide('testbedFile', given);
-    return undefined;
-  }
+function giveUp(message: string): never {
+  process.stderr.write(`\nl2stretch: ${message}\n`);
+  process.exit(2);
+}
+
+async function useGiven(project: TestProject, given: string): Promise<undefined> {
+  const file = readTestbedFile(given);
+  const unreachable = await unreachableRouters(openTestbed(file));
+  if (unreachable.length) giveUp(`the testbed of ${given} is not usable:\n  ${unreachable.join('\n  ')}`);
+  provideStageFile(project, file.runId);
+  process.stderr.write(`l2stretch: using the testbed of ${given}\n`);
+  project.provide('testbedFile', given);
+  return undefined;
+}
+
+async function standUp(project: TestProject): Promise<() => Promise<void>> {
   const start = Date.now();
   const tb = await upEmbedded({
     topology: process.env.L2STRETCH_TOPOLOGY,
@@ -43,4 +53,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await tb.down();
     process.stderr.write(`l2stretch: embedded testbed ${tb.runId} removed\n`);
   };
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const given = process.env.L2STRETCH_TESTBED_FILE;
+  try {
+    return await (given ? useGiven(project, given) : standUp(project));
+  } catch (e) {
+    giveUp((e as Error).message);
+  }
 }

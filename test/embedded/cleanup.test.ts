@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
+import { leftoversOf, isClean, type Leftovers } from '../../fixtures/embedded/cleanup.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { loadTopology } from '../../topology/load.ts';
 import { routerNames } from '../../topology/expectations.ts';
@@ -24,7 +24,51 @@ async function runIdOf(stream: NodeJS.ReadableStream, waitFor: RegExp): Promise<
   });
 }
 
+const vitest = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'vitest', 'vitest.mjs');
+
+/** Starts a conformance run, interrupts it `afterUpMs` after its testbed is up, and returns the run id. */
+async function interruptedRun(extraArgs: string[], afterUpMs: number): Promise<{ runId: string; exitCode?: number }> {
+  const run = execa('node', [vitest, 'run', '--project', 'conformance', ...extraArgs], { reject: false, env: { NO_COLOR: '1' } });
+  let seen = '';
+  const runId = await new Promise<string>((resolve, reject) => {
+    run.stderr!.on('data', (c: Buffer) => {
+      seen += c.toString();
+      const id = /embedded testbed (l2s-[0-9a-f]{6}) up/.exec(seen)?.[1];
+      if (id) resolve(id);
+    });
+    run.stderr!.on('end', () => reject(new Error(`the run ended before its testbed was up: ${seen}`)));
+  });
+  await new Promise((r) => setTimeout(r, afterUpMs));
+  run.kill('SIGINT');
+  const r = await run;
+  return { runId, exitCode: r.exitCode };
+}
+
+/**
+ * vitest may exit on Ctrl-C before its teardown finishes; the testbed's controller
+ * then sees its owner gone and removes everything itself, within seconds.
+ */
+async function cleanedUp(runId: string): Promise<Leftovers> {
+  let last = await leftoversOf(runId);
+  for (let i = 0; i < 100 && !isClean(last); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await leftoversOf(runId);
+  }
+  return last;
+}
+
 describe('embedded testbed cleanup', () => {
+  it('Ctrl-C in the middle of the suites removes everything of the run', async () => {
+    const { runId } = await interruptedRun([], 1500);
+    expect(await cleanedUp(runId)).toEqual({ namespaces: [], processes: [], mounts: [], files: false });
+  });
+
+  it('Ctrl-C in the middle of a live migration removes everything of the run', async () => {
+    // The migration suite alone: after its warm-up (under 1 s) the first migration runs for ~1.5 s.
+    const { runId } = await interruptedRun(['suites/live-migration'], 2000);
+    expect(await cleanedUp(runId)).toEqual({ namespaces: [], processes: [], mounts: [], files: false });
+  });
+
   it('Ctrl-C while FRR is starting removes everything of the run', async () => {
     const up = execa('node', [cli, 'testbed', 'up'], { reject: false });
     const runId = await runIdOf(up.stderr!, /starting FRR/);
