@@ -14,9 +14,10 @@ deps:
 conformance:
 	npm run conformance
 
-# The project's own tests, then the conformance suites.
+# The project's own tests, the conformance suites, then the fault catalogue.
 test:
 	npm test
+	npm run test:faults
 
 self:
 	npm run test:self

@@ -1,5 +1,6 @@
 // Traffic between workloads, with tools every VM image and host has (curl, ping).
 import type { Executor } from './exec.ts';
+import { resolveDeadlines } from './wait.ts';
 
 export interface HttpResult {
   ok: boolean;
@@ -9,13 +10,13 @@ export interface HttpResult {
   error: string;
 }
 
-export async function httpGet(from: Executor, url: string, timeoutS = 5): Promise<HttpResult> {
+export async function httpGet(from: Executor, url: string, timeoutS = resolveDeadlines().httpRequest / 1000): Promise<HttpResult> {
   const r = await from.run(['curl', '-sS', '--max-time', String(timeoutS), url], { timeoutMs: (timeoutS + 5) * 1000 });
   return { ok: r.exitCode === 0, body: r.stdout.trim(), exitCode: r.exitCode, error: r.stderr.trim() };
 }
 
 /** Bytes received from url, or the curl error. */
-export async function download(from: Executor, url: string, timeoutS = 20): Promise<{ bytes: number; exitCode: number; error: string }> {
+export async function download(from: Executor, url: string, timeoutS = resolveDeadlines().transfer / 1000): Promise<{ bytes: number; exitCode: number; error: string }> {
   const r = await from.run(['curl', '-sS', '--max-time', String(timeoutS), '-o', '/dev/null', '-w', '%{size_download}', url], { timeoutMs: (timeoutS + 5) * 1000 });
   return { bytes: Number(r.stdout.trim()) || 0, exitCode: r.exitCode, error: r.stderr.trim() };
 }

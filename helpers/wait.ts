@@ -12,6 +12,10 @@ export const DEFAULT_DEADLINES = {
   dataPlane: 20_000,
   /** how long one probe that must fail waits for an answer */
   mustFailProbe: 2_000,
+  /** how long one HTTP request between workloads may take */
+  httpRequest: 5_000,
+  /** how long the large transfer between VMs may take */
+  transfer: 20_000,
   /** a testbed member answers its first command */
   memberReady: 15_000,
   /** KubeVirt's own timeout for a decentralized (cross-cluster) migration */

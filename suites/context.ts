@@ -41,7 +41,9 @@ export interface StageGate {
  */
 export function stageGate(stage: Stage, after: Stage[]): StageGate {
   const failures = readFailures();
-  const failed = after.filter((s) => failures[s]?.length);
+  // The fault catalogue runs every check whatever fails first, to see exactly which ones a fault breaks.
+  const gated = process.env.L2STRETCH_STAGE_GATE !== 'off';
+  const failed = gated ? after.filter((s) => failures[s]?.length) : [];
   const blocked = failed.length
     ? `skipped: ${failed.map((s) => `stage ${s} failed (${failures[s]!.slice(0, 2).join('; ')}${failures[s]!.length > 2 ? '; …' : ''})`).join(', ')}`
     : undefined;

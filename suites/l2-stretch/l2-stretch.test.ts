@@ -1,7 +1,7 @@
 import { describe, it, beforeAll } from 'vitest';
 import { testbed, expectEventually, stageGate } from '../context.ts';
 import { greetedVms, type PlacedVm } from '../overlay.ts';
-import { checkHttpSourceIp, checkPing, checkLargeTransfer, type Peer } from './checks.ts';
+import { checkHttpSourceIp, checkPing, checkFullSizeFrames, checkLargeTransfer, type Peer } from './checks.ts';
 
 const tb = testbed();
 const gate = stageGate('l2-stretch', ['bgp-sessions', 'evpn-routes']);
@@ -29,6 +29,10 @@ describe('l2-stretch: VMs in different clusters share one broadcast domain', () 
     it(`${a} → ${b}: ping`, async (ctx) => {
       gate.check(ctx);
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkPing(tb.workload(a), peer(a), peer(b)) }));
+    });
+    it(`${a} → ${b}: full-size frames with DF set cross unfragmented`, async (ctx) => {
+      gate.check(ctx);
+      await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkFullSizeFrames(tb.workload(a), peer(a), peer(b)) }));
     });
     it(`${a} ← ${b}: a 2 MiB transfer completes`, async (ctx) => {
       gate.check(ctx);

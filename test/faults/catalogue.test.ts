@@ -1,0 +1,74 @@
+// The fault catalogue (npm run test:faults): each fault is injected into one healthy
+// embedded testbed, the conformance suites run against it as a user runs them (every
+// stage, no gating, short deadlines), and exactly the checks the fault breaks must
+// fail while every other check passes. The verdicts end as a table in reports/.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { runSuites } from './run-suites.ts';
+import { FAULTS } from './catalogue.ts';
+import { greetedVms } from '../../suites/overlay.ts';
+import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
+import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
+import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
+import { expectedSessions, routerNames } from '../../topology/expectations.ts';
+import { eventually } from '../../helpers/wait.ts';
+
+const SUITES = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch', 'suites/l3vni'];
+const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s';
+const report = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reports', 'fault-catalogue.md');
+
+let tb: RunningTestbed;
+const rows: string[] = [];
+
+/** Back to health after a fault: sessions up, VMs heard, L2 and L3 paths answering. */
+async function settle(): Promise<void> {
+  const t = tb.testbed;
+  const expected = expectedSessions(t.topology);
+  await Promise.all(routerNames(t.topology).map((r) => eventually(async () => (await checkRouterSessions(t.router(r), expected.filter((s) => s.router === r))).problem, 60_000)));
+  await greetedVms(t);
+  await eventually(() => checkHttpSourceIp(t.workload('vm-1'), { name: 'vm-1', ip: '192.170.1.3' }, { name: 'vm-2', ip: '192.170.1.30' }, 8090), 60_000);
+  await eventually(() => checkAnswersAs(t.workload('hostA_red'), { name: 'hostA_red', ip: '192.168.20.2' }, { name: 'vm-2', ip: '192.170.1.30', port: 8090, vrf: 'red' }), 60_000);
+}
+
+beforeAll(async () => {
+  tb = await upEmbedded();
+  await settle();
+});
+
+afterAll(async () => {
+  await tb?.down();
+  mkdirSync(dirname(report), { recursive: true });
+  const table = ['| fault | checks expected to fail | checks that failed | verdict |', '|---|---|---|---|', ...rows].join('\n');
+  writeFileSync(report, `# Fault catalogue\n\n${table}\n`);
+  process.stdout.write(`\n${table}\n\n(${report})\n`);
+});
+
+describe('fault catalogue', () => {
+  it('the healthy testbed passes every check', async () => {
+    const r = await runSuites(tb.stateFile, SUITES, DEADLINES);
+    rows.push(`| none (healthy) | 0 | ${r.failed.size} | ${r.failed.size ? 'FAIL' : 'ok'} |`);
+    expect([...r.failed.keys()]).toEqual([]);
+  });
+
+  for (const fault of FAULTS) {
+    it(`${fault.name}: fails exactly its checks`, async () => {
+      await fault.inject(tb);
+      let failed: Map<string, string>;
+      try {
+        failed = (await runSuites(tb.stateFile, SUITES, DEADLINES)).failed;
+      } finally {
+        await fault.heal(tb);
+        await settle();
+      }
+      const titles = [...failed.keys()];
+      const missing = fault.breaks.filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
+      const unexpected = titles.filter((t) => !fault.breaks.some((b) => t.includes(b)));
+      const ok = !missing.length && !unexpected.length;
+      rows.push(`| ${fault.name} | ${fault.breaks.length} | ${titles.length} | ${ok ? 'ok' : `FAIL (missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'})`} |`);
+      expect({ missing, unexpected }).toEqual({ missing: [], unexpected: [] });
+    });
+  }
+});

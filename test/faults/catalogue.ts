@@ -1,0 +1,164 @@
+// The fault catalogue: each fault, how to inject it into a healthy embedded testbed
+// and heal it, and exactly which conformance checks it must fail (every other check
+// must still pass). Expectations name checks by a fragment of their title.
+import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { RunPaths } from '../../fixtures/embedded/run.ts';
+import { ipBatch } from '../../fixtures/embedded/netns.ts';
+import { stageManifests, type Manifest } from '../../topology/manifests.ts';
+
+export interface Fault {
+  name: string;
+  inject(tb: RunningTestbed): Promise<void>;
+  heal(tb: RunningTestbed): Promise<void>;
+  /** One fragment per check that must fail, each matching exactly one check title. */
+  breaks: string[];
+}
+
+const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) => tb.testbed.router(router).vtysh('configure terminal', ...lines).then(() => undefined);
+const manifest = (cluster: string, stage: 'overlay' | 'workload', kind: string): Manifest => stageManifests(cluster, stage).find((m) => m.kind === kind)!;
+
+function withVm2Gateway(gateway: string): Manifest {
+  const vm = manifest('pe-kind-b', 'workload', 'VirtualMachine');
+  const spec = structuredClone(vm.spec) as { template: { spec: { volumes: Array<{ cloudInitNoCloud?: { networkData?: string } }> } } };
+  const v = spec.template.spec.volumes.find((x) => x.cloudInitNoCloud)!;
+  v.cloudInitNoCloud!.networkData = v.cloudInitNoCloud!.networkData!.replace('gateway4: 192.170.1.1', `gateway4: ${gateway}`);
+  return { ...vm, spec };
+}
+
+export const FAULTS: Fault[] = [
+  {
+    name: 'spine↔leafA session shut down',
+    inject: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'neighbor 192.168.1.1 shutdown'),
+    heal: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'no neighbor 192.168.1.1 shutdown'),
+    breaks: [
+      'spine: leafA, leafB, leafkind-a, leafkind-b Established',
+      'leafA: spine Established',
+      'leafA: type-2 MAC and MAC+IP routes',
+      'pe-kind-a-control-plane: VRF red has the type-5',
+      'pe-kind-a-worker: VRF red has the type-5',
+      'pe-kind-b-control-plane: VRF red has the type-5',
+      'pe-kind-b-worker: VRF red has the type-5',
+      'vm-1 → hostA_red',
+      'hostA_red → vm-1',
+      'vm-2 → hostA_red',
+      'hostA_red → vm-2',
+    ],
+  },
+  {
+    name: 'ToR↔node session shut down (pe-kind-b-worker)',
+    inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'neighbor 192.168.12.2 shutdown'),
+    heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'no neighbor 192.168.12.2 shutdown'),
+    breaks: [
+      'leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
+      'pe-kind-b-worker: leafkind-b Established',
+      'spine: type-3 route for VNI 110',
+      'leafkind-a: type-3 route for VNI 110',
+      'leafkind-b: type-3 route for VNI 110',
+      'pe-kind-a-control-plane: type-3 route for VNI 110',
+      'pe-kind-a-worker: type-3 route for VNI 110',
+      'pe-kind-b-control-plane: type-3 route for VNI 110',
+      'pe-kind-b-worker: type-3 route for VNI 110',
+      'pe-kind-b-worker: type-2 MAC and MAC+IP routes',
+      'pe-kind-b-worker: VRF red has the type-5',
+      'pe-kind-a-control-plane: zebra floods VNI 110',
+      'pe-kind-a-worker: zebra floods VNI 110',
+      'pe-kind-b-control-plane: zebra floods VNI 110',
+      'pe-kind-b-worker: zebra floods VNI 110',
+    ],
+  },
+  {
+    name: 'advertise-all-vni missing on one node (pe-kind-b-worker)',
+    inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'no advertise-all-vni'),
+    heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'advertise-all-vni'),
+    breaks: [
+      'spine: type-3 route for VNI 110',
+      'leafkind-a: type-3 route for VNI 110',
+      'leafkind-b: type-3 route for VNI 110',
+      'pe-kind-a-control-plane: type-3 route for VNI 110',
+      'pe-kind-a-worker: type-3 route for VNI 110',
+      'pe-kind-b-control-plane: type-3 route for VNI 110',
+      'pe-kind-b-worker: type-3 route for VNI 110',
+      'pe-kind-b-worker: VRF red has the type-5',
+      'pe-kind-a-control-plane: zebra floods VNI 110',
+      'pe-kind-a-worker: zebra floods VNI 110',
+      'pe-kind-b-control-plane: zebra floods VNI 110',
+      'pe-kind-b-worker: zebra floods VNI 110',
+    ],
+  },
+  {
+    name: 'VNI mismatch between clusters (cluster B on 111)',
+    inject: (tb) => {
+      const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
+      return tb.testbed.cluster('pe-kind-b').apply([{ ...l2, spec: { ...l2.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } }]);
+    },
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay')),
+    breaks: [
+      'spine: type-3 route for VNI 110',
+      'leafkind-a: type-3 route for VNI 110',
+      'leafkind-b: type-3 route for VNI 110',
+      'pe-kind-a-control-plane: type-3 route for VNI 110',
+      'pe-kind-a-worker: type-3 route for VNI 110',
+      'pe-kind-b-control-plane: type-3 route for VNI 110',
+      'pe-kind-b-worker: type-3 route for VNI 110',
+      'spine: type-2 MAC and MAC+IP routes',
+      'leafA: type-2 MAC and MAC+IP routes',
+      'leafB: type-2 MAC and MAC+IP routes',
+      'leafkind-a: type-2 MAC and MAC+IP routes',
+      'leafkind-b: type-2 MAC and MAC+IP routes',
+      'pe-kind-a-control-plane: type-2 MAC and MAC+IP routes',
+      'pe-kind-a-worker: type-2 MAC and MAC+IP routes',
+      'pe-kind-a-control-plane: zebra floods VNI 110',
+      'pe-kind-a-worker: zebra floods VNI 110',
+      'pe-kind-b-control-plane: zebra floods VNI 110',
+      'pe-kind-b-worker: zebra floods VNI 110',
+      'vm-1 → vm-2: HTTP',
+      'vm-1 → vm-2: ping',
+      'vm-1 → vm-2: full-size frames',
+      'vm-1 ← vm-2: a 2 MiB transfer',
+      'vm-2 → vm-1: HTTP',
+      'vm-2 → vm-1: ping',
+      'vm-2 → vm-1: full-size frames',
+      'vm-2 ← vm-1: a 2 MiB transfer',
+    ],
+  },
+  {
+    name: 'route-target importing blue into red (pe-kind-a-worker)',
+    inject: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'route-target import 64520:200'),
+    heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'no route-target import 64520:200'),
+    breaks: [
+      'pe-kind-a-worker: VRF red has the type-5',
+    ],
+  },
+  {
+    name: 'MTU too small on one VXLAN path (vni110 of pe-kind-b-control-plane at 1400)',
+    inject: (tb) => ipBatch(['link set dev vni110 mtu 1400'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
+    heal: (tb) => ipBatch(['link set dev vni110 mtu 1450'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
+    breaks: [
+      'vm-2 → vm-1: full-size frames',
+    ],
+  },
+  {
+    name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
+    inject: (tb) => tb.testbed.cluster('pe-kind-b').apply([withVm2Gateway('192.170.1.254')]),
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'workload', 'VirtualMachine')]),
+    breaks: [
+      'vm-2 → hostA_red',
+      'hostA_red → vm-2',
+      'vm-2 → hostB_red',
+      'hostB_red → vm-2',
+    ],
+  },
+  {
+    name: 'L3VNI missing in one cluster (deleted in pe-kind-b)',
+    inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
+    breaks: [
+      'pe-kind-b-control-plane: VRF red has the type-5',
+      'pe-kind-b-worker: VRF red has the type-5',
+      'vm-2 → hostA_red',
+      'hostA_red → vm-2',
+      'vm-2 → hostB_red',
+      'hostB_red → vm-2',
+    ],
+  },
+];
