@@ -25,6 +25,12 @@ function withVm2Gateway(gateway: string): Manifest {
   return { ...vm, spec };
 }
 
+const NODES = ['pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control-plane', 'pe-kind-b-worker'];
+/** The check titled `check` on every cluster node. */
+const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
+/** The check on every router the type-3 checks run on: the spine, the ToRs and the nodes. */
+const everyRouterWithImet = (check: string) => ['spine', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: ${check}`);
+
 export const FAULTS: Fault[] = [
   {
     name: 'spine↔leafA session shut down',
@@ -51,19 +57,10 @@ export const FAULTS: Fault[] = [
     breaks: [
       'leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
       'pe-kind-b-worker: leafkind-b Established',
-      'spine: type-3 route for VNI 110',
-      'leafkind-a: type-3 route for VNI 110',
-      'leafkind-b: type-3 route for VNI 110',
-      'pe-kind-a-control-plane: type-3 route for VNI 110',
-      'pe-kind-a-worker: type-3 route for VNI 110',
-      'pe-kind-b-control-plane: type-3 route for VNI 110',
-      'pe-kind-b-worker: type-3 route for VNI 110',
+      ...everyRouterWithImet('type-3 route for VNI 110'),
       'pe-kind-b-worker: type-2 MAC and MAC+IP routes',
       'pe-kind-b-worker: VRF red has the type-5',
-      'pe-kind-a-control-plane: zebra floods VNI 110',
-      'pe-kind-a-worker: zebra floods VNI 110',
-      'pe-kind-b-control-plane: zebra floods VNI 110',
-      'pe-kind-b-worker: zebra floods VNI 110',
+      ...nodes('zebra floods VNI 110'),
     ],
   },
   {
@@ -71,18 +68,9 @@ export const FAULTS: Fault[] = [
     inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'no advertise-all-vni'),
     heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'advertise-all-vni'),
     breaks: [
-      'spine: type-3 route for VNI 110',
-      'leafkind-a: type-3 route for VNI 110',
-      'leafkind-b: type-3 route for VNI 110',
-      'pe-kind-a-control-plane: type-3 route for VNI 110',
-      'pe-kind-a-worker: type-3 route for VNI 110',
-      'pe-kind-b-control-plane: type-3 route for VNI 110',
-      'pe-kind-b-worker: type-3 route for VNI 110',
+      ...everyRouterWithImet('type-3 route for VNI 110'),
       'pe-kind-b-worker: VRF red has the type-5',
-      'pe-kind-a-control-plane: zebra floods VNI 110',
-      'pe-kind-a-worker: zebra floods VNI 110',
-      'pe-kind-b-control-plane: zebra floods VNI 110',
-      'pe-kind-b-worker: zebra floods VNI 110',
+      ...nodes('zebra floods VNI 110'),
     ],
   },
   {
@@ -93,13 +81,7 @@ export const FAULTS: Fault[] = [
     },
     heal: (tb) => tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay')),
     breaks: [
-      'spine: type-3 route for VNI 110',
-      'leafkind-a: type-3 route for VNI 110',
-      'leafkind-b: type-3 route for VNI 110',
-      'pe-kind-a-control-plane: type-3 route for VNI 110',
-      'pe-kind-a-worker: type-3 route for VNI 110',
-      'pe-kind-b-control-plane: type-3 route for VNI 110',
-      'pe-kind-b-worker: type-3 route for VNI 110',
+      ...everyRouterWithImet('type-3 route for VNI 110'),
       'spine: type-2 MAC and MAC+IP routes',
       'leafA: type-2 MAC and MAC+IP routes',
       'leafB: type-2 MAC and MAC+IP routes',
@@ -107,10 +89,7 @@ export const FAULTS: Fault[] = [
       'leafkind-b: type-2 MAC and MAC+IP routes',
       'pe-kind-a-control-plane: type-2 MAC and MAC+IP routes',
       'pe-kind-a-worker: type-2 MAC and MAC+IP routes',
-      'pe-kind-a-control-plane: zebra floods VNI 110',
-      'pe-kind-a-worker: zebra floods VNI 110',
-      'pe-kind-b-control-plane: zebra floods VNI 110',
-      'pe-kind-b-worker: zebra floods VNI 110',
+      ...nodes('zebra floods VNI 110'),
       'vm-1 → vm-2: HTTP',
       'vm-1 → vm-2: ping',
       'vm-1 → vm-2: full-size frames',
