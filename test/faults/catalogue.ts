@@ -25,6 +25,9 @@ function withVm2Gateway(gateway: string): Manifest {
   return { ...vm, spec };
 }
 
+/** Every L2 check between the two VMs, both ways. */
+const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1'].flatMap((p) => [`${p}: HTTP`, `${p}: ping`, `${p}: full-size frames`]).concat(['vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer']);
+
 const NODES = ['pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control-plane', 'pe-kind-b-worker'];
 /** The check titled `check` on every cluster node. */
 const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
@@ -90,14 +93,30 @@ export const FAULTS: Fault[] = [
       'pe-kind-a-control-plane: type-2 MAC and MAC+IP routes',
       'pe-kind-a-worker: type-2 MAC and MAC+IP routes',
       ...nodes('zebra floods VNI 110'),
-      'vm-1 → vm-2: HTTP',
-      'vm-1 → vm-2: ping',
-      'vm-1 → vm-2: full-size frames',
-      'vm-1 ← vm-2: a 2 MiB transfer',
-      'vm-2 → vm-1: HTTP',
-      'vm-2 → vm-1: ping',
-      'vm-2 → vm-1: full-size frames',
-      'vm-2 ← vm-1: a 2 MiB transfer',
+      ...L2_BETWEEN_VMS,
+    ],
+  },
+  {
+    name: 'VXLAN UDP port mismatch (cluster B on 4790)',
+    inject: (tb) => {
+      const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
+      return tb.testbed.cluster('pe-kind-b').apply([{ ...l2, spec: { ...l2.spec, vxlanport: 4790 } }]);
+    },
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay')),
+    // The control plane is all green here: only traffic shows the fault.
+    breaks: L2_BETWEEN_VMS,
+  },
+  {
+    name: 'gateway address missing on one node (pe-kind-b-control-plane)',
+    inject: (tb) => ipBatch(['addr del 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
+    heal: (tb) => ipBatch(['addr add 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
+    // Without its gateway address the node learns no IP for vm-2: its MAC+IP route goes, and with it its L3 paths.
+    breaks: [
+      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
+      'vm-2 → hostA_red',
+      'hostA_red → vm-2',
+      'vm-2 → hostB_red',
+      'hostB_red → vm-2',
     ],
   },
   {
