@@ -69,12 +69,3 @@ export class NetnsExecutor implements Executor {
     return runLocal(this.member, ['ip', 'netns', 'exec', this.netns, ...argv], opts);
   }
 }
-
-/** Runs argv and throws when it exits non-zero, with its stderr. */
-export async function mustRun(ex: Executor, argv: string[], opts?: ExecOptions): Promise<string> {
-  const r = await ex.run(argv, opts);
-  if (r.exitCode !== 0) {
-    throw new ExecError(ex.member, quoteArgv(argv), `exited ${r.exitCode} (${ex.via}): ${(r.stderr || r.stdout).trim()}`);
-  }
-  return r.stdout;
-}

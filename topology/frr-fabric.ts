@@ -2,7 +2,6 @@
 // Every testbed runs exactly these configs, in the shape of the walkthrough's
 // clab/multicluster and leaf templates.
 import type { Topology, FabricRouter } from './schema.ts';
-import { addressOf } from './ip.ts';
 
 export interface FabricRenderOptions {
   /** Where FRR logs; containers use /etc/frr/frr.log as the walkthrough does. */
@@ -56,9 +55,4 @@ export function renderFabricRouter(t: Topology, name: string, opts: FabricRender
   lines.push(...globalBgp(r));
   for (const vrf of Object.keys(r.vrfs)) lines.push(...vrfBgp(r, vrf));
   return lines.join('\n') + '\n';
-}
-
-/** The address a router's BGP sessions are sourced from towards a peer subnet (for docs and plans). */
-export function fabricRouterAddresses(r: FabricRouter): string[] {
-  return Object.values(r.interfaces).flatMap((i) => (i.ipv4 ? [addressOf(i.ipv4)] : []));
 }
