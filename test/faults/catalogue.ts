@@ -77,26 +77,6 @@ export const FAULTS: Fault[] = [
     ],
   },
   {
-    name: 'VNI mismatch between clusters (cluster B on 111)',
-    inject: (tb) => {
-      const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
-      return tb.testbed.cluster('pe-kind-b').apply([{ ...l2, spec: { ...l2.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } }]);
-    },
-    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay')),
-    breaks: [
-      ...everyRouterWithImet('type-3 route for VNI 110'),
-      'spine: type-2 MAC and MAC+IP routes',
-      'leafA: type-2 MAC and MAC+IP routes',
-      'leafB: type-2 MAC and MAC+IP routes',
-      'leafkind-a: type-2 MAC and MAC+IP routes',
-      'leafkind-b: type-2 MAC and MAC+IP routes',
-      'pe-kind-a-control-plane: type-2 MAC and MAC+IP routes',
-      'pe-kind-a-worker: type-2 MAC and MAC+IP routes',
-      ...nodes('zebra floods VNI 110'),
-      ...L2_BETWEEN_VMS,
-    ],
-  },
-  {
     name: 'VXLAN UDP port mismatch (cluster B on 4790)',
     inject: (tb) => {
       const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
