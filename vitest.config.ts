@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { StageSequencer } from './suites/sequencer.ts';
 
+// The project's own tests. The conformance suites have their own config
+// (vitest.conformance.config.ts): their reporters write what users get.
 export default defineConfig({
   test: {
-    // vitest takes the sequencer from the root config only; it orders the conformance stages.
-    sequence: { sequencer: StageSequencer },
     projects: [
       {
         test: {
@@ -21,17 +20,6 @@ export default defineConfig({
           include: ['test/faults/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 300_000,
-        },
-      },
-      {
-        test: {
-          name: 'conformance',
-          include: ['suites/**/*.test.ts'],
-          globalSetup: ['suites/global-setup.ts'],
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-          // One testbed, one order: a suite must not see another one's changes.
-          fileParallelism: false,
         },
       },
     ],

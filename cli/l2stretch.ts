@@ -1,11 +1,16 @@
 // The l2stretch command line: stand a testbed up or down, see what runs, run the suites.
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { upEmbedded, downRun, listRuns } from '../fixtures/embedded/testbed.ts';
 import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
 import { readTestbedFile } from '../helpers/testbed.ts';
+import { readProduct, writeBundle } from '../reports/bundle.ts';
+import { verifyBundle, type Verification } from '../reports/verify-bundle.ts';
+import { runReportDir, REPORTS, RUN_FILES } from '../reports/paths.ts';
+import { redact } from '../reports/redact.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,8 +22,14 @@ const USAGE = `usage: l2stretch <command>
   run [--testbed-file FILE] [-- vitest args]
                                       run the conformance suites (on a kept testbed
                                       with --testbed-file, else on a fresh one)
+  certify --product FILE [--testbed-file FILE] [--out DIR]
+                                      run every conformance-tier check, no skip allowed,
+                                      and write a certification bundle
+  verify-bundle DIR                   check a certification bundle: every conformance
+                                      check present and passed, hashes intact
 
-environment: L2STRETCH_TOPOLOGY, L2STRETCH_TESTBED_FILE, L2STRETCH_DEADLINES (e.g. bgpEstablished=60s)`;
+environment: L2STRETCH_TOPOLOGY, L2STRETCH_TESTBED_FILE, L2STRETCH_DEADLINES (e.g. bgpEstablished=60s),
+             L2STRETCH_TIERS (conformance,extended), L2STRETCH_REPORT_DIR`;
 
 function elapsed(start: number): string {
   return `${((Date.now() - start) / 1000).toFixed(1)} s`;
@@ -86,13 +97,59 @@ async function testbedStatus(): Promise<number> {
   return 0;
 }
 
+const vitestArgv = (extra: string[]) => [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '-c', join(root, 'vitest.conformance.config.ts'), ...extra];
+
+function testbedEnv(testbedFile: string | undefined): NodeJS.ProcessEnv {
+  if (testbedFile) readTestbedFile(testbedFile);
+  return { ...process.env, ...(testbedFile ? { L2STRETCH_TESTBED_FILE: resolve(testbedFile) } : {}) };
+}
+
 function run(args: string[]): number {
   const { values, positionals } = parseArgs({ args, options: { 'testbed-file': { type: 'string' } }, allowPositionals: true });
-  if (values['testbed-file']) readTestbedFile(values['testbed-file']);
-  const env = { ...process.env, ...(values['testbed-file'] ? { L2STRETCH_TESTBED_FILE: values['testbed-file'] } : {}) };
-  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-  const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'conformance', ...positionals], { cwd: root, env, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, vitestArgv(positionals), { cwd: root, env: testbedEnv(values['testbed-file']), stdio: 'inherit' });
   return r.status ?? 1;
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-|-$/g, '');
+
+function printVerification(dir: string, v: Verification): void {
+  if (v.summary) process.stdout.write(`${v.summary}\n`);
+  process.stdout.write(v.ok ? `bundle ${dir}: VERIFIED\n` : `bundle ${dir}: NOT VERIFIED\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+}
+
+/** Runs the conformance tier with the run's output both on the terminal and in run.log. */
+async function certify(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { product: { type: 'string' }, 'testbed-file': { type: 'string' }, out: { type: 'string' } } });
+  if (!values.product) throw new Error('certify needs --product FILE: a YAML file with vendor, product, version, contact and what was replaced (see README, "Certification")');
+  const product = readProduct(values.product);
+  const runDir = runReportDir();
+  const out = resolve(values.out ?? join(REPORTS, `certification-${slug(product.vendor)}-${slug(product.product)}-${slug(product.version)}-${relative(REPORTS, runDir).replace(/^run-/, '')}`));
+  mkdirSync(runDir, { recursive: true });
+  const env = { ...testbedEnv(values['testbed-file']), L2STRETCH_TIERS: 'conformance', L2STRETCH_PRODUCT_FILE: resolve(values.product), L2STRETCH_REPORT_DIR: runDir };
+  process.stderr.write(`l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: every conformance-tier check, none may be skipped\n`);
+  const child = spawn(process.execPath, vitestArgv([]), { cwd: root, env, stdio: ['inherit', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c: Buffer) => ((log += c.toString()), process.stdout.write(c)));
+  child.stderr.on('data', (c: Buffer) => ((log += c.toString()), process.stderr.write(c)));
+  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  process.once('SIGINT', forward('SIGINT'));
+  process.once('SIGTERM', forward('SIGTERM'));
+  const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
+  writeFileSync(join(runDir, RUN_FILES.log), redact(log));
+  if (code === 130) return 130;
+  writeBundle({ product: values.product, catalogue: join(root, 'conformance.yaml'), runDir }, out);
+  const v = verifyBundle(out);
+  process.stdout.write(`\ncertification bundle: ${relative(process.cwd(), out)}\n`);
+  printVerification(relative(process.cwd(), out), v);
+  return v.ok ? 0 : 1;
+}
+
+function verify(args: string[]): number {
+  const [dir] = args;
+  if (!dir) throw new Error('verify-bundle needs the bundle directory: l2stretch verify-bundle DIR');
+  const v = verifyBundle(resolve(dir));
+  printVerification(dir, v);
+  return v.ok ? 0 : 1;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -101,6 +158,8 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === 'testbed' && sub === 'down') return testbedDown(rest);
   if (cmd === 'testbed' && sub === 'status') return testbedStatus();
   if (cmd === 'run') return run(argv.slice(1));
+  if (cmd === 'certify') return certify(argv.slice(1));
+  if (cmd === 'verify-bundle') return verify(argv.slice(1));
   process.stderr.write(`${cmd && cmd !== 'help' && cmd !== '--help' ? `unknown command: ${argv.join(' ')}\n\n` : ''}${USAGE}\n`);
   return cmd === 'help' || cmd === '--help' ? 0 : 2;
 }

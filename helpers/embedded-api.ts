@@ -57,6 +57,10 @@ export class EmbeddedClusterApi {
     }
   }
 
+  async list(): Promise<Array<Manifest & { status?: unknown }>> {
+    return (await callController<{ items: Array<Manifest & { status?: unknown }> }>(this.socket, 'GET', `/clusters/${encodeURIComponent(this.name)}/objects`)).items;
+  }
+
   async delete(manifests: Manifest[]): Promise<void> {
     await callController(this.socket, 'POST', `/clusters/${encodeURIComponent(this.name)}/delete`, { manifests });
   }

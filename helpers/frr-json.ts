@@ -59,6 +59,32 @@ export function parseBgpSummary(data: unknown, opts: { vrf?: string; afi?: strin
   return keys.flatMap((vrf) => parseBgpSummary(data[vrf], { vrf }));
 }
 
+/** How a neighbor's multiprotocol capability for one family ended up. */
+export type FamilyNegotiation = 'both' | 'local only' | 'peer only';
+
+/**
+ * From `show bgp neighbors json`: per neighbor address, each family's capability
+ * exchange. A family sent by one side only is not negotiated: the summary still
+ * says Established (the text view says NoNeg), but no route of it flows.
+ */
+export function parseNegotiatedFamilies(data: unknown): Map<string, Map<string, FamilyNegotiation>> {
+  const out = new Map<string, Map<string, FamilyNegotiation>>();
+  if (!isObject(data)) return out;
+  for (const [address, n] of Object.entries(data)) {
+    const mp = isObject(n) && isObject(n.neighborCapabilities) && isObject(n.neighborCapabilities.multiprotocolExtensions) ? n.neighborCapabilities.multiprotocolExtensions : undefined;
+    if (!mp) continue;
+    const families = new Map<string, FamilyNegotiation>();
+    for (const [afi, cap] of Object.entries(mp)) {
+      if (!isObject(cap)) continue;
+      if (cap.advertisedAndReceived === true) families.set(afi, 'both');
+      else if (cap.advertised === true) families.set(afi, 'local only');
+      else if (cap.received === true) families.set(afi, 'peer only');
+    }
+    out.set(address, families);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- EVPN routes
 
 export interface EvpnPath {

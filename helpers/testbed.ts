@@ -3,13 +3,14 @@
 // this is; a testbed file binds the topology's roles to how each one is reached.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { NetnsExecutor, type Executor } from './exec.ts';
+import { NetnsExecutor, runLocal, type Executor } from './exec.ts';
 import { Router } from './router.ts';
 import { EmbeddedClusterApi } from './embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/schema.ts';
 import type { Manifest } from '../topology/manifests.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
+import { ALL_FEATURES, type Feature } from '../topology/features.ts';
 
 const execSpec = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('netns'), netns: z.string() })]);
 
@@ -27,8 +28,14 @@ export const testbedFileSchema = z.strictObject({
   vms: z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }).optional(),
   clusters: z.record(z.string(), z.strictObject({ api: z.strictObject({ type: z.literal('embedded'), socket: z.string() }) })),
   deadlines: deadlineOverrides.default({}),
-  /** Testbed-specific facts the reports quote (versions, ids). */
+  /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
+  kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: z.string().min(1) }).optional(),
+  /** Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run record. */
+  versions: z.record(z.string(), z.string()).default({}),
+  /** Testbed-specific facts the reports quote (ids, pids). */
   info: z.record(z.string(), z.string()).default({}),
+  /** What the testbed can do; checks needing anything else are skipped with the reason. */
+  features: z.array(z.enum(ALL_FEATURES as [Feature, ...Feature[]])).default(ALL_FEATURES),
 });
 
 export type TestbedFile = z.infer<typeof testbedFileSchema>;
@@ -39,6 +46,8 @@ export interface ClusterApi {
   delete(manifests: Manifest[]): Promise<void>;
   /** The object as the cluster stores it, with its status; undefined when absent. */
   get<T = unknown>(kind: string, name: string): Promise<(Manifest & { status?: T }) | undefined>;
+  /** Every object the cluster holds (the overlay CRs, VMs, instances, migrations), for diagnostics. */
+  list(): Promise<Array<Manifest & { status?: unknown }>>;
 }
 
 export interface Testbed {
@@ -47,11 +56,16 @@ export interface Testbed {
   readonly topology: Topology;
   readonly deadlines: Deadlines;
   readonly info: Record<string, string>;
+  readonly versions: Record<string, string>;
+  readonly features: ReadonlySet<Feature>;
   router(name: string): Router;
   readonly routers: Router[];
   /** A fabric host or a VM, by name. */
   workload(name: string): Executor;
   cluster(name: string): ClusterApi;
+  readonly clusters: ClusterApi[];
+  /** Where diagnostics read kernel state (links, addresses, routes, neighbors, FDB). */
+  kernelMembers(): Promise<Executor[]>;
 }
 
 function executorFor(member: string, spec: z.infer<typeof execSpec>): Executor {
@@ -78,10 +92,19 @@ export function openTestbed(file: TestbedFile): Testbed {
     topology,
     deadlines: resolveDeadlines(file.deadlines),
     info: file.info,
+    versions: file.versions,
+    features: new Set(file.features),
     router: (n) => lookup('router', routers, n),
     routers: [...routers.values()],
     workload: (n) => (file.vms && !workloads.has(n) ? new NetnsExecutor(n, `${file.vms.netnsPrefix}${n}`) : lookup('workload', workloads, n)),
     cluster: (n) => lookup('cluster', clusters, n),
+    clusters: [...clusters.values()],
+    kernelMembers: async () => {
+      const k = file.kernel;
+      if (!k) return [];
+      const names = (await runLocal('testbed', ['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!);
+      return names.filter((n) => n.startsWith(k.prefix)).sort().map((n) => new NetnsExecutor(n.slice(k.prefix.length), n));
+    },
   };
 }
 

@@ -2,13 +2,17 @@
 // kept one named by L2STRETCH_TESTBED_FILE), and a way to run a check to its
 // deadline while keeping the evidence it looked at.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inject, afterEach, type TestContext } from 'vitest';
+import { join } from 'node:path';
+import { inject, it, afterEach, type TestContext } from 'vitest';
+import * as allure from 'allure-js-commons';
 import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
 import type { VtyshAnswer } from '../helpers/router.ts';
 import type { Stage } from './stages.ts';
+import { entry, selectedTiers, type CheckId, type Tier } from './catalogue.ts';
+import type { Feature } from '../topology/features.ts';
+import { collectDiagnosticsOnce } from '../reports/diagnostics.ts';
+import { redact } from '../reports/redact.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -56,6 +60,53 @@ export function stageGate(stage: Stage, after: Stage[]): StageGate {
   return { blocked, check: (ctx) => (blocked ? ctx.skip(blocked) : undefined) };
 }
 
+const SEVERITY: Record<Tier, string> = { conformance: 'critical', extended: 'normal' };
+
+export interface ConformanceSuite {
+  readonly blocked?: string;
+  /**
+   * Declares one instance of catalogue check `id`. It is skipped, with the reason,
+   * when an earlier stage failed or the testbed lacks a feature the check (or this
+   * instance, through `needs`) requires.
+   */
+  check(id: CheckId, title: string, body: (ctx: TestContext) => Promise<void> | void, opts?: { needs?: Feature[]; concurrent?: boolean }): void;
+}
+
+export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite {
+  const gate = stageGate(stage, after);
+  const tiers = selectedTiers();
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const taken = await collectDiagnosticsOnce(testbed(), reportDir('diagnostics'), ctx.task.name);
+    if (!taken) return;
+    process.stderr.write(`l2stretch: first failure; diagnostics of every router, member and cluster in ${taken.dir}\n`);
+    await ctx.annotate(`diagnostics taken at this first failure: ${taken.dir}`, { path: taken.combined, contentType: 'text/plain' });
+    await allure.attachmentPath('diagnostics (routers, kernel state, cluster objects)', taken.combined, { contentType: 'text/plain' });
+  });
+  return {
+    blocked: gate.blocked,
+    check(id, title, body, opts) {
+      const e = entry(id);
+      if (e.suite !== stage) throw new Error(`${id} belongs to suite ${e.suite}, not ${stage}`);
+      // A tier left out of the run is not declared at all: it is neither run nor reported as skipped.
+      if (!tiers.includes(e.tier)) return;
+      (opts?.concurrent ? it.concurrent : it)(`${id} ${title}`, async (ctx) => {
+        await allure.epic('l2stretch conformance');
+        await allure.feature(stage);
+        await allure.story(`${id}: ${e.requirement}`);
+        await allure.severity(SEVERITY[e.tier]);
+        await allure.tags(e.tier, ...e.needs);
+        await allure.label('checkId', id);
+        gate.check(ctx);
+        const tb = testbed();
+        const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
+        if (missing.length) ctx.skip(`needs ${missing.join(', ')}, which the ${tb.kind} testbed does not declare`);
+        await body(ctx);
+      });
+    },
+  };
+}
+
 let cached: Testbed | undefined;
 
 export function testbed(): Testbed {
@@ -66,35 +117,44 @@ export interface EvidencedCheck {
   (): Promise<{ problem?: string; evidence?: VtyshAnswer | VtyshAnswer[] }>;
 }
 
+/** A check that saw the network misbehave, as opposed to a testbed or suite that broke: reports file it under product failures. */
+export class NetworkCheckFailed extends Error {
+  override name = 'AssertionError';
+}
+
 /**
- * Runs the check until it passes or the named deadline is over. On failure the
- * test fails with the check's last message and the raw JSON it last saw is attached;
- * on success the time to converge is recorded.
+ * Runs the check until it passes or the named deadline is over, as one report step.
+ * On failure the test fails with the check's last message and the raw JSON it last
+ * saw is attached; on success the time to converge is recorded.
  */
 export async function expectEventually(ctx: TestContext, deadline: DeadlineName, check: EvidencedCheck): Promise<void> {
   const tb = testbed();
-  let last: VtyshAnswer[] = [];
-  try {
-    const done = await eventually(async () => {
-      const r = await check();
-      last = r.evidence === undefined ? [] : Array.isArray(r.evidence) ? r.evidence : [r.evidence];
-      return r.problem;
-    }, tb.deadlines[deadline]);
-    await ctx.annotate(`converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`, 'convergence');
-  } catch (e) {
-    if (!(e instanceof CheckFailed)) throw e;
-    for (const a of last) {
-      await ctx.annotate(`${a.router}: ${a.command}`, { body: a.raw, bodyEncoding: 'utf-8', contentType: 'application/json' });
+  await allure.step(`converges within ${deadline} (${tb.deadlines[deadline] / 1000} s)`, async () => {
+    let last: VtyshAnswer[] = [];
+    try {
+      const done = await eventually(async () => {
+        const r = await check();
+        last = r.evidence === undefined ? [] : Array.isArray(r.evidence) ? r.evidence : [r.evidence];
+        return r.problem;
+      }, tb.deadlines[deadline]);
+      await ctx.annotate(`converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`, 'convergence');
+    } catch (e) {
+      if (!(e instanceof CheckFailed)) throw e;
+      for (const a of last) {
+        const body = redact(a.raw);
+        await ctx.annotate(`${a.router}: ${a.command}`, { body, bodyEncoding: 'utf-8', contentType: 'application/json' });
+        await allure.attachment(`${a.router}: ${a.command}`, body, { contentType: 'application/json' });
+      }
+      throw new NetworkCheckFailed(e.message);
     }
-    throw new Error(e.message);
-  }
+  });
 }
 
-const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
-
-/** Where this run's report files go (reports/<run id>/…). */
+/** Where this run's report files go: L2STRETCH_REPORT_DIR, set once per run by the conformance config. */
 export function reportDir(...parts: string[]): string {
-  const dir = join(REPORTS, testbed().runId, ...parts);
+  const base = process.env.L2STRETCH_REPORT_DIR;
+  if (!base) throw new Error('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
+  const dir = join(base, ...parts);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -7,17 +7,24 @@ import { upEmbedded } from '../fixtures/embedded/testbed.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 import { unreachableRouters } from '../helpers/reachability.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { testbedFacts } from '../reports/testbed-facts.ts';
+import { RUN_FILES } from '../reports/paths.ts';
 
-const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports');
-
-function provideStageFile(project: TestProject, runId: string): void {
-  const dir = join(REPORTS, runId);
+/**
+ * Starts the run's report directory: the stage failures the suites share, and the
+ * testbed's facts for the run record (read now: an embedded testbed is gone when the record is written).
+ */
+async function startReport(project: TestProject, testbedFile: string): Promise<void> {
+  const dir = process.env.L2STRETCH_REPORT_DIR;
+  if (!dir) giveUp('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'stage-failures.json');
   writeFileSync(file, '{}');
   project.provide('stageFile', file);
+  const facts = await testbedFacts(openTestbed(readTestbedFile(testbedFile)));
+  writeFileSync(join(dir, RUN_FILES.testbed), JSON.stringify(facts, null, 2));
+  process.stderr.write(`l2stretch: reports go to ${dir}\n`);
 }
 
 function giveUp(message: string): never {
@@ -29,7 +36,7 @@ async function useGiven(project: TestProject, given: string): Promise<undefined>
   const file = readTestbedFile(given);
   const unreachable = await unreachableRouters(openTestbed(file));
   if (unreachable.length) giveUp(`the testbed of ${given} is not usable:\n  ${unreachable.join('\n  ')}`);
-  provideStageFile(project, file.runId);
+  await startReport(project, given);
   process.stderr.write(`l2stretch: using the testbed of ${given}\n`);
   project.provide('testbedFile', given);
   return undefined;
@@ -46,7 +53,7 @@ async function standUp(project: TestProject): Promise<() => Promise<void>> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   project.provide('testbedFile', tb.stateFile);
-  provideStageFile(project, tb.runId);
+  await startReport(project, tb.stateFile);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

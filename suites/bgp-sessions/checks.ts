@@ -1,13 +1,17 @@
 // Conformance of the BGP sessions: every session the topology implies is
 // Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
 import type { Router, VtyshAnswer } from '../../helpers/router.ts';
-import { parseBgpSummary, type BgpPeer } from '../../helpers/frr-json.ts';
+import { parseBgpSummary, parseNegotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/frr-json.ts';
 import { ADDRESS_FAMILIES, type ExpectedSession, type AddressFamily } from '../../topology/expectations.ts';
 
 const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };
 
-/** Every problem with one router's sessions, or none; pure, so it is tested on captured JSON. */
-export function sessionProblems(router: string, expected: ExpectedSession[], peers: BgpPeer[]): string[] {
+/**
+ * Every problem with one router's sessions, or none; pure, so it is tested on captured JSON.
+ * `negotiated` (from `show bgp neighbors json`) exposes a family only one side
+ * activated: the summary calls that session Established although it carries nothing.
+ */
+export function sessionProblems(router: string, expected: ExpectedSession[], peers: BgpPeer[], negotiated: Map<string, Map<string, FamilyNegotiation>>): string[] {
   const problems: string[] = [];
   for (const e of expected) {
     for (const afi of ADDRESS_FAMILIES) {
@@ -19,6 +23,11 @@ export function sessionProblems(router: string, expected: ExpectedSession[], pee
         problems.push(`${what}: expected remote AS ${e.peerAsn}, seen AS ${seen.remoteAs}`);
       } else if (seen.state !== 'Established') {
         problems.push(`${what}: expected Established, seen ${seen.state}`);
+      } else if (negotiated.get(e.peerAddress)?.get(afi) !== 'both') {
+        const n = negotiated.get(e.peerAddress)?.get(afi);
+        problems.push(
+          `${what}: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): ${n === 'local only' ? `${e.peer} did not advertise it` : n === 'peer only' ? `${router} did not advertise it` : 'neither side advertised it'}`,
+        );
       }
     }
   }
@@ -27,12 +36,12 @@ export function sessionProblems(router: string, expected: ExpectedSession[], pee
 
 export interface SessionCheckResult {
   problem?: string;
-  evidence?: VtyshAnswer;
+  evidence?: VtyshAnswer[];
 }
 
-/** Asks the router once; returns the problems as one message, with the JSON it looked at. */
+/** Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it looked at. */
 export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
-  const answer = await router.json('show bgp summary json');
-  const problems = sessionProblems(router.name, expected, parseBgpSummary(answer.data));
-  return { problem: problems.length ? problems.join('\n') : undefined, evidence: answer };
+  const [summary, neighbors] = await Promise.all([router.json('show bgp summary json'), router.json('show bgp neighbors json')]);
+  const problems = sessionProblems(router.name, expected, parseBgpSummary(summary.data), parseNegotiatedFamilies(neighbors.data));
+  return { problem: problems.length ? problems.join('\n') : undefined, evidence: [summary, neighbors] };
 }

@@ -1,12 +1,12 @@
-import { describe, it, beforeAll } from 'vitest';
-import { testbed, expectEventually, stageGate } from '../context.ts';
+import { describe, beforeAll } from 'vitest';
+import { testbed, expectEventually, conformanceSuite } from '../context.ts';
 import { greetedVms, requireOverlay, segments, type PlacedVm } from '../overlay.ts';
 import { nodeVteps, clusterOfNode } from '../../topology/expectations.ts';
 import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from './checks.ts';
 import { imetExpected, macIpExpected, vrfTableExpected } from './expected.ts';
 
 const tb = testbed();
-const gate = stageGate('evpn-routes', ['bgp-sessions']);
+const suite = conformanceSuite('evpn-routes', ['bgp-sessions']);
 const overlay = requireOverlay(tb);
 const fabric = Object.keys(tb.topology.fabric.routers);
 const torsAndSpine = Object.entries(tb.topology.fabric.routers).filter(([, r]) => r.role !== 'leaf').map(([n]) => n);
@@ -18,23 +18,21 @@ let vms: PlacedVm[] = [];
 
 describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
   beforeAll(async () => {
-    if (gate.blocked) return;
+    if (suite.blocked) return;
     // Type-2 routes exist once a VM has talked; a guest does so when it reaches its gateway.
     vms = await greetedVms(tb);
   });
 
   for (const seg of segments(overlay)) {
     for (const router of [...torsAndSpine, ...nodes]) {
-      it(`${router}: type-3 route for VNI ${seg.vni} from every node VTEP`, async (ctx) => {
-        gate.check(ctx);
+      suite.check('L2S-EVPN-001', `${router}: type-3 route for VNI ${seg.vni} from every node VTEP`, async (ctx) => {
         await expectEventually(ctx, 'evpnRoutes', () => checkImet(tb.router(router), imetExpected(tb.topology, seg)));
       });
     }
   }
 
   for (const router of [...fabric, ...nodes]) {
-    it(`${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP`, async (ctx) => {
-      gate.check(ctx);
+    suite.check('L2S-EVPN-002', `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP`, async (ctx) => {
       // A node router learns its own cluster's VMs locally or from its sibling; the fabric
       // and the other cluster must carry every VM.
       const wanted = nodes.includes(router) ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
@@ -44,16 +42,14 @@ describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
 
   for (const node of nodes) {
     for (const vrf of l3vrfs) {
-      it(`${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`, async (ctx) => {
-        gate.check(ctx);
+      suite.check('L2S-EVPN-003', `${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`, async (ctx) => {
         const { present, absent } = vrfTableExpected(tb.topology, vrf);
         await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
       });
     }
 
     for (const seg of segments(overlay)) {
-      it(`${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`, async (ctx) => {
-        gate.check(ctx);
+      suite.check('L2S-EVPN-004', `${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`, async (ctx) => {
         const own = vteps.find((v) => v.node === node)!.vtep;
         const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
         const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node).map(macIpExpected);

@@ -1,10 +1,10 @@
-import { describe, it, beforeAll } from 'vitest';
-import { testbed, expectEventually, stageGate } from '../context.ts';
+import { describe, beforeAll } from 'vitest';
+import { testbed, expectEventually, conformanceSuite } from '../context.ts';
 import { greetedVms, type PlacedVm } from '../overlay.ts';
 import { checkHttpSourceIp, checkPing, checkFullSizeFrames, checkLargeTransfer, type Peer } from './checks.ts';
 
 const tb = testbed();
-const gate = stageGate('l2-stretch', ['bgp-sessions', 'evpn-routes']);
+const suite = conformanceSuite('l2-stretch', ['bgp-sessions', 'evpn-routes']);
 const overlay = tb.topology.overlay!;
 
 // Every ordered pair of VMs that share a segment but live in different clusters.
@@ -17,25 +17,21 @@ const peer = (vm: string): Peer => ({ name: vm, ip: placed.get(vm)!.declaredIp }
 
 describe('l2-stretch: VMs in different clusters share one broadcast domain', () => {
   beforeAll(async () => {
-    if (gate.blocked) return;
+    if (suite.blocked) return;
     placed = new Map((await greetedVms(tb)).map((v) => [v.vm, v]));
   });
 
   for (const [a, b] of pairs) {
-    it(`${a} → ${b}: HTTP answers and sees ${a}'s own address (no NAT)`, async (ctx) => {
-      gate.check(ctx);
+    suite.check('L2S-L2-001', `${a} → ${b}: HTTP answers and sees ${a}'s own address (no NAT)`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkHttpSourceIp(tb.workload(a), peer(a), peer(b), placed.get(b)!.port) }));
     });
-    it(`${a} → ${b}: ping`, async (ctx) => {
-      gate.check(ctx);
+    suite.check('L2S-L2-002', `${a} → ${b}: ping`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkPing(tb.workload(a), peer(a), peer(b)) }));
     });
-    it(`${a} → ${b}: full-size frames with DF set cross unfragmented`, async (ctx) => {
-      gate.check(ctx);
+    suite.check('L2S-L2-003', `${a} → ${b}: full-size frames with DF set cross unfragmented`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkFullSizeFrames(tb.workload(a), peer(a), peer(b)) }));
     });
-    it(`${a} ← ${b}: a 2 MiB transfer completes`, async (ctx) => {
-      gate.check(ctx);
+    suite.check('L2S-L2-004', `${a} ← ${b}: a 2 MiB transfer completes`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkLargeTransfer(tb.workload(a), peer(a), peer(b), placed.get(b)!.port) }));
     });
   }

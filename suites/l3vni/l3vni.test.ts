@@ -1,11 +1,11 @@
-import { describe, it, beforeAll } from 'vitest';
-import { testbed, expectEventually, stageGate } from '../context.ts';
+import { describe, beforeAll } from 'vitest';
+import { testbed, expectEventually, conformanceSuite } from '../context.ts';
 import { greetedVms, requireOverlay, type PlacedVm } from '../overlay.ts';
 import { checkReaches, checkAnswersAs, checkIsolated, type Service } from './checks.ts';
 import { addressOf } from '../../topology/ip.ts';
 
 const tb = testbed();
-const gate = stageGate('l3vni', ['bgp-sessions', 'evpn-routes', 'l2-stretch']);
+const suite = conformanceSuite('l3vni', ['bgp-sessions', 'evpn-routes', 'l2-stretch']);
 const overlay = requireOverlay(tb);
 const hosts: Service[] = Object.entries(tb.topology.hosts).map(([name, h]) => ({ name, ip: addressOf(h.ipv4), port: h.port, vrf: h.vrf }));
 
@@ -15,19 +15,17 @@ const vmService = (vm: string): Service => ({ ...vmPeer(vm), port: placed.get(vm
 
 describe('l3vni: VMs reach the hosts of their VRF and never those of another', () => {
   beforeAll(async () => {
-    if (gate.blocked) return;
+    if (suite.blocked) return;
     placed = new Map((await greetedVms(tb)).map((v) => [v.vm, v]));
   });
 
   for (const [vm, v] of Object.entries(overlay.vms)) {
     const vrf = overlay.l2vnis[v.network]!.vrf;
     for (const host of hosts.filter((h) => h.vrf === vrf)) {
-      it(`${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`, async (ctx) => {
-        gate.check(ctx);
+      suite.check('L2S-L3-001', `${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`, async (ctx) => {
         await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkReaches(tb.workload(vm), vmPeer(vm), host) }));
       });
-      it(`${host.name} → ${vm}: reaches the VM`, async (ctx) => {
-        gate.check(ctx);
+      suite.check('L2S-L3-002', `${host.name} → ${vm}: reaches the VM`, async (ctx) => {
         await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkAnswersAs(tb.workload(host.name), { name: host.name, ip: host.ip }, vmService(vm)) }));
       });
     }
@@ -38,10 +36,12 @@ describe('l3vni: VMs reach the hosts of their VRF and never those of another', (
   for (const [vm, v] of Object.entries(overlay.vms)) {
     const vrf = overlay.l2vnis[v.network]!.vrf;
     for (const host of hosts.filter((h) => h.vrf !== vrf)) {
-      it.concurrent(`${vm} → ${host.name} (${host.ip}, VRF ${host.vrf}): must be dropped, in every probe`, async (ctx) => {
-        gate.check(ctx);
-        ctx.expect(await checkIsolated(tb.workload(vm), vmPeer(vm), host, tb.deadlines.mustFailProbe)).toBeUndefined();
-      });
+      suite.check(
+        'L2S-L3-003',
+        `${vm} → ${host.name} (${host.ip}, VRF ${host.vrf}): must be dropped, in every probe`,
+        async (ctx) => ctx.expect(await checkIsolated(tb.workload(vm), vmPeer(vm), host, tb.deadlines.mustFailProbe)).toBeUndefined(),
+        { concurrent: true },
+      );
     }
   }
 });

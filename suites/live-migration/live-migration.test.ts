@@ -1,18 +1,19 @@
-import { describe, it, beforeAll, expect } from 'vitest';
-import { testbed, expectEventually, stageGate, reportDir } from '../context.ts';
+import { describe, beforeAll, expect } from 'vitest';
+import { testbed, expectEventually, conformanceSuite, reportDir } from '../context.ts';
 import { requireOverlay, greetedVms } from '../overlay.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/migration.ts';
 import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/frr-json.ts';
 import { routerNames, nodeVteps } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
+import type { Feature } from '../../topology/features.ts';
 import { checkHttpSourceIp } from '../l2-stretch/checks.ts';
 import { checkReaches } from '../l3vni/checks.ts';
 import { observeMigration, type Observation } from './observe.ts';
 import { lossWindow, lossProblem, streamProblem, macIpSnapshot, movedRouteProblem, duplicateProblem, identityProblem, type MobilityCase } from './checks.ts';
 
 const tb = testbed();
-const gate = stageGate('live-migration', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni']);
+const suite = conformanceSuite('live-migration', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni']);
 const overlay = requireOverlay(tb);
 
 // The first declared VM migrates; a VM of another cluster on its segment watches it.
@@ -38,6 +39,7 @@ function progressEvery(periodMs: number): (message: string) => void {
 
 interface Leg {
   label: string;
+  needs: Feature;
   from: string;
   to: string;
   migrate: (onWait: (m: string) => void) => Promise<MigrationOutcome>;
@@ -46,15 +48,15 @@ interface Leg {
 // Three moves, well under EVPN duplicate detection's 5 in 180 s: within the home
 // cluster, across to the other one, and back home.
 const legs: Leg[] = [
-  { label: `in-cluster ${vm} within ${home}`, from: home, to: home, migrate: (w) => migrateWithinCluster(tb, home, vm, w) },
-  { label: `cross-cluster ${vm} ${home} → ${away}`, from: home, to: away, migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }) },
-  { label: `cross-cluster ${vm} back ${away} → ${home}`, from: away, to: home, migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }) },
+  { label: `in-cluster ${vm} within ${home}`, needs: 'in-cluster-migration', from: home, to: home, migrate: (w) => migrateWithinCluster(tb, home, vm, w) },
+  { label: `cross-cluster ${vm} ${home} → ${away}`, needs: 'cross-cluster-migration', from: home, to: away, migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }) },
+  { label: `cross-cluster ${vm} back ${away} → ${home}`, needs: 'cross-cluster-migration', from: away, to: home, migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }) },
 ];
 
 // Every VM has talked and the observer already reaches the migrating VM, so that
 // what the probes see is the migration and nothing else.
 beforeAll(async () => {
-  if (gate.blocked) return;
+  if (suite.blocked) return;
   await greetedVms(tb);
   const target = { name: vm, ip };
   await eventually(() => checkHttpSourceIp(tb.workload(observer), { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) }, target, decl.port), tb.deadlines.dataPlane);
@@ -64,9 +66,10 @@ for (const leg of legs) {
   describe(`live-migration: ${leg.label}`, () => {
     let obs: Observation;
     const mobility: MobilityCase[] = [];
+    const check: typeof suite.check = (id, title, body, opts) => suite.check(id, title, body, { ...opts, needs: [...(opts?.needs ?? []), leg.needs] });
 
     beforeAll(async () => {
-      if (gate.blocked) return;
+      if (suite.blocked || !tb.features.has(leg.needs)) return;
       obs = await observeMigration(tb, {
         label: leg.label,
         vm,
@@ -81,8 +84,7 @@ for (const leg of legs) {
       });
     });
 
-    it('succeeds, and the clusters report the end state KubeVirt reports', async (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-001', 'succeeds, and the clusters report the end state KubeVirt reports', async (ctx) => {
       await ctx.annotate('probe timeline', { path: obs.svg, contentType: 'image/svg+xml' });
       expect(obs.outcome.source.phase, 'source migration phase').toBe('Succeeded');
       if (leg.from === leg.to) {
@@ -98,8 +100,7 @@ for (const leg of legs) {
       expect(target?.status?.ready, `${leg.to}: ${vm} Ready`).toBe(true);
     });
 
-    it('keeps its IP and MAC, in its status and inside the guest', (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-002', 'keeps its IP and MAC, in its status and inside the guest', (ctx) => {
       const problems = [
         identityProblem(vm, 'VMI status', { ip: obs.before.ip, mac: obs.before.mac }, { ip: obs.after.ip, mac: obs.after.mac }),
         identityProblem(vm, 'guest eth0', obs.before.guest, obs.after.guest),
@@ -107,8 +108,7 @@ for (const leg of legs) {
       expect(problems).toEqual([]);
     });
 
-    it(`every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`, async (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-003', `every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`, async (ctx) => {
       await expectEventually(ctx, 'evpnRoutes', async () => {
         mobility.length = 0;
         const answers = await Promise.all(routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')));
@@ -124,27 +124,23 @@ for (const leg of legs) {
       if (obs.routeMovedAt !== undefined) await ctx.annotate(`${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the migration started`, 'convergence');
     });
 
-    it('no node marks its MAC as a duplicate', async (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-005', 'no node marks its MAC as a duplicate', async (ctx) => {
       const answers = await Promise.all(nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)));
       const problems = answers.flatMap((a) => duplicateProblem(a.router, parseEvpnMacs(a.data), vm, obs.after.mac) ?? []);
       expect(problems).toEqual([]);
     });
 
-    it(`the long-lived connection from ${observer} survives`, (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-004', `the long-lived connection from ${observer} survives`, (ctx) => {
       expect(streamProblem(vm, observer, obs.probes, obs.outcome.finishedAt)).toBeUndefined();
     });
 
-    it(`the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-006', `the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
       const w = lossWindow(obs.probes);
       await ctx.annotate(`loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ${obs.outcome.finishedAt - obs.outcome.startedAt} ms`, 'loss-window');
       expect(lossProblem(vm, observer, w, tb.deadlines.migrationLossBudget)).toBeUndefined();
     });
 
-    it(`still reaches ${reachableHost[0]} and ${observer}`, async (ctx) => {
-      gate.check(ctx);
+    check('L2S-MIG-007', `still reaches ${reachableHost[0]} and ${observer}`, async (ctx) => {
       const me = { name: vm, ip };
       await expectEventually(ctx, 'dataPlane', async () => ({
         problem:

@@ -28,7 +28,7 @@ const vitest = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_m
 
 /** Starts a conformance run, interrupts it `afterUpMs` after its testbed is up, and returns the run id. */
 async function interruptedRun(extraArgs: string[], afterUpMs: number): Promise<{ runId: string; exitCode?: number }> {
-  const run = execa('node', [vitest, 'run', '--project', 'conformance', ...extraArgs], { reject: false, env: { NO_COLOR: '1' } });
+  const run = execa('node', [vitest, 'run', '-c', 'vitest.conformance.config.ts', ...extraArgs], { reject: false, env: { NO_COLOR: '1' } });
   let seen = '';
   const runId = await new Promise<string>((resolve, reject) => {
     run.stderr!.on('data', (c: Buffer) => {

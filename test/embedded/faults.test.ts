@@ -89,14 +89,18 @@ describe('embedded testbed: bgp-sessions catches broken sessions', () => {
     });
   });
 
-  it('EVPN not activated towards one leaf fails only that address family, on the side that dropped it', async () => {
-    // FRR deactivates the family without resetting the session, so leafA still reports
-    // it Established as negotiated at OPEN time: the spine's own view is the evidence.
+  it('EVPN not activated towards one leaf fails that family on both sides: missing on one, not negotiated on the other', async () => {
+    // FRR resets the session to drop the family; it comes back in IPv4 unicast only,
+    // which leafA's summary still calls Established in L2VPN EVPN (the text view says NoNeg).
     await withFault('spine', ['router bgp 64612', 'address-family l2vpn evpn'], 'no neighbor 192.168.1.1 activate', async () => {
+      const spineSessions = expectedSessions(tb.testbed.topology).filter((s) => s.router === 'spine');
+      await eventually(async () => (await checkRouterSessions(tb.testbed.router('spine'), spineSessions)).problem?.split('\n').find((l) => l.includes('in IPv4 unicast')), 30_000);
       const v = await verdicts(3000);
-      expect(failing(v)).toEqual(['spine']);
+      expect(failing(v)).toEqual(['leafA', 'spine']);
       expect(v.spine).toContain('spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such neighbor in L2VPN EVPN');
       expect(v.spine).not.toContain('in IPv4 unicast');
+      expect(v.leafA).toContain('leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it');
+      expect(v.leafA).not.toContain('in IPv4 unicast');
     });
   });
 });

@@ -1,4 +1,4 @@
-// Runs the conformance suites as a user would (`vitest --project conformance`) against
+// Runs the conformance suites as a user would (`npm run conformance`) against
 // a kept testbed and returns which checks failed, with their first message line.
 import { execa } from 'execa';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,10 +17,10 @@ export async function runSuites(testbedFile: string, files: string[], deadlines:
   const dir = mkdtempSync(join(tmpdir(), 'l2s-faults-'));
   try {
     const out = join(dir, 'report.json');
-    await execa(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'conformance', '--reporter=json', `--outputFile=${out}`, ...files], {
+    await execa(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '-c', join(root, 'vitest.conformance.config.ts'), '--reporter=json', `--outputFile=${out}`, ...files], {
       cwd: root,
       reject: false,
-      env: { L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines },
+      env: { L2STRETCH_REPORT_DIR: join(dir, 'report'), L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines },
     });
     const report = JSON.parse(readFileSync(out, 'utf8')) as { testResults: Array<{ assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }> }> };
     const all = report.testResults.flatMap((f) => f.assertionResults);

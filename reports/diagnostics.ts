@@ -1,0 +1,115 @@
+// What a developer needs to see why a check failed without re-running it: the
+// routers' own view, every member's kernel state and the clusters' objects, taken
+// once per run at the first failure (the state right after it is the useful one).
+import { openSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Testbed } from '../helpers/testbed.ts';
+import type { Executor } from '../helpers/exec.ts';
+import { quoteArgv } from '../helpers/exec.ts';
+import { redact } from './redact.ts';
+
+export const ROUTER_COMMANDS = [
+  'show running-config',
+  'show bgp vrf all summary',
+  'show bgp l2vpn evpn',
+  'show evpn vni',
+  'show evpn mac vni all',
+  'show evpn arp-cache vni all',
+];
+
+export const KERNEL_COMMANDS = [
+  ['ip', '-d', 'link'],
+  ['ip', 'addr'],
+  ['ip', 'route', 'show', 'table', 'all'],
+  ['ip', 'neigh'],
+  ['bridge', 'fdb'],
+];
+
+const section = (title: string, body: string) => `===== ${title}\n${body.trimEnd()}\n\n`;
+
+async function capture(what: () => Promise<string>): Promise<string> {
+  try {
+    return await what();
+  } catch (e) {
+    return `(could not collect: ${(e as Error).message})`;
+  }
+}
+
+async function kernelState(ex: Executor): Promise<string> {
+  const parts = await Promise.all(
+    KERNEL_COMMANDS.map(async (argv) =>
+      section(
+        quoteArgv(argv),
+        await capture(async () => {
+          const r = await ex.run(argv, { timeoutMs: 10_000 });
+          return r.exitCode === 0 ? r.stdout : `exit ${r.exitCode}: ${r.stderr}`;
+        }),
+      ),
+    ),
+  );
+  return parts.join('');
+}
+
+export interface Diagnostics {
+  dir: string;
+  /** Every section in one file, for attaching to a report. */
+  combined: string;
+  files: string[];
+}
+
+export async function collectDiagnostics(tb: Testbed, dir: string, trigger: string): Promise<Diagnostics> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, redact(text));
+    files.push(name);
+    return text;
+  };
+  const routerTexts = await Promise.all(
+    tb.routers.map(async (r) => {
+      const body = (await Promise.all(ROUTER_COMMANDS.map(async (c) => section(`vtysh -c '${c}'`, await capture(() => r.vtysh(c)))))).join('');
+      return write(`routers/${r.name}.txt`, body);
+    }),
+  );
+  let note = '';
+  const kernel = await tb.kernelMembers().catch((e: Error) => {
+    note = `kernel state not collected: ${e.message}`;
+    return [];
+  });
+  if (!kernel.length && !note) note = 'this testbed names no members whose kernel state can be read';
+  const kernelTexts = await Promise.all(kernel.map(async (ex) => write(`kernel/${ex.member}.txt`, section(`kernel state of ${ex.member} (${ex.via})`, await kernelState(ex)))));
+  const clusterTexts = await Promise.all(
+    tb.clusters.map(async (c) => write(`clusters/${c.name}.yaml`, await capture(async () => stringify(await c.list())))),
+  );
+  const header = `diagnostics of run ${tb.runId} (${tb.kind} testbed), taken at ${new Date().toISOString()} when this check failed first:\n  ${trigger}\n${note ? `\n${note}\n` : ''}\n`;
+  write('README.txt', `${header}files:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+  const combined = join(dir, 'all.txt');
+  writeFileSync(
+    combined,
+    redact(
+      header +
+        tb.routers.map((r, i) => section(`router ${r.name}`, routerTexts[i]!)).join('') +
+        kernelTexts.join('') +
+        tb.clusters.map((c, i) => section(`cluster ${c.name}`, clusterTexts[i]!)).join(''),
+    ),
+  );
+  return { dir, combined, files };
+}
+
+/**
+ * Collects the diagnostics unless another check of this run already did (every
+ * suite file runs in its own worker, so "once" is decided by whoever creates the
+ * marker file first). Returns undefined when it was not this caller's turn.
+ */
+export async function collectDiagnosticsOnce(tb: Testbed, dir: string, trigger: string): Promise<Diagnostics | undefined> {
+  mkdirSync(dir, { recursive: true });
+  try {
+    closeSync(openSync(join(dir, '.taken'), 'wx'));
+  } catch {
+    return undefined;
+  }
+  return collectDiagnostics(tb, dir, trigger);
+}

@@ -1,0 +1,79 @@
+// A vitest reporter for the conformance run: writes the run record next to the
+// JUnit and Allure results, points reports/latest at this run, and ends the run
+// with the verdict table and where everything is.
+import { readFileSync, writeFileSync, existsSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Reporter, TestModule, TestCase, SerializedError } from 'vitest/node';
+import { checkVerdicts, runVerdict, verdictTable, type FinishedTest, type RunRecord } from './run-record.ts';
+import { suiteIdentity } from './suite-identity.ts';
+import { selectedTiers } from '../suites/catalogue.ts';
+import { LATEST, RUN_FILES, REPORTS } from './paths.ts';
+import { redact } from './redact.ts';
+import { readProduct } from './bundle.ts';
+import type { TestbedFacts } from './testbed-facts.ts';
+
+function finished(t: TestCase): FinishedTest {
+  const r = t.result();
+  const verdict = r.state === 'passed' ? 'passed' : r.state === 'failed' ? 'failed' : 'skipped';
+  const message = r.state === 'failed' ? r.errors?.[0]?.message : r.state === 'skipped' ? r.note : undefined;
+  return {
+    name: t.name,
+    title: t.fullName,
+    verdict,
+    durationMs: t.diagnostic()?.duration ?? 0,
+    ...(message ? { message } : {}),
+    annotations: t.annotations().map((a) => a.message),
+  };
+}
+
+export default class RunRecordReporter implements Reporter {
+  private startedAt = new Date();
+
+  onTestRunStart(): void {
+    this.startedAt = new Date();
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<SerializedError>): void {
+    const dir = process.env.L2STRETCH_REPORT_DIR;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const factsFile = join(dir, RUN_FILES.testbed);
+    const facts: TestbedFacts | undefined = existsSync(factsFile) ? (JSON.parse(readFileSync(factsFile, 'utf8')) as TestbedFacts) : undefined;
+    const tiers = selectedTiers();
+    const { checks, strays } = checkVerdicts(modules.flatMap((m) => [...m.children.allTests()].map(finished)), tiers);
+    const product = process.env.L2STRETCH_PRODUCT_FILE ? readProduct(process.env.L2STRETCH_PRODUCT_FILE) : undefined;
+    const partial = {
+      checks,
+      strays,
+      errors: [...errors.map((e) => e.message ?? String(e)), ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded'])],
+    };
+    const record: RunRecord = {
+      schema: 'l2stretch.run-record/v1',
+      suite: suiteIdentity(),
+      testbed: facts ?? { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
+      tiers,
+      ...(product ? { product } : {}),
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...partial,
+      verdict: runVerdict(partial),
+    };
+    writeFileSync(join(dir, RUN_FILES.record), redact(JSON.stringify(record, null, 2)) + '\n');
+    rmSync(LATEST, { force: true });
+    symlinkSync(relative(REPORTS, dir), LATEST);
+    const rel = relative(process.cwd(), dir);
+    process.stdout.write(
+      [
+        '',
+        verdictTable(record, process.stdout.columns || 120),
+        '',
+        `l2stretch: ${record.verdict === 'passed' ? 'PASSED' : 'FAILED'} on the ${record.testbed.kind} testbed` +
+          (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
+          (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks` : ''),
+        `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,
+        '  HTML:       make report   (Allure, with the history of earlier runs)',
+        '',
+      ].join('\n'),
+    );
+  }
+}

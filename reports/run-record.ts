@@ -1,0 +1,135 @@
+// The run record: one JSON file that says what ran where (suite version and commit,
+// testbed, component versions), when, and each catalogue check's verdict with the
+// time it took and the time the network took to converge. Bundles and nightly
+// trends are built from it; verify-bundle reads it back through the same schema.
+import { z } from 'zod';
+import { CATALOGUE, checkIds, idOfTitle, type CheckId, TIERS, type Tier } from '../suites/catalogue.ts';
+
+const verdict = z.enum(['passed', 'failed', 'skipped']);
+export type Verdict = z.infer<typeof verdict>;
+
+const instance = z.strictObject({
+  title: z.string(),
+  verdict,
+  durationMs: z.number(),
+  /** How long the network took to satisfy the check, when it was waited for. */
+  convergedMs: z.number().optional(),
+  message: z.string().optional(),
+});
+
+export const runRecordSchema = z.strictObject({
+  schema: z.literal('l2stretch.run-record/v1'),
+  suite: z.strictObject({ name: z.literal('l2stretch'), version: z.string(), commit: z.string(), dirty: z.boolean() }),
+  testbed: z.strictObject({
+    kind: z.string(),
+    runId: z.string(),
+    topology: z.string(),
+    features: z.array(z.string()),
+    versions: z.record(z.string(), z.string()),
+  }),
+  tiers: z.array(z.enum(Object.keys(TIERS) as [Tier, ...Tier[]])),
+  product: z.record(z.string(), z.unknown()).optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  checks: z.array(
+    z.strictObject({
+      id: z.string(),
+      tier: z.string(),
+      requirement: z.string(),
+      verdict: z.enum(['passed', 'failed', 'skipped', 'not run']),
+      durationMs: z.number(),
+      instances: z.array(instance),
+    }),
+  ),
+  /** Tests of the run that carry no catalogue ID, and errors outside any test: both make the run fail. */
+  strays: z.array(z.string()),
+  errors: z.array(z.string()),
+  verdict: z.enum(['passed', 'failed']),
+});
+
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type CheckInstance = z.infer<typeof instance>;
+
+export interface FinishedTest {
+  /** The test's own name, which starts with its catalogue ID. */
+  name: string;
+  /** With the describe blocks around it, as the record shows it. */
+  title: string;
+  verdict: Verdict;
+  durationMs: number;
+  message?: string;
+  /** Messages of the test's annotations ("converged after 1.23 s …"). */
+  annotations: string[];
+}
+
+function convergedMs(annotations: string[]): number | undefined {
+  for (const a of annotations) {
+    const m = /^converged after ([\d.]+) s/.exec(a);
+    if (m) return Math.round(Number(m[1]) * 1000);
+  }
+  return undefined;
+}
+
+export function checkVerdicts(tests: FinishedTest[], tiers: Tier[]): { checks: RunRecord['checks']; strays: string[] } {
+  const byId = new Map<CheckId, CheckInstance[]>();
+  const strays: string[] = [];
+  for (const t of tests) {
+    const id = idOfTitle(t.name);
+    if (!id) {
+      strays.push(t.title);
+      continue;
+    }
+    const c = convergedMs(t.annotations);
+    byId.set(id, [
+      ...(byId.get(id) ?? []),
+      { title: t.title, verdict: t.verdict, durationMs: Math.round(t.durationMs), ...(c === undefined ? {} : { convergedMs: c }), ...(t.message ? { message: t.message } : {}) },
+    ]);
+  }
+  const checks = checkIds()
+    .filter((id) => tiers.includes(CATALOGUE[id].tier))
+    .map((id) => {
+      const instances = byId.get(id) ?? [];
+      const v = instances.some((i) => i.verdict === 'failed')
+        ? 'failed'
+        : instances.some((i) => i.verdict === 'skipped')
+          ? 'skipped'
+          : instances.length
+            ? 'passed'
+            : 'not run';
+      return {
+        id,
+        tier: CATALOGUE[id].tier,
+        requirement: CATALOGUE[id].requirement,
+        verdict: v,
+        durationMs: instances.reduce((s, i) => s + i.durationMs, 0),
+        instances,
+      } as const;
+    });
+  return { checks, strays };
+}
+
+/** A run passes when no check failed and nothing ran outside the catalogue or outside a test. */
+export function runVerdict(r: Pick<RunRecord, 'checks' | 'strays' | 'errors'>): 'passed' | 'failed' {
+  return r.checks.some((c) => c.verdict === 'failed') || r.strays.length || r.errors.length ? 'failed' : 'passed';
+}
+
+const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+
+/** The table the run ends with: one line per catalogue check. */
+export function verdictTable(r: Pick<RunRecord, 'checks'>, width = 120): string {
+  const req = Math.max(30, width - 12 - 12 - 22 - 10);
+  const lines = r.checks.map((c) => {
+    const failed = c.instances.filter((i) => i.verdict === 'failed').length;
+    const skipped = c.instances.filter((i) => i.verdict === 'skipped').length;
+    const result =
+      c.verdict === 'failed'
+        ? `FAILED ${failed}/${c.instances.length}`
+        : c.verdict === 'skipped'
+          ? `skipped ${skipped}/${c.instances.length}`
+          : c.verdict === 'passed'
+            ? `passed ${c.instances.length}/${c.instances.length}`
+            : 'not run';
+    return `${pad(c.id, 12)} ${pad(c.tier, 11)} ${pad(result, 21)} ${`${(c.durationMs / 1000).toFixed(1)} s`.padStart(7)}  ${pad(c.requirement, req)}`;
+  });
+  return [`${pad('ID', 12)} ${pad('tier', 11)} ${pad('result', 21)} ${'time'.padStart(7)}  requirement`, ...lines].join('\n');
+}

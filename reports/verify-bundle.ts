@@ -1,0 +1,112 @@
+// `l2stretch verify-bundle <dir>`: is this a clean, complete certification run of
+// the product it names? Every reason it is not is reported, not just the first.
+// SHA256SUMS proves the files are the ones the run wrote; it is not a signature.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse } from 'yaml';
+import { BUNDLE_FILES, filesUnder, sha256, productSchema } from './bundle.ts';
+import { runRecordSchema, type RunRecord } from './run-record.ts';
+import { CATALOGUE, checkIds } from '../suites/catalogue.ts';
+import { suiteVersion } from './suite-identity.ts';
+
+export interface Verification {
+  ok: boolean;
+  problems: string[];
+  /** What the bundle certifies, when it could be read. */
+  summary?: string;
+}
+
+function checkSums(dir: string, problems: string[]): void {
+  const sumsFile = join(dir, BUNDLE_FILES.sums);
+  if (!existsSync(sumsFile)) {
+    problems.push(`${BUNDLE_FILES.sums} is missing: the files cannot be checked`);
+    return;
+  }
+  const listed = new Map<string, string>();
+  for (const line of readFileSync(sumsFile, 'utf8').split('\n').filter(Boolean)) {
+    const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+    if (!m) problems.push(`${BUNDLE_FILES.sums}: malformed line "${line}"`);
+    else listed.set(m[2]!, m[1]!);
+  }
+  const present = new Set(filesUnder(dir).filter((f) => f !== BUNDLE_FILES.sums));
+  for (const [f, hash] of listed) {
+    if (!present.has(f)) problems.push(`${f}: listed in ${BUNDLE_FILES.sums} but missing`);
+    else if (sha256(join(dir, f)) !== hash) problems.push(`${f}: its SHA-256 differs from ${BUNDLE_FILES.sums} (changed after the run)`);
+  }
+  for (const f of present) if (!listed.has(f)) problems.push(`${f}: not listed in ${BUNDLE_FILES.sums} (added after the run)`);
+}
+
+function readJsonOrYaml(dir: string, file: string, problems: string[]): unknown {
+  try {
+    const text = readFileSync(join(dir, file), 'utf8');
+    return file.endsWith('.json') ? JSON.parse(text) : parse(text);
+  } catch (e) {
+    problems.push(`${file}: cannot be read (${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+function checkRecord(r: RunRecord, catalogueIds: string[], problems: string[]): void {
+  if (r.suite.dirty) problems.push(`run-record.json: l2stretch ${r.suite.commit} had local changes: a certification must run an unmodified suite`);
+  if (!r.tiers.includes('conformance')) problems.push('run-record.json: the conformance tier was not run');
+  for (const id of catalogueIds) {
+    const c = r.checks.find((x) => x.id === id);
+    if (!c) problems.push(`${id}: absent from the run`);
+    else if (c.verdict !== 'passed') {
+      const bad = c.instances.filter((i) => i.verdict !== 'passed').map((i) => `${i.verdict}: ${i.title}${i.message ? ` (${i.message.split('\n')[0]})` : ''}`);
+      problems.push(`${id}: ${c.verdict}${bad.length ? ` — ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? `; … ${bad.length - 3} more` : ''}` : ''}`);
+    }
+  }
+  for (const s of r.strays) problems.push(`a test without a catalogue ID ran: ${s}`);
+  for (const e of r.errors) problems.push(`error outside the checks: ${e}`);
+  if (r.verdict !== 'passed') problems.push('run-record.json: the run did not pass');
+  if (!r.testbed.versions.frr) problems.push('run-record.json: the FRR version of the testbed is not recorded');
+}
+
+function checkJunit(dir: string, problems: string[]): void {
+  const file = join(dir, BUNDLE_FILES.junit);
+  if (!existsSync(file)) return void problems.push(`${BUNDLE_FILES.junit} is missing`);
+  const suites = [...readFileSync(file, 'utf8').matchAll(/<testsuite\s([^>]*)>/g)].map((m) => m[1]!);
+  const total = (n: string) => suites.reduce((sum, a) => sum + Number(new RegExp(`\\b${n}="(\\d+)"`).exec(a)?.[1] ?? 0), 0);
+  if (!(total('tests') > 0)) problems.push(`${BUNDLE_FILES.junit}: no tests recorded`);
+  for (const n of ['failures', 'errors', 'skipped']) if (total(n) > 0) problems.push(`${BUNDLE_FILES.junit}: ${total(n)} ${n}`);
+}
+
+export function verifyBundle(dir: string): Verification {
+  const problems: string[] = [];
+  if (!existsSync(dir)) return { ok: false, problems: [`${dir} does not exist`] };
+  checkSums(dir, problems);
+  for (const f of [BUNDLE_FILES.product, BUNDLE_FILES.catalogue, BUNDLE_FILES.record, BUNDLE_FILES.log]) {
+    if (!existsSync(join(dir, f))) problems.push(`${f} is missing`);
+  }
+  if (!existsSync(join(dir, BUNDLE_FILES.allureResults))) problems.push(`${BUNDLE_FILES.allureResults}/ is missing`);
+
+  const product = productSchema.safeParse(readJsonOrYaml(dir, BUNDLE_FILES.product, problems));
+  if (!product.success) problems.push(`${BUNDLE_FILES.product}: ${product.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const record = runRecordSchema.safeParse(readJsonOrYaml(dir, BUNDLE_FILES.record, problems));
+  if (!record.success) problems.push(`${BUNDLE_FILES.record}: not a run record (${record.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  const catalogue = readJsonOrYaml(dir, BUNDLE_FILES.catalogue, problems) as { version?: string; checks?: Array<{ id: string; tier: string }> } | undefined;
+
+  // The bundle is judged against its own catalogue; when it is this verifier's
+  // version, that catalogue must also be the verifier's.
+  const bundled = (catalogue?.checks ?? []).filter((c) => c.tier === 'conformance').map((c) => c.id);
+  if (catalogue?.version === suiteVersion()) {
+    const mine = checkIds().filter((id) => CATALOGUE[id].tier === 'conformance');
+    if (!isDeepStrictEqual([...bundled].sort(), [...mine].sort())) problems.push(`${BUNDLE_FILES.catalogue}: its conformance checks differ from those of l2stretch ${suiteVersion()}`);
+  }
+  if (catalogue && !bundled.length) problems.push(`${BUNDLE_FILES.catalogue}: lists no conformance check`);
+
+  if (record.success) {
+    const r = record.data;
+    checkRecord(r, bundled, problems);
+    if (catalogue?.version && catalogue.version !== r.suite.version) problems.push(`versions disagree: ${BUNDLE_FILES.catalogue} is of l2stretch ${catalogue.version}, the run was l2stretch ${r.suite.version}`);
+    if (product.success && !isDeepStrictEqual(r.product, product.data)) problems.push(`${BUNDLE_FILES.record} names another product than ${BUNDLE_FILES.product}`);
+  }
+  checkJunit(dir, problems);
+  const summary =
+    product.success && record.success
+      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on a ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}, ${record.data.finishedAt}`
+      : undefined;
+  return { ok: problems.length === 0, problems, ...(summary ? { summary } : {}) };
+}

@@ -1,0 +1,52 @@
+// Secrets never leave: what redact() must catch, in the shapes they come in.
+import { describe, it, expect } from 'vitest';
+import { redact, REDACTED } from '../reports/redact.ts';
+
+const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+
+export const SECRETS = {
+  kubeconfig: `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tQ0EtLS0=
+    server: https://127.0.0.1:6443
+users:
+- name: kind-pe-kind-a
+  user:
+    client-certificate-data: Q0xJRU5UQ0VSVFNFQ1JFVA==
+    client-key-data: Q0xJRU5US0VZU0VDUkVU
+    token: sekret-token-123
+`,
+  pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
+  rsa: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretrsa\n-----END RSA PRIVATE KEY-----',
+  frr: 'router bgp 64512\n neighbor 192.168.11.3 password bgp-md5-secret\n',
+  json: '{"user":"fedora","password":"fedora-pass","token":"abc.def"}',
+  header: 'Authorization: Bearer sha256~OpenShiftTokenValue',
+  url: 'https://admin:hunter2@lab.example.com/api',
+  jwt: `bearer-less ${JWT} in a log line`,
+};
+const LEAKS = ['Q0xJRU5UQ0VSVFNFQ1JFVA==', 'Q0xJRU5US0VZU0VDUkVU', 'sekret-token-123', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'MIIEowIBAAKCAQEAsecretrsa', 'bgp-md5-secret', 'fedora-pass', 'abc.def', 'OpenShiftTokenValue', 'hunter2', JWT];
+
+describe('redact', () => {
+  for (const [kind, text] of Object.entries(SECRETS)) {
+    it(`removes the secret of a ${kind}`, () => {
+      const out = redact(text);
+      for (const leak of LEAKS) expect(out, kind).not.toContain(leak);
+      expect(out).toContain(REDACTED);
+    });
+  }
+
+  it('leaves what is not secret alone', () => {
+    const out = redact(SECRETS.kubeconfig + SECRETS.frr);
+    expect(out).toContain('server: https://127.0.0.1:6443');
+    expect(out).toContain('certificate-authority-data: LS0tQ0EtLS0=');
+    expect(out).toContain('neighbor 192.168.11.3 password');
+    const json = '{"routerId":"192.168.1.4","peers":{"192.168.1.1":{"state":"Established"}}}';
+    expect(redact(json)).toBe(json);
+  });
+
+  it('is idempotent', () => {
+    const once = redact(Object.values(SECRETS).join('\n'));
+    expect(redact(once)).toBe(once);
+  });
+});
