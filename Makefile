@@ -1,7 +1,7 @@
 # l2stretch — every target runs as root on Debian/Ubuntu (namespaces, FRR).
 N ?= 20
 
-.PHONY: deps conformance test self bench soak clean typecheck
+.PHONY: deps conformance test self bench soak clean typecheck report certify verify-bundle catalogue
 
 # FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, and the npm packages of package-lock.json.
 deps:
@@ -13,6 +13,23 @@ deps:
 # The conformance suites against a fresh embedded testbed, with a verdict.
 conformance:
 	npm run conformance
+
+# The Allure HTML report of the latest run (reports/latest/allure-report), with the history of earlier runs.
+report:
+	npm run report
+
+# A vendor certification: every conformance-tier check, none skipped, and a bundle (make certify PRODUCT=product.yaml).
+certify:
+	@test -n "$(PRODUCT)" || { echo "usage: make certify PRODUCT=product.yaml [TESTBED_FILE=…]"; exit 2; }
+	node bin/l2stretch.js certify --product $(PRODUCT) $(if $(TESTBED_FILE),--testbed-file $(TESTBED_FILE))
+
+# Checks a certification bundle (make verify-bundle BUNDLE=reports/certification-…).
+verify-bundle:
+	node bin/l2stretch.js verify-bundle $(BUNDLE)
+
+# Regenerates conformance.yaml after suites/catalogue.ts changed.
+catalogue:
+	npm run catalogue
 
 # The project's own tests, the conformance suites, then the fault catalogue.
 test:

@@ -14,7 +14,7 @@ const RULES: Array<[RegExp, string]> = [
   // HTTP authorization headers.
   [/(authorization\s*[:=]\s*"?(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
   // FRR and other CLI configs: `password SECRET`, `neighbor X password SECRET`.
-  [/(\bpassword\s+)(?!<redacted>)\S+/gi, `$1${REDACTED}`],
+  [/(\bpassword\s+)(?!<redacted>)[^\s"',;}\]]+/gi, `$1${REDACTED}`],
   // user:password@ in URLs.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`],
   // JSON Web Tokens wherever they appear (service-account tokens are JWTs).

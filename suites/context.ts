@@ -60,6 +60,18 @@ export function stageGate(stage: Stage, after: Stage[]): StageGate {
   return { blocked, check: (ctx) => (blocked ? ctx.skip(blocked) : undefined) };
 }
 
+/** The first failing check of a run takes the diagnostics (in the test, so that the report attaches them to it). */
+async function diagnoseOnce(ctx: TestContext): Promise<void> {
+  const taken = await collectDiagnosticsOnce(testbed(), reportDir('diagnostics'), ctx.task.fullName).catch((e: Error) => {
+    process.stderr.write(`l2stretch: diagnostics could not be collected: ${e.message}\n`);
+    return undefined;
+  });
+  if (!taken) return;
+  process.stderr.write(`l2stretch: first failure; diagnostics of every router, member and cluster in ${taken.dir}\n`);
+  await ctx.annotate(`diagnostics taken at this first failure: ${taken.dir}`, { path: taken.combined, contentType: 'text/plain' });
+  await allure.attachmentPath('diagnostics (routers, kernel state, cluster objects)', taken.combined, { contentType: 'text/plain' });
+}
+
 const SEVERITY: Record<Tier, string> = { conformance: 'critical', extended: 'normal' };
 
 export interface ConformanceSuite {
@@ -75,14 +87,6 @@ export interface ConformanceSuite {
 export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite {
   const gate = stageGate(stage, after);
   const tiers = selectedTiers();
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const taken = await collectDiagnosticsOnce(testbed(), reportDir('diagnostics'), ctx.task.name);
-    if (!taken) return;
-    process.stderr.write(`l2stretch: first failure; diagnostics of every router, member and cluster in ${taken.dir}\n`);
-    await ctx.annotate(`diagnostics taken at this first failure: ${taken.dir}`, { path: taken.combined, contentType: 'text/plain' });
-    await allure.attachmentPath('diagnostics (routers, kernel state, cluster objects)', taken.combined, { contentType: 'text/plain' });
-  });
   return {
     blocked: gate.blocked,
     check(id, title, body, opts) {
@@ -101,7 +105,12 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
         const tb = testbed();
         const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
         if (missing.length) ctx.skip(`needs ${missing.join(', ')}, which the ${tb.kind} testbed does not declare`);
-        await body(ctx);
+        try {
+          await body(ctx);
+        } catch (e) {
+          await diagnoseOnce(ctx);
+          throw e;
+        }
       });
     },
   };
@@ -117,6 +126,8 @@ export interface EvidencedCheck {
   (): Promise<{ problem?: string; evidence?: VtyshAnswer | VtyshAnswer[] }>;
 }
 
+const PROGRESS_EVERY_MS = 5000;
+
 /** A check that saw the network misbehave, as opposed to a testbed or suite that broke: reports file it under product failures. */
 export class NetworkCheckFailed extends Error {
   override name = 'AssertionError';
@@ -131,12 +142,20 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
   const tb = testbed();
   await allure.step(`converges within ${deadline} (${tb.deadlines[deadline] / 1000} s)`, async () => {
     let last: VtyshAnswer[] = [];
+    let lastProblem: string | undefined;
+    const start = Date.now();
+    // A long wait says what it waits for, so that a slow network does not look like a hang.
+    const progress = setInterval(() => {
+      const waited = Math.round((Date.now() - start) / 1000);
+      process.stderr.write(`l2stretch: ${ctx.task.name}: waiting ${waited} s of ${tb.deadlines[deadline] / 1000} s (${deadline})${lastProblem ? `; now: ${lastProblem.split('\n')[0]}` : ''}\n`);
+    }, PROGRESS_EVERY_MS);
     try {
       const done = await eventually(async () => {
         const r = await check();
         last = r.evidence === undefined ? [] : Array.isArray(r.evidence) ? r.evidence : [r.evidence];
+        lastProblem = r.problem;
         return r.problem;
-      }, tb.deadlines[deadline]);
+      }, tb.deadlines[deadline]).finally(() => clearInterval(progress));
       await ctx.annotate(`converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`, 'convergence');
     } catch (e) {
       if (!(e instanceof CheckFailed)) throw e;

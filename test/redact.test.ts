@@ -45,6 +45,11 @@ describe('redact', () => {
     expect(redact(json)).toBe(json);
   });
 
+  it('keeps JSON and YAML parseable', () => {
+    const json = JSON.stringify({ notes: 'lab password hunter2', user: { password: 'x y' } });
+    expect(JSON.parse(redact(json))).toEqual({ notes: 'lab password <redacted>', user: { password: '<redacted>' } });
+  });
+
   it('is idempotent', () => {
     const once = redact(Object.values(SECRETS).join('\n'));
     expect(redact(once)).toBe(once);

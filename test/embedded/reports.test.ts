@@ -1,0 +1,130 @@
+// What users get from a run, proven on a real embedded testbed: a failing check
+// yields a run record, JUnit and Allure results naming it, diagnostics taken once,
+// and no secret anywhere (the fault here is itself a secret: a TCP-MD5 password the
+// peer does not share). Then a clean certification run yields a bundle that
+// verify-bundle accepts, and rejects once a file in it changes.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, readdirSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { eventually } from '../../helpers/wait.ts';
+import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
+import { expectedSessions } from '../../topology/expectations.ts';
+import { runRecordSchema } from '../../reports/run-record.ts';
+import { suiteIdentity } from '../../reports/suite-identity.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'bin', 'l2stretch.js');
+const SECRET = 's3cr3t-md5-pass';
+
+interface AllureStep {
+  attachments: Array<{ name: string }>;
+  steps?: AllureStep[];
+}
+interface AllureResult extends AllureStep {
+  name: string;
+  status: string;
+  labels: Array<{ name: string; value: string }>;
+}
+
+let tb: RunningTestbed;
+let dir: string;
+
+
+function textOfEveryFile(d: string): string {
+  return readdirSync(d, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'))
+    .join('\n');
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'l2s-reports-test-'));
+  tb = await upEmbedded();
+});
+afterAll(async () => {
+  await tb?.down();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const spine = () => tb.testbed.router('spine');
+const healthy = () =>
+  eventually(async () => (await checkRouterSessions(spine(), expectedSessions(tb.testbed.topology).filter((s) => s.router === 'spine'))).problem, 30_000);
+
+describe('reports of a real run', () => {
+  it('a failing check: run record, JUnit and Allure name it, diagnostics are taken once, no secret leaks', async () => {
+    await healthy();
+    await spine().vtysh('configure terminal', 'router bgp 64612', `neighbor 192.168.1.5 password ${SECRET}`);
+    const report = join(dir, 'failing');
+    const run = await execa('node', [cli, 'run', '--testbed-file', tb.stateFile, 'suites/bgp-sessions'], {
+      cwd: root,
+      reject: false,
+      env: { L2STRETCH_REPORT_DIR: report, L2STRETCH_DEADLINES: 'bgpEstablished=4s', NO_COLOR: '1' },
+    });
+    await spine().vtysh('configure terminal', 'router bgp 64612', `no neighbor 192.168.1.5 password ${SECRET}`);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/L2S-BGP-001\s+conformance\s+FAILED 2\/9/);
+    expect(run.stdout).toContain('l2stretch: FAILED on the embedded testbed');
+
+    const record = runRecordSchema.parse(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')));
+    expect(record.verdict).toBe('failed');
+    expect(record.testbed.versions.frr).toMatch(/^\d+\.\d+/);
+    const bgp = record.checks.find((c) => c.id === 'L2S-BGP-001')!;
+    expect(bgp.verdict).toBe('failed');
+    expect(bgp.instances.filter((i) => i.verdict === 'failed').map((i) => i.message?.split('\n')[0])).toEqual([
+      expect.stringMatching(/^spine: session to leafkind-a \(192\.168\.1\.5, AS 64512\) in IPv4 unicast: expected Established, seen (Active|Connect|OpenSent|Idle)/),
+      expect.stringMatching(/^leafkind-a: session to spine \(192\.168\.1\.4, AS 64612\) in IPv4 unicast: expected Established, seen /),
+    ]);
+    expect(bgp.instances.filter((i) => i.verdict === 'passed').every((i) => i.convergedMs !== undefined)).toBe(true);
+
+    expect(readFileSync(join(report, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="suites\/bgp-sessions\/bgp-sessions.test.ts"[^>]* tests="9" failures="2"/);
+
+    const results = readdirSync(join(report, 'allure-results')).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(report, 'allure-results', f), 'utf8')) as AllureResult);
+    const failed = results.filter((r) => r.status === 'failed');
+    expect(failed.map((r) => r.name).sort()).toEqual([expect.stringMatching(/^L2S-BGP-001 leafkind-a:/), expect.stringMatching(/^L2S-BGP-001 spine:/)]);
+    const attached = (r: AllureStep): string[] => [...r.attachments.map((a) => a.name), ...(r.steps ?? []).flatMap(attached)];
+    for (const r of failed) expect(attached(r)).toEqual(expect.arrayContaining([expect.stringMatching(/: show bgp summary json$/), expect.stringMatching(/: show bgp neighbors json$/)]));
+    expect(failed.flatMap(attached)).toContain('diagnostics (routers, kernel state, cluster objects)');
+    expect(results.every((r) => r.labels.some((l) => l.name === 'checkId' && l.value === 'L2S-BGP-001'))).toBe(true);
+
+    const diag = join(report, 'diagnostics');
+    expect(readFileSync(join(diag, 'routers', 'spine.txt'), 'utf8')).toContain('neighbor 192.168.1.5 password <redacted>');
+    expect(readFileSync(join(diag, 'kernel', 'pe-kind-a-worker-router-red.txt'), 'utf8')).toMatch(/vni110[\s\S]*vxlan id 110/);
+    expect(readFileSync(join(diag, 'clusters', 'pe-kind-b.yaml'), 'utf8')).toMatch(/kind: VirtualMachine[\s\S]*name: vm-2/);
+    expect(readFileSync(join(diag, 'README.txt'), 'utf8')).toMatch(/when this check failed first:\n {2}.* > L2S-BGP-001 (spine|leafkind-a): /);
+
+    expect(textOfEveryFile(report)).not.toContain(SECRET);
+  });
+
+  it('a clean certification run yields a bundle verify-bundle accepts, and rejects once it is changed', async () => {
+    await healthy();
+    const product = join(dir, 'product.yaml');
+    writeFileSync(product, stringify({ vendor: 'Example', product: 'Embedded reference', version: '1.0', contact: 'lab@example.org', replaced: { peImplementation: 'openperouter emulation' }, notes: `lab password ${SECRET}` }));
+    const bundle = join(dir, 'bundle');
+    const run = await execa('node', [cli, 'certify', '--product', product, '--testbed-file', tb.stateFile, '--out', bundle], { cwd: root, reject: false, env: { NO_COLOR: '1' } });
+    // A certification from a modified checkout is refused: the only acceptable complaint here.
+    const dirtyProblem = `run-record.json: l2stretch ${suiteIdentity().commit} had local changes: a certification must run an unmodified suite`;
+    const verified = await execa('node', [cli, 'verify-bundle', bundle], { reject: false });
+    if (suiteIdentity().dirty) {
+      expect(verified.stdout).toContain(`  - ${dirtyProblem}`);
+      expect(verified.stdout.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(1);
+    } else {
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
+      expect(verified.stdout).toContain('VERIFIED');
+      expect(verified.exitCode).toBe(0);
+    }
+    const record = runRecordSchema.parse(JSON.parse(readFileSync(join(bundle, 'run-record.json'), 'utf8')));
+    expect(record.tiers).toEqual(['conformance']);
+    expect(record.checks.every((c) => c.tier === 'conformance' && c.verdict === 'passed')).toBe(true);
+    expect(textOfEveryFile(bundle)).not.toContain(SECRET);
+
+    appendFileSync(join(bundle, 'junit.xml'), '<!-- edited -->\n');
+    const tampered = await execa('node', [cli, 'verify-bundle', bundle], { reject: false });
+    expect(tampered.exitCode).toBe(1);
+    expect(tampered.stdout).toContain('junit.xml: its SHA-256 differs from SHA256SUMS (changed after the run)');
+  });
+});
