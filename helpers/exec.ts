@@ -69,3 +69,19 @@ export class NetnsExecutor implements Executor {
     return runLocal(this.member, ['ip', 'netns', 'exec', this.netns, ...argv], opts);
   }
 }
+
+/** Reaches a member that is a container of the local Docker engine (containerlab nodes, KinD nodes). */
+export class DockerExecutor implements Executor {
+  readonly via: string;
+  constructor(
+    readonly member: string,
+    readonly container: string,
+    private readonly docker = 'docker',
+  ) {
+    this.via = `docker exec ${container}`;
+  }
+
+  run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
+    return runLocal(this.member, [this.docker, 'exec', ...(opts?.input === undefined ? [] : ['-i']), this.container, ...argv], opts);
+  }
+}

@@ -3,7 +3,8 @@
 // this is; a testbed file binds the topology's roles to how each one is reached.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { NetnsExecutor, runLocal, type Executor } from './exec.ts';
+import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './exec.ts';
+import { SshExecutor } from './ssh-executor.ts';
 import { Router } from './router.ts';
 import { EmbeddedClusterApi } from './embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
@@ -12,7 +13,19 @@ import type { Manifest } from '../topology/manifests.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
 import { ALL_FEATURES, type Feature } from '../topology/features.ts';
 
-const execSpec = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('netns'), netns: z.string() })]);
+const execSpec = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('netns'), netns: z.string() }),
+  z.strictObject({ type: z.literal('docker'), container: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('ssh'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().min(1),
+    identityFile: z.string().optional(),
+    knownHostsFile: z.string().min(1),
+    proxyCommand: z.array(z.string()).min(1).optional(),
+  }),
+]);
 
 const deadlineOverrides = z.strictObject(
   Object.fromEntries(Object.keys(DEFAULT_DEADLINES).map((k) => [k, z.number().int().positive().optional()])) as Record<keyof Deadlines, z.ZodOptional<z.ZodNumber>>,
@@ -72,6 +85,10 @@ function executorFor(member: string, spec: z.infer<typeof execSpec>): Executor {
   switch (spec.type) {
     case 'netns':
       return new NetnsExecutor(member, spec.netns);
+    case 'docker':
+      return new DockerExecutor(member, spec.container);
+    case 'ssh':
+      return new SshExecutor(member, spec);
   }
 }
 

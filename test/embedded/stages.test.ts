@@ -27,7 +27,7 @@ describe('conformance stages', () => {
     const out = run.stdout + run.stderr;
     expect(run.exitCode).not.toBe(0);
     expect(out).toContain('spine: session to leafkind-b (192.168.1.7, AS 64516) in IPv4 unicast: expected Established, seen Idle (Admin)');
-    expect(out).toMatch(/evpn-routes[^\n]*\n?[^\n]*skipped: stage bgp-sessions failed \((leafkind-b|spine):/);
+    expect(out).toMatch(/evpn-routes[^\n]*\n?[^\n]*skipped: stage bgp-sessions failed \(L2S-BGP-001 (leafkind-b|spine):/);
     expect(out).toMatch(/l3vni[\s\S]*skipped: stage bgp-sessions failed/);
     // Only the two bgp-sessions tests of the broken session failed; every later test was skipped, none timed out.
     expect(out).toMatch(/Tests\s+2 failed \| 7 passed \| \d+ skipped/);

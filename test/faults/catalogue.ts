@@ -3,7 +3,7 @@
 // must still pass). Expectations name checks by a fragment of their title.
 import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
-import { ipBatch } from '../../fixtures/embedded/netns.ts';
+import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
 import { stageManifests, type Manifest } from '../../topology/manifests.ts';
 
 export interface Fault {
@@ -12,6 +12,8 @@ export interface Fault {
   heal(tb: RunningTestbed): Promise<void>;
   /** One fragment per check that must fail, each matching exactly one check title. */
   breaks: string[];
+  /** The suites whose checks the fault is judged by, when not the four routing and traffic suites. */
+  suites?: string[];
 }
 
 const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) => tb.testbed.router(router).vtysh('configure terminal', ...lines).then(() => undefined);
@@ -24,6 +26,10 @@ function withVm2Gateway(gateway: string): Manifest {
   v.cloudInitNoCloud!.networkData = v.cloudInitNoCloud!.networkData!.replace('gateway4: 192.170.1.1', `gateway4: ${gateway}`);
   return { ...vm, spec };
 }
+
+/** arp_accept where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets it since v0.1.0. */
+const arpAccept = (tb: RunningTestbed, on: 0 | 1) =>
+  Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': on, 'net.ipv4.conf.br-pe-110.arp_accept': on }))).then(() => undefined);
 
 /** Every L2 check between the two VMs, both ways. */
 const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1'].flatMap((p) => [`${p}: HTTP`, `${p}: ping`, `${p}: full-size frames`]).concat(['vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer']);
@@ -64,6 +70,27 @@ export const FAULTS: Fault[] = [
       'pe-kind-b-worker: type-2 MAC and MAC+IP routes',
       'pe-kind-b-worker: VRF red has the type-5',
       ...nodes('zebra floods VNI 110'),
+    ],
+  },
+  {
+    name: 'EVPN not activated on one ToR (leafkind-a towards the spine)',
+    inject: (tb) => vtysh(tb, 'leafkind-a', 'router bgp 64512', 'address-family l2vpn evpn', 'no neighbor 192.168.1.4 activate'),
+    heal: (tb) => vtysh(tb, 'leafkind-a', 'router bgp 64512', 'address-family l2vpn evpn', 'neighbor 192.168.1.4 activate'),
+    // IPv4 unicast stays up, so only EVPN is cut between cluster A and the rest: every
+    // route between the clusters and to the red hosts goes, and all traffic built on them.
+    breaks: [
+      'spine: leafA, leafB, leafkind-a, leafkind-b Established',
+      'leafkind-a: spine, pe-kind-a-control-plane, pe-kind-a-worker Established',
+      ...everyRouterWithImet('type-3 route for VNI 110'),
+      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
+      'pe-kind-a-control-plane: VRF red has the type-5',
+      'pe-kind-a-worker: VRF red has the type-5',
+      ...nodes('zebra floods VNI 110'),
+      ...L2_BETWEEN_VMS,
+      'vm-1 → hostA_red',
+      'hostA_red → vm-1',
+      'vm-1 → hostB_red',
+      'hostB_red → vm-1',
     ],
   },
   {
@@ -138,5 +165,16 @@ export const FAULTS: Fault[] = [
       'vm-2 → hostB_red',
       'hostB_red → vm-2',
     ],
+  },
+  {
+    // Last: its migrations leave vm-1 on another node than the rows above expect.
+    name: 'node routers without arp_accept (openperouter before v0.1.0)',
+    inject: (tb) => arpAccept(tb, 0),
+    heal: (tb) => arpAccept(tb, 1),
+    suites: ['suites/live-migration'],
+    // The moved guest's gratuitous ARPs no longer update the new node's neighbor
+    // table, so its MAC+IP route stays at the old VTEP in each of the three moves,
+    // while the MAC route, and so the traffic, follows it.
+    breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
   },
 ];
