@@ -7,7 +7,8 @@ const tb = testbed();
 const expected = expectedSessions(tb.topology);
 const { check } = conformanceSuite('bgp-sessions', []);
 
-describe('bgp-sessions: every underlay and EVPN session is Established', () => {
+// Read-only and independent: run side by side, so a broken network costs one deadline, not one per check.
+describe.concurrent('bgp-sessions: every underlay and EVPN session is Established', () => {
   for (const name of routerNames(tb.topology)) {
     const mine = expected.filter((s) => s.router === name);
     check('L2S-BGP-001', `${name}: ${mine.map((s) => s.peer).join(', ')} Established in IPv4 unicast and L2VPN EVPN`, async (ctx) => {

@@ -16,7 +16,8 @@ const l3vrfs = new Set(Object.values(overlay.l3vnis).map((v) => v.vrf));
 
 let vms: PlacedVm[] = [];
 
-describe('evpn-routes: EVPN routes are where the overlay needs them', () => {
+// Read-only and independent: run side by side, so a broken network costs one deadline, not one per check.
+describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them', () => {
   beforeAll(async () => {
     if (suite.blocked) return;
     // Type-2 routes exist once a VM has talked; a guest does so when it reaches its gateway.

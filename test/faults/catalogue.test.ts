@@ -62,7 +62,7 @@ describe('fault catalogue', () => {
       await fault.inject(tb);
       let failed: Map<string, string>;
       try {
-        failed = (await runSuites(tb.stateFile, fault.suites ?? SUITES, DEADLINES)).failed;
+        failed = (await runSuites(tb.stateFile, fault.suites ?? SUITES, fault.deadlines ?? DEADLINES)).failed;
       } finally {
         await fault.heal(tb);
         await settle();
