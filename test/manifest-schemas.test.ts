@@ -1,0 +1,41 @@
+// The manifests every testbed applies, proven as documents against the real APIs'
+// schemas with strict field validation (openperouter's CRDs, KubeVirt's OpenAPI):
+// what the embedded clusters accept, a real API server accepts too.
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
+import { stageManifests, WALKTHROUGH_STAGES, type Manifest } from '../topology/manifests.ts';
+import { receiverOf } from '../helpers/migration.ts';
+import { hasShared, NO_SHARED, REFERENCE } from './shared.ts';
+
+const clusters = ['pe-kind-a', 'pe-kind-b'];
+const all = clusters.flatMap((c) => WALKTHROUGH_STAGES.flatMap((s) => stageManifests(c, s)));
+
+describe.skipIf(!hasShared)(`manifest documents against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
+  const schemas = () =>
+    new ManifestSchemas()
+      .addCrds(join(REFERENCE, 'openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
+      .addSwagger(join(REFERENCE, 'schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
+
+  it("the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter v0.0.5 and KubeVirt v1.6.2", () => {
+    const s = schemas();
+    const checked = all.filter((m) => m.kind !== 'NetworkAttachmentDefinition');
+    expect(checked.map((m) => m.kind).sort()).toEqual(['L2VNI', 'L2VNI', 'L3VNI', 'L3VNI', 'Underlay', 'Underlay', 'VirtualMachine', 'VirtualMachine']);
+    expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
+  });
+
+  it('the receiving VM of a cross-cluster migration is valid too (runStrategy WaitAsReceiver)', () => {
+    const vm = all.find((m) => m.kind === 'VirtualMachine')!;
+    expect(schemas().problems(receiverOf(vm))).toEqual([]);
+  });
+
+  it('an unknown field, a wrong type and an unknown kind are errors naming object and field', () => {
+    const s = schemas();
+    const l2 = all.find((m) => m.kind === 'L2VNI')!;
+    expect(s.problems({ ...l2, spec: { ...(l2.spec as object), vnii: 110 } } as Manifest)).toEqual([`L2VNI ${l2.metadata.name}: /spec has unknown field "vnii"`]);
+    expect(s.problems({ ...l2, spec: { ...(l2.spec as object), vni: 'one hundred ten' } } as Manifest)).toEqual([`L2VNI ${l2.metadata.name}: /spec/vni must be integer`]);
+    const vm = all.find((m) => m.kind === 'VirtualMachine')!;
+    expect(s.problems({ ...vm, spec: { ...(vm.spec as object), runStrategi: 'Always' } } as Manifest)).toEqual([`VirtualMachine ${vm.metadata.name}: /spec has unknown field "runStrategi"`]);
+    expect(s.problems({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })[0]).toMatch(/^Widget w: no schema for example.com\/v1\/Widget/);
+  });
+});
