@@ -23,7 +23,8 @@ export interface MigrationOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function vmim(name: string, spec: Record<string, unknown>): Manifest {
+/** A VirtualMachineInstanceMigration: `{vmiName}` in-cluster, with `receive` on the target or `sendTo` on the source across clusters. */
+export function vmim(name: string, spec: Record<string, unknown>): Manifest {
   return { apiVersion: KUBEVIRT_API, kind: 'VirtualMachineInstanceMigration', metadata: { name }, spec };
 }
 

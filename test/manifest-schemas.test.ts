@@ -5,28 +5,39 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { stageManifests, WALKTHROUGH_STAGES, type Manifest } from '../topology/manifests.ts';
-import { receiverOf } from '../helpers/migration.ts';
+import { receiverOf, vmim } from '../helpers/migration.ts';
 import { hasShared, NO_SHARED, REFERENCE } from './shared.ts';
 
 const clusters = ['pe-kind-a', 'pe-kind-b'];
 const all = clusters.flatMap((c) => WALKTHROUGH_STAGES.flatMap((s) => stageManifests(c, s)));
 
 describe.skipIf(!hasShared)(`manifest documents against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
-  const schemas = () =>
+  const schemas = (kubevirt = '1.6.2') =>
     new ManifestSchemas()
       .addCrds(join(REFERENCE, 'openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
-      .addSwagger(join(REFERENCE, 'schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
+      .addSwagger(join(REFERENCE, 'schemas', `kubevirt-v${kubevirt}.swagger.json`), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
 
-  it("the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter v0.0.5 and KubeVirt v1.6.2", () => {
-    const s = schemas();
-    const checked = all.filter((m) => m.kind !== 'NetworkAttachmentDefinition');
-    expect(checked.map((m) => m.kind).sort()).toEqual(['L2VNI', 'L2VNI', 'L3VNI', 'L3VNI', 'Underlay', 'Underlay', 'VirtualMachine', 'VirtualMachine']);
-    expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
-  });
+  for (const kubevirt of ['1.6.2', '1.9.0']) {
+    it(`the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter v0.0.5 and KubeVirt v${kubevirt}`, () => {
+      const s = schemas(kubevirt);
+      const checked = all.filter((m) => m.kind !== 'NetworkAttachmentDefinition');
+      expect(checked.map((m) => m.kind).sort()).toEqual(['L2VNI', 'L2VNI', 'L3VNI', 'L3VNI', 'Underlay', 'Underlay', 'VirtualMachine', 'VirtualMachine']);
+      expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
+    });
+  }
 
   it('the receiving VM of a cross-cluster migration is valid too (runStrategy WaitAsReceiver)', () => {
     const vm = all.find((m) => m.kind === 'VirtualMachine')!;
     expect(schemas().problems(receiverOf(vm))).toEqual([]);
+  });
+
+  it('the migrations the suite creates are valid: in-cluster, decentralized receive and sendTo', () => {
+    for (const kubevirt of ['1.6.2', '1.9.0']) {
+      const s = schemas(kubevirt);
+      expect(s.problems(vmim('vm-1-move-1', { vmiName: 'vm-1' }))).toEqual([]);
+      expect(s.problems(vmim('vm-1-in-1', { vmiName: 'vm-1', receive: { migrationID: 'ab12' } }))).toEqual([]);
+      expect(s.problems(vmim('vm-1-out-1', { vmiName: 'vm-1', sendTo: { migrationID: 'ab12', connectURL: '192.168.11.4:9185' } }))).toEqual([]);
+    }
   });
 
   it('an unknown field, a wrong type and an unknown kind are errors naming object and field', () => {
