@@ -1,7 +1,7 @@
 # l2stretch — every target runs as root on Debian/Ubuntu (namespaces, FRR).
 N ?= 20
 
-.PHONY: deps conformance test self bench soak clean typecheck report certify verify-bundle catalogue
+.PHONY: deps conformance test self bench soak clean typecheck report certify verify-bundle catalogue kind-up kind-down kind-plan
 
 # FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, sshd for the SSH transport's tests, and the npm packages of package-lock.json.
 deps:
@@ -48,6 +48,17 @@ bench:
 # The embedded conformance run N times in a row (default 20), failures per check.
 soak:
 	npm run soak -- --runs $(N)
+
+# The containerlab + KinD testbed (needs Docker, kind, containerlab, kubectl; see README).
+kind-up:
+	node bin/l2stretch.js testbed up --testbed kind
+
+kind-down:
+	node bin/l2stretch.js testbed down --testbed kind
+
+# What kind-up would run, without running it.
+kind-plan:
+	node bin/l2stretch.js testbed up --testbed kind --dry-run
 
 # Removes kept testbeds and the leftovers of crashed runs (never those of a run in progress).
 clean:

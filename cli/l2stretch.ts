@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { upEmbedded, downRun, listRuns } from '../fixtures/embedded/testbed.ts';
 import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
 import { readTestbedFile } from '../helpers/testbed.ts';
+import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
+import { loadTopology } from '../topology/load.ts';
 import { readProduct, writeBundle } from '../reports/bundle.ts';
 import { verifyBundle, type Verification } from '../reports/verify-bundle.ts';
 import { runReportDir, REPORTS, RUN_FILES } from '../reports/paths.ts';
@@ -18,6 +20,9 @@ const USAGE = `usage: l2stretch <command>
 
   testbed up [--topology NAME|FILE]   stand the embedded testbed up and keep it
   testbed down [--run ID] [--all]     remove kept testbeds and leftovers of crashed runs
+  testbed up|down --testbed kind [--dry-run] [--lab-dir DIR]
+                                      the containerlab + KinD testbed (needs Docker);
+                                      --dry-run prints every command and manifest instead
   testbed status                      list the testbeds on this machine
   run [--testbed-file FILE] [-- vitest args]
                                       run the conformance suites (on a kept testbed
@@ -28,15 +33,36 @@ const USAGE = `usage: l2stretch <command>
   verify-bundle DIR                   check a certification bundle: every conformance
                                       check present and passed, hashes intact
 
-environment: L2STRETCH_TOPOLOGY, L2STRETCH_TESTBED_FILE, L2STRETCH_DEADLINES (e.g. bgpEstablished=60s),
+environment: L2STRETCH_TESTBED (embedded|kind), L2STRETCH_KIND_DIR, L2STRETCH_KUBEVIRT_EMULATION=1, L2STRETCH_TOPOLOGY, L2STRETCH_TESTBED_FILE, L2STRETCH_DEADLINES (e.g. bgpEstablished=60s),
              L2STRETCH_TIERS (conformance,extended), L2STRETCH_REPORT_DIR`;
 
 function elapsed(start: number): string {
   return `${((Date.now() - start) / 1000).toFixed(1)} s`;
 }
 
+const kindArgs = { testbed: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'lab-dir': { type: 'string' }, topology: { type: 'string' } } as const;
+
+/** `testbed up|down --testbed kind`: the real testbed, or its plan with --dry-run. */
+async function kindTestbed(direction: 'up' | 'down', args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: kindArgs });
+  const start = Date.now();
+  const o = kindOptions({ topologyRef: values.topology ?? process.env.L2STRETCH_TOPOLOGY, dryRun: values['dry-run'], labDir: values['lab-dir'], onProgress: (m) => process.stderr.write(`[${elapsed(start)}] ${m}\n`) });
+  const topology = loadTopology(o.topologyRef);
+  if (direction === 'down') {
+    await downKind(topology, o);
+    if (!o.dryRun) process.stdout.write(`kind testbed removed (${elapsed(start)})\n`);
+    return 0;
+  }
+  const file = await upKind(topology, o);
+  if (file) process.stdout.write(`kind testbed is up (${elapsed(start)})\n  testbed file: ${file}\n  run the suites on it:  L2STRETCH_TESTBED_FILE=${file} npm run conformance\n`);
+  return 0;
+}
+
+const wantsKind = (args: string[]) => (parseArgs({ args, options: kindArgs, strict: false }).values.testbed ?? process.env.L2STRETCH_TESTBED) === 'kind';
+
 async function testbedUp(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { topology: { type: 'string' } } });
+  if (wantsKind(args)) return kindTestbed('up', args);
+  const { values } = parseArgs({ args, options: { topology: { type: 'string' }, testbed: { type: 'string' } } });
   const start = Date.now();
   const runId = newRunId();
   let interrupted: Promise<void> | undefined;
@@ -71,7 +97,8 @@ async function testbedUp(args: string[]): Promise<number> {
 }
 
 async function testbedDown(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { run: { type: 'string' }, all: { type: 'boolean' } } });
+  if (wantsKind(args)) return kindTestbed('down', args);
+  const { values } = parseArgs({ args, options: { run: { type: 'string' }, all: { type: 'boolean' }, testbed: { type: 'string' } } });
   const runs = await listRuns();
   const targets = values.run
     ? [assertRunId(values.run)]

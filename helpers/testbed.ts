@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './exec.ts';
 import { SshExecutor } from './ssh-executor.ts';
+import { KubeClient, KubectlExecutor, KubernetesClusterApi, loadKubeConfig } from './kube.ts';
 import { Router } from './router.ts';
 import { EmbeddedClusterApi } from './embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
@@ -25,6 +26,21 @@ const execSpec = z.discriminatedUnion('type', [
     knownHostsFile: z.string().min(1),
     proxyCommand: z.array(z.string()).min(1).optional(),
   }),
+  z.strictObject({
+    type: z.literal('kubectl'),
+    kubeconfig: z.string().min(1),
+    context: z.string().optional(),
+    namespace: z.string().min(1),
+    /** The pod is the one matching the selector on this node (openperouter's router pod: app=router). */
+    labelSelector: z.string().min(1),
+    node: z.string().min(1),
+    container: z.string().min(1),
+  }),
+]);
+
+const clusterApiSpec = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('embedded'), socket: z.string() }),
+  z.strictObject({ type: z.literal('kubernetes'), kubeconfig: z.string().min(1), context: z.string().optional() }),
 ]);
 
 const deadlineOverrides = z.strictObject(
@@ -32,14 +48,14 @@ const deadlineOverrides = z.strictObject(
 );
 
 export const testbedFileSchema = z.strictObject({
-  kind: z.enum(['embedded']),
+  kind: z.enum(['embedded', 'kind', 'existing']),
   runId: z.string(),
   topology: z.string(),
   routers: z.record(z.string(), z.strictObject({ exec: execSpec, vtysh: z.array(z.string()).min(1) })),
   workloads: z.record(z.string(), z.strictObject({ exec: execSpec })),
   /** How to reach a VM by name (the embedded clusters give each VM a namespace). */
   vms: z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }).optional(),
-  clusters: z.record(z.string(), z.strictObject({ api: z.strictObject({ type: z.literal('embedded'), socket: z.string() }) })),
+  clusters: z.record(z.string(), z.strictObject({ api: clusterApiSpec })),
   deadlines: deadlineOverrides.default({}),
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
   kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: z.string().min(1) }).optional(),
@@ -81,7 +97,21 @@ export interface Testbed {
   kernelMembers(): Promise<Executor[]>;
 }
 
-function executorFor(member: string, spec: z.infer<typeof execSpec>): Executor {
+/** One client per kubeconfig and context, shared by the cluster API and the pod executors. */
+class KubeClients {
+  private readonly clients = new Map<string, KubeClient>();
+  get(kubeconfig: string, context?: string): KubeClient {
+    const key = `${kubeconfig}#${context ?? ''}`;
+    let c = this.clients.get(key);
+    if (!c) {
+      const kc = loadKubeConfig(kubeconfig, context);
+      this.clients.set(key, (c = new KubeClient(kc.getCurrentContext(), kc)));
+    }
+    return c;
+  }
+}
+
+function executorFor(member: string, spec: z.infer<typeof execSpec>, kube: KubeClients): Executor {
   switch (spec.type) {
     case 'netns':
       return new NetnsExecutor(member, spec.netns);
@@ -89,6 +119,17 @@ function executorFor(member: string, spec: z.infer<typeof execSpec>): Executor {
       return new DockerExecutor(member, spec.container);
     case 'ssh':
       return new SshExecutor(member, spec);
+    case 'kubectl':
+      return new KubectlExecutor(member, kube.get(spec.kubeconfig, spec.context), spec);
+  }
+}
+
+function clusterApiFor(name: string, spec: z.infer<typeof clusterApiSpec>, kube: KubeClients): ClusterApi {
+  switch (spec.type) {
+    case 'embedded':
+      return new EmbeddedClusterApi(name, spec.socket);
+    case 'kubernetes':
+      return new KubernetesClusterApi(name, kube.get(spec.kubeconfig, spec.context));
   }
 }
 
@@ -100,9 +141,10 @@ function lookup<T>(what: string, map: Map<string, T>, name: string): T {
 
 export function openTestbed(file: TestbedFile): Testbed {
   const topology = loadTopology(file.topology);
-  const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec), r.vtysh)]));
-  const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec)]));
-  const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, new EmbeddedClusterApi(n, c.api.socket) as ClusterApi]));
+  const kube = new KubeClients();
+  const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec, kube), r.vtysh)]));
+  const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec, kube)]));
+  const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, clusterApiFor(n, c.api, kube)]));
   return {
     kind: file.kind,
     runId: file.runId,

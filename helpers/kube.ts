@@ -1,0 +1,220 @@
+// Talking to a real Kubernetes cluster with @kubernetes/client-node: server-side
+// apply with strict field validation (a field the server does not know is an error,
+// not silently dropped), reads that map "not found" to undefined, and exec in a pod
+// (a node's openperouter router: container frr of the pod labelled app=router on it).
+import { PassThrough, Readable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  CoreV1Api,
+  Exec,
+  ApiException,
+  PatchStrategy,
+  createConfiguration,
+  ServerConfiguration,
+  type KubernetesObject,
+  type V1Status,
+} from '@kubernetes/client-node';
+import type { Manifest } from '../topology/manifests.ts';
+import type { ClusterApi } from './testbed.ts';
+import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
+
+export const FIELD_MANAGER = 'l2stretch';
+
+/** Where the suites' kinds live: their API version and namespace, as the walkthrough puts them. */
+export const KIND_HOME: Record<string, { apiVersion: string; namespace: string }> = {
+  VirtualMachine: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
+  VirtualMachineInstance: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
+  VirtualMachineInstanceMigration: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
+  Underlay: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
+  L2VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
+  L3VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
+  NetworkAttachmentDefinition: { apiVersion: 'k8s.cni.cncf.io/v1', namespace: 'default' },
+};
+
+export function loadKubeConfig(path: string, context?: string): KubeConfig {
+  if (!existsSync(path)) throw new Error(`kubeconfig ${path} does not exist`);
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (e) {
+    throw new Error(`kubeconfig ${path}: ${(e as Error).message}`);
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`kubeconfig ${path} has no context "${context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ')})`);
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentCluster()) throw new Error(`kubeconfig ${path}: no current context with a cluster`);
+  return kc;
+}
+
+/** What the API server said, in one line: its Status message when it sent one. */
+export function apiMessage(e: unknown): string {
+  if (e instanceof ApiException) {
+    const body = e.body as { message?: string } | string | undefined;
+    const msg = typeof body === 'string' ? (() => { try { return (JSON.parse(body) as { message?: string }).message; } catch { return body; } })() : body?.message;
+    return `HTTP ${e.code}: ${msg ?? 'no message'}`;
+  }
+  return (e as Error).message;
+}
+
+const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;
+
+export class KubeClient {
+  readonly objects: KubernetesObjectApi;
+  readonly core: CoreV1Api;
+  readonly server: string;
+
+  constructor(
+    readonly name: string,
+    readonly kc: KubeConfig,
+  ) {
+    this.server = kc.getCurrentCluster()!.server;
+    // Strict field validation on every write: the apiserver rejects unknown fields instead of dropping them.
+    const strict = {
+      pre: async (ctx: { getHttpMethod(): string; setQueryParam(k: string, v: string): void }) => {
+        if (['POST', 'PUT', 'PATCH'].includes(ctx.getHttpMethod())) ctx.setQueryParam('fieldValidation', 'Strict');
+        return ctx;
+      },
+      post: async <T>(rsp: T) => rsp,
+    };
+    this.objects = new KubernetesObjectApi(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: kc }, promiseMiddleware: [strict as never] }));
+    this.core = kc.makeApiClient(CoreV1Api);
+  }
+
+  private withHome(m: Manifest): KubernetesObject {
+    const home = KIND_HOME[m.kind];
+    return { ...m, metadata: { ...m.metadata, namespace: m.metadata.namespace ?? home?.namespace ?? 'default' } } as KubernetesObject;
+  }
+
+  async apply(manifests: Manifest[]): Promise<void> {
+    for (const m of manifests) {
+      try {
+        await this.objects.patch(this.withHome(m), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      } catch (e) {
+        throw new Error(`${this.name}: applying ${m.kind} ${m.metadata.name} failed: ${apiMessage(e)}`);
+      }
+    }
+  }
+
+  async delete(manifests: Manifest[]): Promise<void> {
+    for (const m of manifests) {
+      try {
+        await this.objects.delete(this.withHome(m));
+      } catch (e) {
+        if (!isNotFound(e)) throw new Error(`${this.name}: deleting ${m.kind} ${m.metadata.name} failed: ${apiMessage(e)}`);
+      }
+    }
+  }
+
+  async get<T = unknown>(kind: string, name: string, namespace?: string): Promise<(Manifest & { status?: T }) | undefined> {
+    const home = KIND_HOME[kind];
+    if (!home) throw new Error(`${this.name}: no API version known for kind ${kind} (known: ${Object.keys(KIND_HOME).join(', ')})`);
+    try {
+      return (await this.objects.read({ apiVersion: home.apiVersion, kind, metadata: { name, namespace: namespace ?? home.namespace } })) as unknown as Manifest & { status?: T };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw new Error(`${this.name}: reading ${kind} ${name} failed: ${apiMessage(e)}`);
+    }
+  }
+
+  async list(): Promise<Array<Manifest & { status?: unknown }>> {
+    const lists = await Promise.all(
+      Object.entries(KIND_HOME).map(async ([kind, home]) => {
+        try {
+          return (await this.objects.list(home.apiVersion, kind, home.namespace)).items as unknown as Manifest[];
+        } catch (e) {
+          return [{ apiVersion: home.apiVersion, kind, metadata: { name: `(could not list: ${apiMessage(e)})` } }];
+        }
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** The pod matching the selector on a node, e.g. openperouter's router pod of that node. */
+  async podOnNode(namespace: string, labelSelector: string, node: string): Promise<string> {
+    let pods;
+    try {
+      pods = await this.core.listNamespacedPod({ namespace, labelSelector, fieldSelector: `spec.nodeName=${node}` });
+    } catch (e) {
+      throw new Error(`${this.name}: listing pods ${labelSelector} on ${node} failed: ${apiMessage(e)}`);
+    }
+    const running = pods.items.filter((p) => p.status?.phase === 'Running');
+    if (!running.length) throw new Error(`${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (${pods.items.length} not running)`);
+    return running[0]!.metadata!.name!;
+  }
+
+  /** Runs argv in a pod's container over the exec subresource; the exit code comes from the final Status. */
+  async exec(namespace: string, pod: string, container: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const member = `${this.name}/${pod}`;
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    err.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    return new Promise<ExecResult>((resolve, reject) => {
+      let ws: { close(): void } | undefined;
+      const timer = setTimeout(() => {
+        ws?.close();
+        reject(new ExecError(member, quoteArgv(argv), `did not finish within ${timeoutMs} ms (kubectl exec ${container})`));
+      }, timeoutMs);
+      const done = (status: V1Status) => {
+        clearTimeout(timer);
+        if (status.status === 'Success') return resolve({ stdout, stderr, exitCode: 0 });
+        const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+        if (code !== undefined) return resolve({ stdout, stderr, exitCode: Number(code) });
+        reject(new ExecError(member, quoteArgv(argv), `failed (kubectl exec ${container}): ${status.message ?? status.reason ?? 'no reason given'}`));
+      };
+      new Exec(this.kc)
+        .exec(namespace, pod, container, argv, out, err, opts.input === undefined ? null : Readable.from([opts.input]), false, done)
+        .then((socket) => (ws = socket))
+        .catch((e: unknown) => {
+          clearTimeout(timer);
+          reject(new ExecError(member, quoteArgv(argv), `could not start (kubectl exec ${container}): ${apiMessage(e)}`));
+        });
+    });
+  }
+}
+
+/** A cluster of a real testbed, as the suites see every cluster. */
+export class KubernetesClusterApi implements ClusterApi {
+  constructor(
+    readonly name: string,
+    private readonly client: KubeClient,
+  ) {}
+  apply = (m: Manifest[]) => this.client.apply(m);
+  delete = (m: Manifest[]) => this.client.delete(m);
+  get = <T = unknown>(kind: string, name: string) => this.client.get<T>(kind, name);
+  list = () => this.client.list();
+}
+
+/** A node's router pod (or any pod found by label on a node), reached through the exec subresource. */
+export class KubectlExecutor implements Executor {
+  readonly via: string;
+  private pod?: string;
+
+  constructor(
+    readonly member: string,
+    private readonly client: KubeClient,
+    private readonly target: { namespace: string; labelSelector: string; node: string; container: string },
+  ) {
+    this.via = `kubectl exec (${target.labelSelector} on ${target.node}, container ${target.container}, cluster ${client.name})`;
+  }
+
+  async run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
+    const t = this.target;
+    this.pod ??= await this.client.podOnNode(t.namespace, t.labelSelector, t.node).catch((e: Error) => {
+      throw new ExecError(this.member, quoteArgv(argv), `cannot be sent: ${e.message}`);
+    });
+    try {
+      return await this.client.exec(t.namespace, this.pod, t.container, argv, opts);
+    } catch (e) {
+      // The pod may have been replaced (a rollout): look it up again next time.
+      this.pod = undefined;
+      throw e;
+    }
+  }
+}
