@@ -9,9 +9,17 @@ export default defineConfig({
         test: {
           name: 'self',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/faults/**'],
+          exclude: ['test/faults/**', 'test/kube/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Run inside a network namespace of their own by test/embedded/kube-clients.test.ts.
+        test: {
+          name: 'kube',
+          include: ['test/kube/**/*.test.ts'],
+          testTimeout: 30_000,
         },
       },
       {

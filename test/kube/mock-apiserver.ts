@@ -1,0 +1,192 @@
+// A stand-in for a Kubernetes API server, for the calls l2stretch makes: discovery,
+// server-side apply with strict (or lax) field validation, get/list/delete, pod
+// listing with label and field selectors, and pod exec over the channel websocket
+// protocol (v4/v5.channel.k8s.io). It records every request so tests can check
+// what the client sent. It is a test double: it knows only what the tests need.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { stringify } from 'yaml';
+
+interface Resource {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  /** Spec fields the schema declares; strict validation rejects others. */
+  specFields: string[];
+}
+
+const RESOURCES: Resource[] = [
+  { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachine', plural: 'virtualmachines', specFields: ['runStrategy', 'template', 'running', 'dataVolumeTemplates', 'instancetype', 'preference'] },
+  { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstance', plural: 'virtualmachineinstances', specFields: ['domain', 'networks', 'volumes'] },
+  { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstanceMigration', plural: 'virtualmachineinstancemigrations', specFields: ['vmiName', 'receive', 'sendTo'] },
+  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'Underlay', plural: 'underlays', specFields: ['asn', 'evpn', 'nics', 'neighbors'] },
+  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L2VNI', plural: 'l2vnis', specFields: ['vni', 'vrf', 'vxlanport', 'l2gatewayip', 'hostmaster'] },
+  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L3VNI', plural: 'l3vnis', specFields: ['vni', 'vrf', 'vxlanport'] },
+  { group: 'k8s.cni.cncf.io', version: 'v1', kind: 'NetworkAttachmentDefinition', plural: 'network-attachment-definitions', specFields: ['config'] },
+];
+
+export interface Recorded {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType?: string;
+  authorization?: string;
+  body?: unknown;
+}
+
+export interface MockPod {
+  name: string;
+  namespace: string;
+  node: string;
+  labels: Record<string, string>;
+  phase: 'Running' | 'Pending';
+}
+
+export interface ExecReply {
+  stdout?: string;
+  stderr?: string;
+  exitCode?: number;
+  /** Never answer (for timeouts). */
+  hang?: boolean;
+}
+
+export type ExecHandler = (call: { pod: string; container: string; command: string[]; stdin: string }) => ExecReply;
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; spec?: Record<string, unknown>; status?: unknown };
+
+const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+
+export class MockApiServer {
+  readonly requests: Recorded[] = [];
+  readonly objects = new Map<string, Obj>();
+  pods: MockPod[] = [];
+  onExec: ExecHandler = () => ({ exitCode: 0 });
+  private server?: Server;
+  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : 'v4.channel.k8s.io') });
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.exec(req, ws)));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+
+  /** A kubeconfig for this server, with a bearer token, in dir. */
+  kubeconfig(dir: string, server: string, context = 'kind-pe-kind-a'): string {
+    const file = join(dir, `kubeconfig-${context}`);
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: context, cluster: { server, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: context, user: { token: 'mock-token' } }],
+        contexts: [{ name: context, context: { cluster: context, user: context } }],
+        'current-context': context,
+      }),
+    );
+    return file;
+  }
+
+  key = (apiVersion: string, kind: string, namespace: string, name: string) => `${apiVersion}/${kind}/${namespace}/${name}`;
+
+  private send(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://mock');
+    let text = '';
+    for await (const c of req) text += c;
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    this.requests.push({ method: req.method!, path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
+    const parts = url.pathname.split('/').filter(Boolean);
+
+    // Discovery: /api/v1 and /apis/<group>/<version>.
+    if (req.method === 'GET' && (url.pathname === '/api/v1' || (parts[0] === 'apis' && parts.length === 3))) {
+      const [group, version] = url.pathname === '/api/v1' ? ['', 'v1'] : [parts[1]!, parts[2]!];
+      const resources = group === '' ? [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list'] }, { name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get', 'list', 'patch'] }] : RESOURCES.filter((r) => r.group === group && r.version === version).map((r) => ({ name: r.plural, kind: r.kind, namespaced: true, verbs: ['get', 'list', 'patch', 'delete'] }));
+      if (!resources.length) return this.send(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
+      return this.send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : 'v1', resources });
+    }
+
+    // Pods: /api/v1/namespaces/<ns>/pods
+    if (req.method === 'GET' && parts[0] === 'api' && parts[3] && parts[4] === 'pods' && parts.length === 5) {
+      const labels = (url.searchParams.get('labelSelector') ?? '').split(',').filter(Boolean).map((l) => l.split('=') as [string, string]);
+      const node = /^spec\.nodeName=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      const items = this.pods
+        .filter((p) => p.namespace === parts[3] && labels.every(([k, v]) => p.labels[k] === v) && (!node || p.node === node))
+        .map((p) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, namespace: p.namespace, labels: p.labels }, spec: { nodeName: p.node }, status: { phase: p.phase } }));
+      return this.send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
+    }
+
+    // Custom resources: /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>]
+    const r = parts[0] === 'apis' && parts[3] === 'namespaces' ? RESOURCES.find((x) => x.group === parts[1] && x.version === parts[2] && x.plural === parts[5]) : undefined;
+    if (!r) return this.send(res, 404, status(404, 'NotFound', `no route ${req.method} ${url.pathname}`));
+    const apiVersion = `${r.group}/${r.version}`;
+    const ns = parts[4]!;
+    const name = parts[6];
+    if (req.method === 'GET' && !name) {
+      const items = [...this.objects.values()].filter((o) => o.kind === r.kind && o.metadata.namespace === ns);
+      return this.send(res, 200, { kind: `${r.kind}List`, apiVersion, metadata: {}, items });
+    }
+    const key = this.key(apiVersion, r.kind, ns, name!);
+    if (req.method === 'GET') return this.objects.has(key) ? this.send(res, 200, this.objects.get(key)) : this.send(res, 404, status(404, 'NotFound', `${r.plural}.${r.group} "${name}" not found`));
+    if (req.method === 'DELETE') {
+      if (!this.objects.delete(key)) return this.send(res, 404, status(404, 'NotFound', `${r.plural}.${r.group} "${name}" not found`));
+      return this.send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    }
+    if (req.method === 'PATCH') {
+      if (req.headers['content-type'] !== 'application/apply-patch+yaml') return this.send(res, 415, status(415, 'UnsupportedMediaType', `only server-side apply is served here, not ${req.headers['content-type']}`));
+      if (!url.searchParams.get('fieldManager')) return this.send(res, 422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+      const obj = body as Obj;
+      const unknown = Object.keys(obj.spec ?? {}).filter((f) => !r.specFields.includes(f));
+      const validation = url.searchParams.get('fieldValidation') ?? 'Warn';
+      if (unknown.length && validation === 'Strict') return this.send(res, 400, status(400, 'BadRequest', `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown.map((f) => `unknown field "spec.${f}"`).join(', ')}`));
+      const spec = Object.fromEntries(Object.entries(obj.spec ?? {}).filter(([f]) => r.specFields.includes(f)));
+      const stored: Obj = { ...obj, metadata: { ...obj.metadata, namespace: ns, uid: `uid-${name}`, resourceVersion: String(this.requests.length) }, spec, ...(this.objects.get(key)?.status ? { status: this.objects.get(key)!.status } : {}) };
+      this.objects.set(key, stored);
+      return this.send(res, 200, stored);
+    }
+    this.send(res, 405, status(405, 'MethodNotAllowed', `${req.method} not served`));
+  }
+
+  private exec(req: IncomingMessage, ws: WebSocket): void {
+    const url = new URL(req.url ?? '/', 'http://mock');
+    const parts = url.pathname.split('/').filter(Boolean);
+    this.requests.push({ method: 'EXEC', path: url.pathname, query: url.searchParams });
+    const pod = parts[5]!;
+    const call = { pod, container: url.searchParams.get('container') ?? '', command: url.searchParams.getAll('command'), stdin: '' };
+    const v5 = ws.protocol === 'v5.channel.k8s.io';
+    const frame = (channel: number, text: string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text)]));
+    const answer = () => {
+      const r = this.onExec(call);
+      if (r.hang) return;
+      if (r.stdout) frame(1, r.stdout);
+      if (r.stderr) frame(2, r.stderr);
+      const code = r.exitCode ?? 0;
+      frame(3, JSON.stringify(code === 0 ? { metadata: {}, status: 'Success' } : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: exit status ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
+      ws.close();
+    };
+    if (!this.pods.some((p) => p.name === pod)) {
+      frame(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `pods "${pod}" not found`, reason: 'NotFound', code: 404 }));
+      return void ws.close();
+    }
+    if (url.searchParams.get('stdin') !== 'true') return answer();
+    // With stdin the command runs once the client closes it (v5's close frame: 255, stream 0).
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 0) call.stdin += data.subarray(1).toString();
+      if (v5 && data[0] === 255 && data[1] === 0) answer();
+    });
+  }
+}
