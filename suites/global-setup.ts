@@ -4,6 +4,8 @@
 // clear line, not a stack trace, and not one timeout per test.
 import type { TestProject } from 'vitest/node';
 import { upEmbedded } from '../fixtures/embedded/testbed.ts';
+import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
+import { loadTopology } from '../topology/load.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 import { unreachableRouters } from '../helpers/reachability.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -62,10 +64,31 @@ async function standUp(project: TestProject): Promise<() => Promise<void>> {
   };
 }
 
+/**
+ * The containerlab + KinD testbed (L2STRETCH_TESTBED=kind): stood up for the run and
+ * removed after it, unless L2STRETCH_KEEP=1 keeps it for later runs.
+ */
+async function standUpKind(project: TestProject): Promise<() => Promise<void>> {
+  const start = Date.now();
+  const o = kindOptions({ topologyRef: process.env.L2STRETCH_TOPOLOGY, onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(0)} s] kind: ${m}\n`) });
+  const topology = loadTopology(o.topologyRef);
+  const file = (await upKind(topology, o))!;
+  process.stderr.write(`l2stretch: kind testbed up in ${((Date.now() - start) / 1000).toFixed(0)} s (${file})\n`);
+  project.provide('testbedFile', file);
+  await startReport(project, file);
+  return async () => {
+    if (process.env.L2STRETCH_KEEP === '1') return void process.stderr.write(`l2stretch: kind testbed kept (L2STRETCH_KEEP=1): ${file}\n`);
+    await downKind(topology, o);
+    process.stderr.write('l2stretch: kind testbed removed\n');
+  };
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const given = process.env.L2STRETCH_TESTBED_FILE;
+  const kind = process.env.L2STRETCH_TESTBED ?? 'embedded';
   try {
-    return await (given ? useGiven(project, given) : standUp(project));
+    if (!['embedded', 'kind'].includes(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind; or give L2STRETCH_TESTBED_FILE for one you run)`);
+    return await (given ? useGiven(project, given) : kind === 'kind' ? standUpKind(project) : standUp(project));
   } catch (e) {
     giveUp((e as Error).message);
   }
