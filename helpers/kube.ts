@@ -31,6 +31,7 @@ export const KIND_HOME: Record<string, { apiVersion: string; namespace: string }
   L2VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
   L3VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
   NetworkAttachmentDefinition: { apiVersion: 'k8s.cni.cncf.io/v1', namespace: 'default' },
+  KubeVirt: { apiVersion: 'kubevirt.io/v1', namespace: 'kubevirt' },
 };
 
 export function loadKubeConfig(path: string, context?: string): KubeConfig {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './exec.ts';
 import { SshExecutor } from './ssh-executor.ts';
 import { KubeClient, KubectlExecutor, KubernetesClusterApi, loadKubeConfig } from './kube.ts';
+import { RoamingConsoleExecutor } from './vm-console.ts';
 import { Router } from './router.ts';
 import { EmbeddedClusterApi } from './embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
@@ -54,7 +55,13 @@ export const testbedFileSchema = z.strictObject({
   routers: z.record(z.string(), z.strictObject({ exec: execSpec, vtysh: z.array(z.string()).min(1) })),
   workloads: z.record(z.string(), z.strictObject({ exec: execSpec })),
   /** How to reach a VM by name (the embedded clusters give each VM a namespace). */
-  vms: z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }).optional(),
+  vms: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }),
+      // A real cluster's VMs, over the serial console of whichever cluster runs them.
+      z.strictObject({ type: z.literal('console'), namespace: z.string().default('default'), user: z.string().default('fedora'), password: z.string().default('fedora') }),
+    ])
+    .optional(),
   clusters: z.record(z.string(), z.strictObject({ api: clusterApiSpec })),
   deadlines: deadlineOverrides.default({}),
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
@@ -65,9 +72,13 @@ export const testbedFileSchema = z.strictObject({
   info: z.record(z.string(), z.string()).default({}),
   /** What the testbed can do; checks needing anything else are skipped with the reason. */
   features: z.array(z.enum(ALL_FEATURES as [Feature, ...Feature[]])).default(ALL_FEATURES),
+  /** Features found missing when the run started, and why (a check needing one is skipped with that reason). */
+  featureGaps: z.partialRecord(z.enum(ALL_FEATURES as [Feature, ...Feature[]]), z.string()).default({}),
 });
 
 export type TestbedFile = z.infer<typeof testbedFileSchema>;
+/** What a testbed writes; defaults fill the rest when it is read. */
+export type TestbedFileInput = z.input<typeof testbedFileSchema>;
 
 export interface ClusterApi {
   readonly name: string;
@@ -87,6 +98,9 @@ export interface Testbed {
   readonly info: Record<string, string>;
   readonly versions: Record<string, string>;
   readonly features: ReadonlySet<Feature>;
+  readonly featureGaps: Partial<Record<Feature, string>>;
+  /** The Kubernetes clients of the clusters, for preflights that need more than the cluster API. */
+  readonly kubeClients: KubeClient[];
   router(name: string): Router;
   readonly routers: Router[];
   /** A fabric host or a VM, by name. */
@@ -145,6 +159,19 @@ export function openTestbed(file: TestbedFile): Testbed {
   const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec, kube), r.vtysh)]));
   const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec, kube)]));
   const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, clusterApiFor(n, c.api, kube)]));
+  const kubeClients = Object.values(file.clusters).flatMap((c) => (c.api.type === 'kubernetes' ? [kube.get(c.api.kubeconfig, c.api.context)] : []));
+  // One executor per VM, kept: a console allows one session at a time.
+  const vmExecutors = new Map<string, Executor>();
+  const vmExecutor = (n: string): Executor => {
+    const vms = file.vms;
+    if (!vms) return lookup('workload', workloads, n);
+    let ex = vmExecutors.get(n);
+    if (!ex) {
+      ex = vms.type === 'netns' ? new NetnsExecutor(n, `${vms.netnsPrefix}${n}`) : new RoamingConsoleExecutor(n, kubeClients, vms.namespace, { user: vms.user, password: vms.password });
+      vmExecutors.set(n, ex);
+    }
+    return ex;
+  };
   return {
     kind: file.kind,
     runId: file.runId,
@@ -152,10 +179,12 @@ export function openTestbed(file: TestbedFile): Testbed {
     deadlines: resolveDeadlines(file.deadlines),
     info: file.info,
     versions: file.versions,
-    features: new Set(file.features),
+    features: new Set(file.features.filter((f) => !(f in file.featureGaps))),
+    featureGaps: file.featureGaps,
+    kubeClients,
     router: (n) => lookup('router', routers, n),
     routers: [...routers.values()],
-    workload: (n) => (file.vms && !workloads.has(n) ? new NetnsExecutor(n, `${file.vms.netnsPrefix}${n}`) : lookup('workload', workloads, n)),
+    workload: (n) => workloads.get(n) ?? vmExecutor(n),
     cluster: (n) => lookup('cluster', clusters, n),
     clusters: [...clusters.values()],
     kernelMembers: async () => {

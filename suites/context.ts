@@ -104,7 +104,7 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
         gate.check(ctx);
         const tb = testbed();
         const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
-        if (missing.length) ctx.skip(`needs ${missing.join(', ')}, which the ${tb.kind} testbed does not declare`);
+        if (missing.length) ctx.skip(`needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, which the ${tb.kind} testbed does not offer`);
         try {
           await body(ctx);
         } catch (e) {

@@ -8,7 +8,9 @@ import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
 import { loadTopology } from '../topology/load.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 import { unreachableRouters } from '../helpers/reachability.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { crossClusterMigrationGap } from '../helpers/kubevirt-preflight.ts';
 import { join } from 'node:path';
 import { testbedFacts } from '../reports/testbed-facts.ts';
 import { RUN_FILES } from '../reports/paths.ts';
@@ -34,14 +36,33 @@ function giveUp(message: string): never {
   process.exit(2);
 }
 
-async function useGiven(project: TestProject, given: string): Promise<undefined> {
-  const file = readTestbedFile(given);
-  const unreachable = await unreachableRouters(openTestbed(file));
+/**
+ * A testbed on real clusters may lack what it declares: KubeVirt before v1.6 or
+ * without its feature gate would turn a cross-cluster migration into a local one.
+ * Such a gap is recorded with its reason in a copy of the testbed file, so that the
+ * checks needing it are skipped saying why. Returns the file the run uses.
+ */
+async function withFeatureGaps(testbedFile: string): Promise<{ file: string; cleanup: () => void }> {
+  const file = readTestbedFile(testbedFile);
+  const tb = openTestbed(file);
+  const none = { file: testbedFile, cleanup: () => {} };
+  if (!tb.kubeClients.length || !tb.features.has('cross-cluster-migration')) return none;
+  const gaps = (await Promise.all(tb.kubeClients.map((c) => crossClusterMigrationGap(c).catch((e: Error) => `${c.name}: ${e.message}`)))).filter(Boolean);
+  if (!gaps.length) return none;
+  process.stderr.write(`l2stretch: cross-cluster migration checks will be skipped: ${gaps.join('; ')}\n`);
+  const derived = join(tmpdir(), `l2s-testbed-${process.pid}.json`);
+  writeFileSync(derived, JSON.stringify({ ...file, featureGaps: { ...file.featureGaps, 'cross-cluster-migration': gaps.join('; ') } }), { mode: 0o600 });
+  return { file: derived, cleanup: () => rmSync(derived, { force: true }) };
+}
+
+async function useGiven(project: TestProject, given: string): Promise<() => Promise<void>> {
+  const unreachable = await unreachableRouters(openTestbed(readTestbedFile(given)));
   if (unreachable.length) giveUp(`the testbed of ${given} is not usable:\n  ${unreachable.join('\n  ')}`);
-  await startReport(project, given);
+  const { file, cleanup } = await withFeatureGaps(given);
+  await startReport(project, file);
   process.stderr.write(`l2stretch: using the testbed of ${given}\n`);
-  project.provide('testbedFile', given);
-  return undefined;
+  project.provide('testbedFile', file);
+  return async () => cleanup();
 }
 
 async function standUp(project: TestProject): Promise<() => Promise<void>> {
@@ -72,11 +93,13 @@ async function standUpKind(project: TestProject): Promise<() => Promise<void>> {
   const start = Date.now();
   const o = kindOptions({ topologyRef: process.env.L2STRETCH_TOPOLOGY, onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(0)} s] kind: ${m}\n`) });
   const topology = loadTopology(o.topologyRef);
-  const file = (await upKind(topology, o))!;
-  process.stderr.write(`l2stretch: kind testbed up in ${((Date.now() - start) / 1000).toFixed(0)} s (${file})\n`);
+  const written = (await upKind(topology, o))!;
+  process.stderr.write(`l2stretch: kind testbed up in ${((Date.now() - start) / 1000).toFixed(0)} s (${written})\n`);
+  const { file, cleanup } = await withFeatureGaps(written);
   project.provide('testbedFile', file);
   await startReport(project, file);
   return async () => {
+    cleanup();
     if (process.env.L2STRETCH_KEEP === '1') return void process.stderr.write(`l2stretch: kind testbed kept (L2STRETCH_KEEP=1): ${file}\n`);
     await downKind(topology, o);
     process.stderr.write('l2stretch: kind testbed removed\n');

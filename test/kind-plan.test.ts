@@ -108,7 +108,9 @@ describe('kind testbed file and preflight', () => {
     expect(file.routers.spine!.exec).toEqual({ type: 'docker', container: 'clab-kind-spine' });
     expect(file.routers['pe-kind-a-worker']!.exec).toEqual({ type: 'kubectl', kubeconfig: '/lab/kubeconfig-pe-kind-a', namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' });
     expect(file.clusters['pe-kind-b']!.api).toEqual({ type: 'kubernetes', kubeconfig: '/lab/kubeconfig-pe-kind-b' });
-    expect(file.features).not.toContain('workload-exec');
+    expect(file.vms).toEqual({ type: 'console', namespace: 'default', user: 'fedora', password: 'fedora' });
+    expect(file.features).toContain('workload-exec');
+    expect(file.features).not.toContain('migration-probe');
     // Opening it without the lab says which kubeconfig is missing.
     expect(() => openTestbed(file)).toThrow('kubeconfig /lab/kubeconfig-pe-kind-a does not exist');
   });

@@ -69,7 +69,7 @@ for (const leg of legs) {
     const check: typeof suite.check = (id, title, body, opts) => suite.check(id, title, body, { ...opts, needs: [...(opts?.needs ?? []), leg.needs] });
 
     beforeAll(async () => {
-      if (suite.blocked || !tb.features.has(leg.needs)) return;
+      if (suite.blocked || !tb.features.has(leg.needs) || !tb.features.has('migration-probe')) return;
       obs = await observeMigration(tb, {
         label: leg.label,
         vm,

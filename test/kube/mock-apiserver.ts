@@ -23,6 +23,7 @@ const RESOURCES: Resource[] = [
   { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachine', plural: 'virtualmachines', specFields: ['runStrategy', 'template', 'running', 'dataVolumeTemplates', 'instancetype', 'preference'] },
   { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstance', plural: 'virtualmachineinstances', specFields: ['domain', 'networks', 'volumes'] },
   { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstanceMigration', plural: 'virtualmachineinstancemigrations', specFields: ['vmiName', 'receive', 'sendTo'] },
+  { group: 'kubevirt.io', version: 'v1', kind: 'KubeVirt', plural: 'kubevirts', specFields: ['configuration', 'infra', 'workloads', 'imagePullPolicy'] },
   { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'Underlay', plural: 'underlays', specFields: ['asn', 'evpn', 'nics', 'neighbors'] },
   { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L2VNI', plural: 'l2vnis', specFields: ['vni', 'vrf', 'vxlanport', 'l2gatewayip', 'hostmaster'] },
   { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L3VNI', plural: 'l3vnis', specFields: ['vni', 'vrf', 'vxlanport'] },
@@ -56,6 +57,9 @@ export interface ExecReply {
 
 export type ExecHandler = (call: { pod: string; container: string; command: string[]; stdin: string }) => ExecReply;
 
+/** What a guest's shell does with one command line of the console: its output and exit status. */
+export type ConsoleHandler = (vm: string, command: string) => { output: string; status: number };
+
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; spec?: Record<string, unknown>; status?: unknown };
 
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -65,12 +69,21 @@ export class MockApiServer {
   readonly objects = new Map<string, Obj>();
   pods: MockPod[] = [];
   onExec: ExecHandler = () => ({ exitCode: 0 });
+  /** Guests with a serial console, and their login. */
+  guests = new Map<string, { user: string; password: string; loggedIn?: boolean; silent?: boolean }>();
+  onConsole: ConsoleHandler = () => ({ output: '', status: 0 });
+  /** Most console sessions open at once on one VM, and text frames received (KubeVirt takes binary only). */
+  readonly consoleStats = { maxSessions: 0, textFrames: 0 };
+  private readonly sessions = new Map<string, number>();
   private server?: Server;
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : 'v4.channel.k8s.io') });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (p) => (p.has('plain.kubevirt.io') ? 'plain.kubevirt.io' : p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : 'v4.channel.k8s.io'),
+  });
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.exec(req, ws)));
+    this.server.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => (req.url?.includes('/console') ? this.console(req, ws) : this.exec(req, ws))));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -187,6 +200,54 @@ export class MockApiServer {
     ws.on('message', (data: Buffer) => {
       if (data[0] === 0) call.stdin += data.subarray(1).toString();
       if (v5 && data[0] === 255 && data[1] === 0) answer();
+    });
+  }
+
+  /** A guest's serial console: a getty that asks for a login, then a shell that echoes what is typed. */
+  private console(req: IncomingMessage, ws: WebSocket): void {
+    const vm = /virtualmachineinstances\/([^/]+)\/console/.exec(req.url ?? '')?.[1] ?? '';
+    this.requests.push({ method: 'CONSOLE', path: req.url ?? '', query: new URLSearchParams(), authorization: req.headers.authorization });
+    const guest = this.guests.get(vm);
+    if (!guest) return void ws.close(1011, `virtualmachineinstance ${vm} not found`);
+    this.sessions.set(vm, (this.sessions.get(vm) ?? 0) + 1);
+    this.consoleStats.maxSessions = Math.max(this.consoleStats.maxSessions, this.sessions.get(vm)!);
+    ws.on('close', () => this.sessions.set(vm, this.sessions.get(vm)! - 1));
+    const show = (text: string) => ws.send(Buffer.from(text), { binary: true });
+    let state: 'getty' | 'user' | 'password' | 'shell' = guest.loggedIn ? 'shell' : 'getty';
+    let user = '';
+    let line = '';
+    let last = 0;
+    const prompt = () => show(`[${guest.user}@${vm} ~]$ `);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) this.consoleStats.textFrames++;
+      if (guest.silent) return;
+      for (const ch of data.toString()) {
+        if (ch !== '\r') {
+          line += ch;
+          if (state !== 'password') show(ch);
+          continue;
+        }
+        show('\r\n');
+        const typed = line;
+        line = '';
+        if (state === 'getty') (state = 'user'), show(`${vm} login: `);
+        else if (state === 'user') (user = typed), (state = 'password'), show('Password: ');
+        else if (state === 'password') {
+          if (user === guest.user && typed === guest.password) (state = 'shell'), prompt();
+          else (state = 'user'), show(`Login incorrect\r\n${vm} login: `);
+        } else {
+          for (const cmd of typed.split('; ')) {
+            const marker = /^printf '%s-%s(?: %s)?\\n' L2S (\S+)(?: \$\?)?$/.exec(cmd);
+            if (marker) show(`L2S-${marker[1]}${cmd.endsWith('$?') ? ` ${last}` : ''}\r\n`);
+            else {
+              const r = this.onConsole(vm, cmd.replace(/ 2>&1$/, ''));
+              if (r.output) show(r.output.replace(/\n/g, '\r\n'));
+              last = r.status;
+            }
+          }
+          prompt();
+        }
+      }
     });
   }
 }

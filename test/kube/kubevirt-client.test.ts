@@ -1,0 +1,92 @@
+// KubeVirt specifics against stand-in API servers (not clusters): the preflight that
+// refuses a cross-cluster migration KubeVirt would silently turn into a local one,
+// and reaching a VM over the console of whichever cluster runs it.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockApiServer } from './mock-apiserver.ts';
+import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
+import { crossClusterMigrationGap } from '../../helpers/kubevirt-preflight.ts';
+import { openTestbed, readTestbedFile } from '../../helpers/testbed.ts';
+
+const a = new MockApiServer();
+const b = new MockApiServer();
+let dir: string;
+let kcA: string;
+let kcB: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'l2s-kubevirt-'));
+  kcA = a.kubeconfig(dir, await a.start(), 'kind-pe-kind-a');
+  kcB = b.kubeconfig(dir, await b.start(), 'kind-pe-kind-b');
+});
+afterAll(async () => {
+  await Promise.all([a.stop(), b.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function kubevirt(server: MockApiServer, version: string | undefined, gates: string[]): void {
+  server.objects.set(server.key('kubevirt.io/v1', 'KubeVirt', 'kubevirt', 'kubevirt'), {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'KubeVirt',
+    metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+    spec: { configuration: { developerConfiguration: { featureGates: gates } } },
+    status: version ? { observedKubeVirtVersion: version } : {},
+  });
+}
+
+describe('KubeVirt preflight for cross-cluster migration', () => {
+  const client = () => new KubeClient('pe-kind-a', loadKubeConfig(kcA));
+
+  it('refuses KubeVirt before v1.6, where sendTo is dropped silently', async () => {
+    kubevirt(a, 'v1.5.2', ['DecentralizedLiveMigration']);
+    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt v1.5.2 is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one');
+  });
+
+  it('refuses KubeVirt without the feature gate, and accepts it with the gate', async () => {
+    kubevirt(a, 'v1.6.2', ['LiveMigration']);
+    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt v1.6.2 runs without the feature gate DecentralizedLiveMigration, so sendTo would be dropped silently');
+    kubevirt(a, 'v1.6.2', ['DecentralizedLiveMigration']);
+    expect(await crossClusterMigrationGap(client())).toBeUndefined();
+  });
+
+  it('says when there is no KubeVirt or no version yet', async () => {
+    a.objects.clear();
+    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: no KubeVirt CR kubevirt/kubevirt');
+    kubevirt(a, undefined, ['DecentralizedLiveMigration']);
+    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt reports no version yet (status.observedKubeVirtVersion)');
+  });
+});
+
+describe('a VM reached wherever it runs', () => {
+  it('uses the console of the cluster whose instance is Running, before and after a move', async () => {
+    const file = join(dir, 'testbed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'existing',
+        runId: 'lab',
+        topology: 'multicluster',
+        routers: {},
+        workloads: {},
+        vms: { type: 'console' },
+        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes', kubeconfig: kcB } } },
+      }),
+    );
+    const vmi = (server: MockApiServer, phase: string) =>
+      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-1', namespace: 'default' }, status: { phase } });
+    for (const [s, name] of [[a, 'a'], [b, 'b']] as const) {
+      s.guests.set('vm-1', { user: 'fedora', password: 'fedora' });
+      s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
+    }
+    const tb = openTestbed(readTestbedFile(file));
+    vmi(a, 'Running');
+    expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster a: hostname\n');
+    vmi(a, 'Succeeded');
+    vmi(b, 'Running');
+    expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
+    vmi(b, 'Failed');
+    await expect(tb.workload('vm-1').run(['hostname'])).rejects.toThrow('vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, kind-pe-kind-b: Failed)');
+  });
+});
