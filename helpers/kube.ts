@@ -21,6 +21,7 @@ import type { ClusterApi } from './testbed.ts';
 import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
 
 export const FIELD_MANAGER = 'l2stretch';
+export const NODE_INDEX_ANNOTATION = 'openpe.io/nodeindex';
 
 /** Where the suites' kinds live: their API version and namespace, as the walkthrough puts them. */
 export const KIND_HOME: Record<string, { apiVersion: string; namespace: string }> = {
@@ -131,6 +132,63 @@ export class KubeClient {
       }),
     );
     return lists.flat();
+  }
+
+  /** openperouter's index of a node (annotation openpe.io/nodeindex): its VTEP and router ID derive from it. */
+  async nodeIndex(node: string): Promise<number> {
+    let n;
+    try {
+      n = await this.core.readNode({ name: node });
+    } catch (e) {
+      throw new Error(`${this.name}: reading node ${node} failed: ${apiMessage(e)}`);
+    }
+    const v = n.metadata?.annotations?.[NODE_INDEX_ANNOTATION];
+    if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${this.name}: node ${node} has no ${NODE_INDEX_ANNOTATION} annotation${v === undefined ? '' : ` (it has "${v}")`}: is openperouter running?`);
+    return Number(v);
+  }
+
+  /** The last lines a container logged, e.g. a router pod's frr container for diagnostics. */
+  async logs(namespace: string, pod: string, container: string, tailLines = 200): Promise<string> {
+    try {
+      return await this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+    } catch (e) {
+      throw new Error(`${this.name}: logs of ${namespace}/${pod} (${container}) could not be read: ${apiMessage(e)}`);
+    }
+  }
+
+  /**
+   * Polls an object until `ready` says it is, reporting progress now and then; a
+   * `failed` answer ends the wait at once with its reason.
+   */
+  async waitFor<T>(
+    kind: string,
+    name: string,
+    o: { ready: (obj: (Manifest & { status?: T }) | undefined) => boolean; failed?: (obj: (Manifest & { status?: T }) | undefined) => string | undefined; deadlineMs: number; what: string; onProgress?: (line: string) => void; intervalMs?: number },
+  ): Promise<Manifest & { status?: T }> {
+    const start = Date.now();
+    let lastReport = start;
+    for (;;) {
+      const obj = await this.get<T>(kind, name);
+      const why = o.failed?.(obj);
+      if (why) throw new Error(`${this.name}: ${o.what}: ${why}`);
+      if (o.ready(obj)) return obj!;
+      const waited = Date.now() - start;
+      if (waited > o.deadlineMs) throw new Error(`${this.name}: ${o.what}: not done within ${o.deadlineMs / 1000} s`);
+      if (o.onProgress && Date.now() - lastReport >= 5000) {
+        lastReport = Date.now();
+        o.onProgress(`${this.name}: waiting for ${o.what} (${Math.round(waited / 1000)} s of ${o.deadlineMs / 1000} s)`);
+      }
+      await new Promise((r) => setTimeout(r, o.intervalMs ?? 1000));
+    }
+  }
+
+  /** Names of the running pods matching a selector, e.g. every openperouter router pod. */
+  async podsBySelector(namespace: string, labelSelector: string): Promise<string[]> {
+    try {
+      return (await this.core.listNamespacedPod({ namespace, labelSelector })).items.map((p) => p.metadata!.name!);
+    } catch (e) {
+      throw new Error(`${this.name}: listing pods ${labelSelector} in ${namespace} failed: ${apiMessage(e)}`);
+    }
   }
 
   /** The pod matching the selector on a node, e.g. openperouter's router pod of that node. */

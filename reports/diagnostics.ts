@@ -18,6 +18,9 @@ export const ROUTER_COMMANDS = [
   'show evpn arp-cache vni all',
 ];
 
+/** openperouter's router pods, whose logs Kubernetes testbeds' diagnostics keep. */
+export const ROUTER_PODS = { namespace: 'openperouter-system', labelSelector: 'app=router' };
+
 export const KERNEL_COMMANDS = [
   ['ip', '-d', 'link'],
   ['ip', 'addr'],
@@ -83,6 +86,16 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
   const kernelTexts = await Promise.all(kernel.map(async (ex) => write(`kernel/${ex.member}.txt`, section(`kernel state of ${ex.member} (${ex.via})`, await kernelState(ex)))));
   const clusterTexts = await Promise.all(
     tb.clusters.map(async (c) => write(`clusters/${c.name}.yaml`, await capture(async () => stringify(await c.list())))),
+  );
+  // On Kubernetes testbeds, what openperouter's router pods logged.
+  await Promise.all(
+    tb.kubeClients.map(async (c) => {
+      const pods = await c.podsBySelector(ROUTER_PODS.namespace, ROUTER_PODS.labelSelector).catch((e: Error) => {
+        write(`pods/${c.name}/README.txt`, `router pods could not be listed: ${e.message}`);
+        return [];
+      });
+      await Promise.all(pods.map(async (p) => write(`pods/${c.name}/${p}-frr.log`, await capture(() => c.logs(ROUTER_PODS.namespace, p, 'frr', 500)))));
+    }),
   );
   const header = `diagnostics of run ${tb.runId} (${tb.kind} testbed), taken at ${new Date().toISOString()} when this check failed first:\n  ${trigger}\n${note ? `\n${note}\n` : ''}\n`;
   write('README.txt', `${header}files:\n${files.map((f) => `  ${f}`).join('\n')}\n`);

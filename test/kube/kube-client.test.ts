@@ -4,7 +4,8 @@
 // stdin and timeouts. test/embedded/kube-clients.test.ts runs this file inside a
 // network namespace of its own, so the stand-in's traffic never leaves it.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { collectDiagnostics } from '../../reports/diagnostics.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
@@ -113,6 +114,54 @@ describe('Kubernetes client (against a stand-in API server)', () => {
     expect((await tb.cluster('pe-kind-a').get('L3VNI', 'red'))?.spec).toMatchObject({ vni: 100 });
     mock.onExec = () => ({ stdout: '{"ok":true}' });
     expect((await tb.router('pe-kind-a-worker').json('show evpn vni json')).data).toEqual({ ok: true });
+  });
+
+  it("reads a node's openperouter index, a container's logs, and waits for a condition with progress", async () => {
+    mock.nodes.set('pe-kind-a-worker', { 'openpe.io/nodeindex': '1' });
+    mock.nodes.set('pe-kind-a-control-plane', {});
+    expect(await client.nodeIndex('pe-kind-a-worker')).toBe(1);
+    await expect(client.nodeIndex('pe-kind-a-control-plane')).rejects.toThrow('pe-kind-a: node pe-kind-a-control-plane has no openpe.io/nodeindex annotation: is openperouter running?');
+    mock.logs.set('router-abcde/frr', 'line 1\nline 2\nline 3\n');
+    expect(await client.logs('openperouter-system', 'router-abcde', 'frr', 2)).toBe('line 2\nline 3\n');
+
+    const vmim = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { name: 'm1' }, spec: { vmiName: 'vm-1' } };
+    await client.apply([vmim]);
+    const key = mock.key('kubevirt.io/v1', 'VirtualMachineInstanceMigration', 'default', 'm1');
+    setTimeout(() => mock.objects.set(key, { ...mock.objects.get(key)!, status: { phase: 'Succeeded' } }), 300);
+    const done = await client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', { ready: (o) => o?.status?.phase === 'Succeeded', deadlineMs: 5000, what: 'migration m1', intervalMs: 100 });
+    expect(done.status?.phase).toBe('Succeeded');
+    mock.objects.set(key, { ...mock.objects.get(key)!, status: { phase: 'Failed' } });
+    await expect(
+      client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', { ready: (o) => o?.status?.phase === 'Succeeded', failed: (o) => (o?.status?.phase === 'Failed' ? 'phase Failed' : undefined), deadlineMs: 5000, what: 'migration m1' }),
+    ).rejects.toThrow('pe-kind-a: migration m1: phase Failed');
+    await expect(client.waitFor('VirtualMachine', 'nope', { ready: (o) => o !== undefined, deadlineMs: 300, what: 'VM nope', intervalMs: 100 })).rejects.toThrow('pe-kind-a: VM nope: not done within 0.3 s');
+  });
+
+  it('diagnostics of a Kubernetes testbed: vtysh through the router pod, cluster objects, router pod logs, no secret', async () => {
+    const file = join(dir, 'diag-testbed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'existing',
+        runId: 'lab',
+        topology: 'multicluster',
+        routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl', kubeconfig, namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' }, vtysh: ['vtysh'] } },
+        workloads: {},
+        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } },
+      }),
+    );
+    mock.onExec = ({ command }) => ({ stdout: command.includes('show running-config') ? 'router bgp 64514\n neighbor 192.168.11.2 password hunter2\n' : '{}' });
+    mock.logs.set('router-abcde/frr', 'bgpd started\n');
+    mock.logs.set('router-fghij/frr', 'zebra started\n');
+    await client.apply(overlay());
+    const out = join(dir, 'diag');
+    await collectDiagnostics(openTestbed(readTestbedFile(file)), out, 'a failing check');
+    const read = (f: string) => readFileSync(join(out, f), 'utf8');
+    expect(read('routers/pe-kind-a-worker.txt')).toContain('neighbor 192.168.11.2 password <redacted>');
+    expect(read('routers/pe-kind-a-worker.txt')).not.toContain('hunter2');
+    expect(read('pods/kind-pe-kind-a/router-abcde-frr.log')).toBe('bgpd started\n');
+    expect(read('clusters/pe-kind-a.yaml')).toMatch(/kind: L2VNI[\s\S]*name: layer2/);
+    expect(read('README.txt')).toContain('this testbed names no members whose kernel state can be read');
   });
 
   it('a kubeconfig that is missing or lacks the context is one clear error', () => {

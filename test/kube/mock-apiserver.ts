@@ -68,6 +68,9 @@ export class MockApiServer {
   readonly requests: Recorded[] = [];
   readonly objects = new Map<string, Obj>();
   pods: MockPod[] = [];
+  nodes = new Map<string, Record<string, string>>();
+  /** Log text per pod/container. */
+  logs = new Map<string, string>();
   onExec: ExecHandler = () => ({ exitCode: 0 });
   /** Guests with a serial console, and their login. */
   guests = new Map<string, { user: string; password: string; loggedIn?: boolean; silent?: boolean }>();
@@ -131,6 +134,19 @@ export class MockApiServer {
       const resources = group === '' ? [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list'] }, { name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get', 'list', 'patch'] }] : RESOURCES.filter((r) => r.group === group && r.version === version).map((r) => ({ name: r.plural, kind: r.kind, namespaced: true, verbs: ['get', 'list', 'patch', 'delete'] }));
       if (!resources.length) return this.send(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
       return this.send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : 'v1', resources });
+    }
+
+    // Nodes and pod logs.
+    if (req.method === 'GET' && parts[0] === 'api' && parts[2] === 'nodes' && parts[3]) {
+      const ann = this.nodes.get(parts[3]);
+      return ann ? this.send(res, 200, { apiVersion: 'v1', kind: 'Node', metadata: { name: parts[3], annotations: ann } }) : this.send(res, 404, status(404, 'NotFound', `nodes "${parts[3]}" not found`));
+    }
+    if (req.method === 'GET' && parts[0] === 'api' && parts[4] === 'pods' && parts[6] === 'log') {
+      const text = this.logs.get(`${parts[5]}/${url.searchParams.get('container')}`);
+      if (text === undefined) return this.send(res, 404, status(404, 'NotFound', `pods "${parts[5]}" not found`));
+      const tail = Number(url.searchParams.get('tailLines') ?? 0);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(tail ? text.split('\n').slice(-tail - 1).join('\n') : text);
     }
 
     // Pods: /api/v1/namespaces/<ns>/pods
