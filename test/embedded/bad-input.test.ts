@@ -61,6 +61,15 @@ describe('bad input', () => {
     noStack(r.out);
   });
 
+  it('a testbed file naming a kubeconfig that does not exist stops the run with that name', async () => {
+    const kubeconfig = join(scratch, 'kubeconfig-pe-kind-a');
+    const f = file('nokubeconfig.json', JSON.stringify({ kind: 'existing', runId: 'lab', topology: 'multicluster', routers: {}, workloads: {}, clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } } }));
+    const r = await l2stretch(['run', '--testbed-file', f]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`l2stretch: kubeconfig ${kubeconfig} does not exist`);
+    noStack(r.out);
+  });
+
   it('a malformed run id and an unknown command are refused', async () => {
     const down = await l2stretch(['testbed', 'down', '--run', 'mine']);
     expect(down.code).toBe(1);
