@@ -23,7 +23,7 @@ describe('Kubernetes clients (project kube, in a namespace of its own)', () => {
       const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; testResults: Array<{ assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }> }> };
       const failed = report.testResults.flatMap((f) => f.assertionResults).filter((a) => a.status !== 'passed').map((a) => `${a.fullName}: ${a.status} ${a.failureMessages[0]?.split('\n')[0] ?? ''}`);
       expect(failed).toEqual([]);
-      expect(report.numPassedTests).toBeGreaterThanOrEqual(16);
+      expect(report.numPassedTests).toBeGreaterThanOrEqual(21);
     } finally {
       await execa('ip', ['netns', 'del', ns], { reject: false });
       rmSync(dir, { recursive: true, force: true });

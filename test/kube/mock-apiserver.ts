@@ -60,7 +60,7 @@ export type ExecHandler = (call: { pod: string; container: string; command: stri
 /** What a guest's shell does with one command line of the console: its output and exit status. */
 export type ConsoleHandler = (vm: string, command: string) => { output: string; status: number };
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; spec?: Record<string, unknown>; status?: unknown };
+export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; spec?: Record<string, unknown>; status?: unknown };
 
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
@@ -69,6 +69,10 @@ export class MockApiServer {
   readonly objects = new Map<string, Obj>();
   pods: MockPod[] = [];
   nodes = new Map<string, Record<string, string>>();
+  /** Called after each apply, like a controller reacting to a new object. */
+  onApply: (obj: Obj) => void = () => {};
+  /** Spec fields of a kind as an older API version declares them (e.g. VMIM before KubeVirt 1.6). */
+  readonly specFieldsOf = new Map<string, string[]>();
   /** Log text per pod/container. */
   logs = new Map<string, string>();
   onExec: ExecHandler = () => ({ exitCode: 0 });
@@ -179,13 +183,15 @@ export class MockApiServer {
       if (req.headers['content-type'] !== 'application/apply-patch+yaml') return this.send(res, 415, status(415, 'UnsupportedMediaType', `only server-side apply is served here, not ${req.headers['content-type']}`));
       if (!url.searchParams.get('fieldManager')) return this.send(res, 422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
       const obj = body as Obj;
-      const unknown = Object.keys(obj.spec ?? {}).filter((f) => !r.specFields.includes(f));
+      const fields = this.specFieldsOf.get(r.kind) ?? r.specFields;
+      const unknown = Object.keys(obj.spec ?? {}).filter((f) => !fields.includes(f));
       const validation = url.searchParams.get('fieldValidation') ?? 'Warn';
       if (unknown.length && validation === 'Strict') return this.send(res, 400, status(400, 'BadRequest', `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown.map((f) => `unknown field "spec.${f}"`).join(', ')}`));
-      const spec = Object.fromEntries(Object.entries(obj.spec ?? {}).filter(([f]) => r.specFields.includes(f)));
+      const spec = Object.fromEntries(Object.entries(obj.spec ?? {}).filter(([f]) => fields.includes(f)));
       const stored: Obj = { ...obj, metadata: { ...obj.metadata, namespace: ns, uid: `uid-${name}`, resourceVersion: String(this.requests.length) }, spec, ...(this.objects.get(key)?.status ? { status: this.objects.get(key)!.status } : {}) };
       this.objects.set(key, stored);
-      return this.send(res, 200, stored);
+      this.send(res, 200, stored);
+      return this.onApply(stored);
     }
     this.send(res, 405, status(405, 'MethodNotAllowed', `${req.method} not served`));
   }
