@@ -4,14 +4,14 @@
 // stdin and timeouts. test/embedded/kube-clients.test.ts runs this file inside a
 // network namespace of its own, so the stand-in's traffic never leaves it.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { collectDiagnostics } from '../../reports/diagnostics.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
 import { KubeClient, KubectlExecutor, loadKubeConfig } from '../../helpers/kube.ts';
 import { Router } from '../../helpers/router.ts';
-import { openTestbed, readTestbedFile } from '../../helpers/testbed.ts';
+import { existingTestbed, routerPodOn } from './testbed-files.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 
 const mock = new MockApiServer();
@@ -38,6 +38,10 @@ beforeEach(() => {
 });
 
 const overlay = () => stageManifests('pe-kind-a', 'overlay');
+const kubeTestbed = () => ({
+  routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl' as const, kubeconfig, ...routerPodOn('pe-kind-a-worker') }, vtysh: ['vtysh'] } },
+  clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig } } },
+});
 
 describe('Kubernetes client (against a stand-in API server)', () => {
   it('applies with server-side apply, its field manager, force and strict field validation', async () => {
@@ -74,7 +78,7 @@ describe('Kubernetes client (against a stand-in API server)', () => {
 
   it("runs vtysh in the node's router pod, found by label and node", async () => {
     mock.onExec = ({ pod, container, command }) => ({ stdout: JSON.stringify({ pod, container, command }) });
-    const router = new Router('pe-kind-a-worker', new KubectlExecutor('pe-kind-a-worker', client, { namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' }), ['vtysh']);
+    const router = new Router('pe-kind-a-worker', new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker')), ['vtysh']);
     const a = await router.json<{ pod: string; container: string; command: string[] }>('show bgp summary json');
     expect(a.data).toEqual({ pod: 'router-abcde', container: 'frr', command: ['vtysh', '-c', 'show bgp summary json'] });
     const list = mock.requests.find((r) => r.path === '/api/v1/namespaces/openperouter-system/pods')!;
@@ -82,34 +86,22 @@ describe('Kubernetes client (against a stand-in API server)', () => {
   });
 
   it('returns exit code, stdout and stderr, and passes stdin', async () => {
-    const ex = new KubectlExecutor('pe-kind-a-worker', client, { namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' });
+    const ex = new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker'));
     mock.onExec = ({ stdin }) => (stdin ? { stdout: stdin.toUpperCase() } : { stdout: 'partial', stderr: 'oops\n', exitCode: 3 });
     expect(await ex.run(['sh', '-c', 'exit 3'])).toEqual({ stdout: 'partial', stderr: 'oops\n', exitCode: 3 });
     expect((await ex.run(['cat'], { input: 'hello' })).stdout).toBe('HELLO');
   });
 
   it('says which pod it could not find, and ends an exec that outlives its timeout', async () => {
-    const missing = new KubectlExecutor('pe-kind-b-worker', client, { namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-b-worker', container: 'frr' });
+    const missing = new KubectlExecutor('pe-kind-b-worker', client, routerPodOn('pe-kind-b-worker'));
     await expect(missing.run(['vtysh'])).rejects.toThrow('pe-kind-b-worker: `vtysh` cannot be sent: pe-kind-a: no running pod with app=router in openperouter-system on node pe-kind-b-worker (0 not running)');
     mock.onExec = () => ({ hang: true });
-    const ex = new KubectlExecutor('pe-kind-a-worker', client, { namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' });
+    const ex = new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker'));
     await expect(ex.run(['sleep', '60'], { timeoutMs: 800 })).rejects.toThrow('pe-kind-a/router-abcde: `sleep 60` did not finish within 800 ms (kubectl exec frr)');
   });
 
   it('a testbed file with kubernetes clusters and kubectl routers opens and works', async () => {
-    const file = join(dir, 'testbed.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        kind: 'existing',
-        runId: 'lab',
-        topology: 'multicluster',
-        routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl', kubeconfig, namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' }, vtysh: ['vtysh'] } },
-        workloads: {},
-        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } },
-      }),
-    );
-    const tb = openTestbed(readTestbedFile(file));
+    const tb = existingTestbed(dir, 'testbed.json', kubeTestbed());
     await tb.cluster('pe-kind-a').apply(overlay());
     expect((await tb.cluster('pe-kind-a').get('L3VNI', 'red'))?.spec).toMatchObject({ vni: 100 });
     mock.onExec = () => ({ stdout: '{"ok":true}' });
@@ -138,24 +130,13 @@ describe('Kubernetes client (against a stand-in API server)', () => {
   });
 
   it('diagnostics of a Kubernetes testbed: vtysh through the router pod, cluster objects, router pod logs, no secret', async () => {
-    const file = join(dir, 'diag-testbed.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        kind: 'existing',
-        runId: 'lab',
-        topology: 'multicluster',
-        routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl', kubeconfig, namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' }, vtysh: ['vtysh'] } },
-        workloads: {},
-        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } },
-      }),
-    );
+    const tb = existingTestbed(dir, 'diag-testbed.json', kubeTestbed());
     mock.onExec = ({ command }) => ({ stdout: command.includes('show running-config') ? 'router bgp 64514\n neighbor 192.168.11.2 password hunter2\n' : '{}' });
     mock.logs.set('router-abcde/frr', 'bgpd started\n');
     mock.logs.set('router-fghij/frr', 'zebra started\n');
     await client.apply(overlay());
     const out = join(dir, 'diag');
-    await collectDiagnostics(openTestbed(readTestbedFile(file)), out, 'a failing check');
+    await collectDiagnostics(tb, out, 'a failing check');
     const read = (f: string) => readFileSync(join(out, f), 'utf8');
     expect(read('routers/pe-kind-a-worker.txt')).toContain('neighbor 192.168.11.2 password <redacted>');
     expect(read('routers/pe-kind-a-worker.txt')).not.toContain('hunter2');

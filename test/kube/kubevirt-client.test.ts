@@ -2,13 +2,13 @@
 // refuses a cross-cluster migration KubeVirt would silently turn into a local one,
 // and reaching a VM over the console of whichever cluster runs it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
 import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
 import { crossClusterMigrationGap } from '../../helpers/kubevirt-preflight.ts';
-import { openTestbed, readTestbedFile } from '../../helpers/testbed.ts';
+import { existingTestbed } from './testbed-files.ts';
 
 const a = new MockApiServer();
 const b = new MockApiServer();
@@ -61,26 +61,13 @@ describe('KubeVirt preflight for cross-cluster migration', () => {
 
 describe('a VM reached wherever it runs', () => {
   it('uses the console of the cluster whose instance is Running, before and after a move', async () => {
-    const file = join(dir, 'testbed.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        kind: 'existing',
-        runId: 'lab',
-        topology: 'multicluster',
-        routers: {},
-        workloads: {},
-        vms: { type: 'console' },
-        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes', kubeconfig: kcB } } },
-      }),
-    );
+    const tb = existingTestbed(dir, 'testbed.json', { vms: { type: 'console' }, clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } } } });
     const vmi = (server: MockApiServer, phase: string) =>
       server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-1', namespace: 'default' }, status: { phase } });
     for (const [s, name] of [[a, 'a'], [b, 'b']] as const) {
       s.guests.set('vm-1', { user: 'fedora', password: 'fedora' });
       s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
     }
-    const tb = openTestbed(readTestbedFile(file));
     vmi(a, 'Running');
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster a: hostname\n');
     vmi(a, 'Succeeded');

@@ -3,11 +3,12 @@
 // that aborts at once, and KubeVirt before 1.6, whose schema has no sendTo/receive —
 // strict field validation turns what would be a silent local migration into an error.
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer, type Obj } from './mock-apiserver.ts';
-import { openTestbed, readTestbedFile, type Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/testbed.ts';
+import { existingTestbed } from './testbed-files.ts';
 import { migrateAcrossClusters } from '../../helpers/migration.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 
@@ -20,9 +21,7 @@ const SYNC = '192.168.12.4:9185';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'l2s-migration-'));
   const [ka, kb] = [a.kubeconfig(dir, await a.start(), 'kind-pe-kind-a'), b.kubeconfig(dir, await b.start(), 'kind-pe-kind-b')];
-  const file = join(dir, 'testbed.json');
-  writeFileSync(file, JSON.stringify({ kind: 'existing', runId: 'lab', topology: 'multicluster', routers: {}, workloads: {}, clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: ka } }, 'pe-kind-b': { api: { type: 'kubernetes', kubeconfig: kb } } }, deadlines: { crossClusterMigration: 10_000 } }));
-  tb = openTestbed(readTestbedFile(file));
+  tb = existingTestbed(dir, 'testbed.json', { clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: ka } }, 'pe-kind-b': { api: { type: 'kubernetes', kubeconfig: kb } } }, deadlines: { crossClusterMigration: 10_000 } });
 });
 afterAll(async () => {
   await Promise.all([a.stop(), b.stop()]);
