@@ -110,7 +110,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const given = process.env.L2STRETCH_TESTBED_FILE;
   const kind = process.env.L2STRETCH_TESTBED ?? 'embedded';
   try {
-    if (!['embedded', 'kind'].includes(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind; or give L2STRETCH_TESTBED_FILE for one you run)`);
+    if (!['embedded', 'kind', 'existing'].includes(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
+    if (kind === 'existing' && !given) giveUp('L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach your routers, hosts, VMs and clusters');
     return await (given ? useGiven(project, given) : kind === 'kind' ? standUpKind(project) : standUp(project));
   } catch (e) {
     giveUp((e as Error).message);

@@ -70,6 +70,16 @@ describe('bad input', () => {
     noStack(r.out);
   });
 
+  it('an existing testbed without its testbed file, and an unknown testbed kind, are refused saying what to give', async () => {
+    const existing = await l2stretch(['run'], { L2STRETCH_TESTBED: 'existing' });
+    expect(existing.code).toBe(2);
+    expect(existing.out).toContain('l2stretch: L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE');
+    const other = await l2stretch(['run'], { L2STRETCH_TESTBED: 'minikube' });
+    expect(other.code).toBe(2);
+    expect(other.out).toContain('l2stretch: L2STRETCH_TESTBED=minikube: not a testbed (embedded, kind, existing)');
+    noStack(existing.out + other.out);
+  });
+
   it('a malformed run id and an unknown command are refused', async () => {
     const down = await l2stretch(['testbed', 'down', '--run', 'mine']);
     expect(down.code).toBe(1);
