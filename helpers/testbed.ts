@@ -64,6 +64,8 @@ export const testbedFileSchema = z.strictObject({
     .optional(),
   clusters: z.record(z.string(), z.strictObject({ api: clusterApiSpec })),
   deadlines: deadlineOverrides.default({}),
+  /** How a VM starts the migration prober (argv before --target …); default the bundled Node prober, which the embedded VMs can run. */
+  prober: z.array(z.string()).min(1).optional(),
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
   kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: z.string().min(1) }).optional(),
   /** Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run record. */
@@ -99,6 +101,8 @@ export interface Testbed {
   readonly versions: Record<string, string>;
   readonly features: ReadonlySet<Feature>;
   readonly featureGaps: Partial<Record<Feature, string>>;
+  /** argv that starts the migration prober inside a VM, when not the bundled Node one. */
+  readonly proberArgv?: string[];
   /** The Kubernetes clients of the clusters, for preflights that need more than the cluster API. */
   readonly kubeClients: KubeClient[];
   router(name: string): Router;
@@ -181,6 +185,7 @@ export function openTestbed(file: TestbedFile): Testbed {
     versions: file.versions,
     features: new Set(file.features.filter((f) => !(f in file.featureGaps))),
     featureGaps: file.featureGaps,
+    ...(file.prober ? { proberArgv: file.prober } : {}),
     kubeClients,
     router: (n) => lookup('router', routers, n),
     routers: [...routers.values()],

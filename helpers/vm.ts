@@ -13,7 +13,7 @@ export interface VmPlacement {
   ip?: string;
 }
 
-interface VmiStatus {
+export interface VmiStatus {
   phase?: string;
   nodeName?: string;
   interfaces?: Array<{ mac?: string; ipAddress?: string; name?: string }>;

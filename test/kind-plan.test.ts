@@ -32,7 +32,7 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
   });
 
   it('runs the stages in the walkthrough order', () => {
-    expect(up.map((s) => s.name)).toEqual(['lab', 'node addresses', 'kubeconfigs', 'multus and CNI plugins', 'openperouter', 'kubevirt', 'readiness', 'cross-cluster migration', 'walkthrough']);
+    expect(up.map((s) => s.name)).toEqual(['lab', 'node addresses', 'kubeconfigs', 'multus and CNI plugins', 'openperouter', 'kubevirt', 'readiness', 'cross-cluster migration', 'walkthrough', 'guest agents']);
   });
 
   it('turns KubeVirt emulation on only when asked', () => {
@@ -109,8 +109,8 @@ describe('kind testbed file and preflight', () => {
     expect(file.routers['pe-kind-a-worker']!.exec).toEqual({ type: 'kubectl', kubeconfig: '/lab/kubeconfig-pe-kind-a', namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' });
     expect(file.clusters['pe-kind-b']!.api).toEqual({ type: 'kubernetes', kubeconfig: '/lab/kubeconfig-pe-kind-b' });
     expect(file.vms).toEqual({ type: 'console', namespace: 'default', user: 'fedora', password: 'fedora' });
-    expect(file.features).toContain('workload-exec');
-    expect(file.features).not.toContain('migration-probe');
+    expect(file.features).toEqual(expect.arrayContaining(['workload-exec', 'migration-probe']));
+    expect(file.prober).toEqual(['python3', '/tmp/l2stretch_guest.py', 'probe']);
     // Opening it without the lab says which kubeconfig is missing.
     expect(() => openTestbed(file)).toThrow('kubeconfig /lab/kubeconfig-pe-kind-a does not exist');
   });

@@ -6,7 +6,7 @@ export const FEATURES = {
   'workload-exec': 'commands run inside the VMs and the fabric hosts',
   'in-cluster-migration': 'KubeVirt live migration between nodes of one cluster',
   'cross-cluster-migration': 'KubeVirt decentralized live migration between clusters (v1.6+, feature gate DecentralizedLiveMigration)',
-  'migration-probe': "a prober inside the observer VM that times a request every 100 ms and holds a long-lived stream during a migration (the embedded testbed's VMs run the bundled one)",
+  'migration-probe': "a prober inside the observer VM that times a request every 100 ms and holds a long-lived stream during a migration (the embedded VMs run the bundled Node one, real VMs the Python guest agent)",
 } as const;
 export type Feature = keyof typeof FEATURES;
 

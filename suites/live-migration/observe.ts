@@ -68,8 +68,8 @@ export async function observeMigration(tb: Testbed, o: ObserveOptions): Promise<
   const before = await placed(tb, o.from, o.vm);
   const mac = before.mac;
   const routesBefore = await snapshots(tb, mac, o.ip);
-  const prober = await bundle('prober');
-  const probing = tb.workload(o.observer).run([process.execPath, prober, '--target', `${o.ip}:${o.port}`, '--duration', String(tb.deadlines.migrationObserve)], {
+  const prober = tb.proberArgv ?? [process.execPath, await bundle('prober')];
+  const probing = tb.workload(o.observer).run([...prober, '--target', `${o.ip}:${o.port}`, '--duration', String(tb.deadlines.migrationObserve)], {
     timeoutMs: tb.deadlines.migrationObserve + 30_000,
   });
   // Where the watched router sends the VM's MAC+IP, every 100 ms until the probes end.
