@@ -42,10 +42,15 @@ export default class RunRecordReporter implements Reporter {
     const tiers = selectedTiers();
     const { checks, strays } = checkVerdicts(modules.flatMap((m) => [...m.children.allTests()].map(finished)), tiers);
     const product = process.env.L2STRETCH_PRODUCT_FILE ? readProduct(process.env.L2STRETCH_PRODUCT_FILE) : undefined;
+    // A failed beforeAll skips its tests: that is an error of the run, never a pass.
+    const hookErrors = modules.flatMap((m) => [
+      ...m.errors().map((e) => `${m.moduleId.replace(/^.*\/suites\//, 'suites/')}: ${e.message}`),
+      ...[...m.children.allSuites()].flatMap((s) => s.errors().map((e) => `${s.fullName}: ${e.message}`)),
+    ]);
     const partial = {
       checks,
       strays,
-      errors: [...errors.map((e) => e.message ?? String(e)), ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded'])],
+      errors: [...errors.map((e) => e.message ?? String(e)), ...hookErrors, ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded'])],
     };
     const record: RunRecord = {
       schema: 'l2stretch.run-record/v1',
@@ -69,7 +74,7 @@ export default class RunRecordReporter implements Reporter {
         '',
         `l2stretch: ${record.verdict === 'passed' ? 'PASSED' : 'FAILED'} on the ${record.testbed.kind} testbed` +
           (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
-          (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks` : ''),
+          (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks:\n  ${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}` : ''),
         `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,
         '  HTML:       make report   (Allure, with the history of earlier runs)',
         '',

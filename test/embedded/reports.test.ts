@@ -100,6 +100,24 @@ describe('reports of a real run', () => {
     expect(textOfEveryFile(report)).not.toContain(SECRET);
   });
 
+  it('a suite whose setup fails is a failed run, not skipped checks that pass', async () => {
+    await execa('ip', ['-n', `${tb.runId}-vm-vm-1`, 'link', 'set', 'dev', 'eth0', 'down']);
+    const report = join(dir, 'setup-failure');
+    const run = await execa('node', [cli, 'run', '--testbed-file', tb.stateFile, 'suites/live-migration'], {
+      cwd: root,
+      reject: false,
+      env: { L2STRETCH_REPORT_DIR: report, L2STRETCH_DEADLINES: 'dataPlane=2s', L2STRETCH_STAGE_GATE: 'off', NO_COLOR: '1' },
+    });
+    // The link coming back does not bring the guest's default route back: the test does.
+    await execa('ip', ['-n', `${tb.runId}-vm-vm-1`, 'link', 'set', 'dev', 'eth0', 'up']);
+    await execa('ip', ['-n', `${tb.runId}-vm-vm-1`, 'route', 'replace', 'default', 'via', '192.170.1.1', 'dev', 'eth0']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/l2stretch: FAILED on the embedded testbed; 1 error\(s\) outside the checks:\n {2}suites\/live-migration\/live-migration.test.ts: vm-2 → vm-1: curl http:\/\/192\.170\.1\.3:8090\/clientip failed/);
+    const record = runRecordSchema.parse(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')));
+    expect(record.verdict).toBe('failed');
+    expect(record.checks.filter((c) => c.id.startsWith('L2S-MIG')).every((c) => c.verdict === 'skipped')).toBe(true);
+  });
+
   it('a clean certification run yields a bundle verify-bundle accepts, and rejects once it is changed', async () => {
     await healthy();
     const product = join(dir, 'product.yaml');
