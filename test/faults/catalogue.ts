@@ -33,12 +33,6 @@ function withVm2Gateway(gateway: string): Manifest {
 const arpAccept = (tb: RunningTestbed, on: 0 | 1) =>
   Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': on, 'net.ipv4.conf.br-pe-110.arp_accept': on }))).then(() => undefined);
 
-function withoutMac(vm: Manifest): Manifest {
-  const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
-  for (const i of spec.template.spec.domain.devices.interfaces) delete i.macAddress;
-  return { ...vm, spec };
-}
-
 /** Every L2 check between the two VMs, both ways. */
 const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1'].flatMap((p) => [`${p}: HTTP`, `${p}: ping`, `${p}: full-size frames`]).concat(['vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer']);
 
@@ -187,13 +181,5 @@ export const FAULTS: Fault[] = [
     // the time that takes, so only the route check is expected to fail.
     deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s',
     breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
-  },
-  {
-    // KubeVirt leaves the MAC to the CNI when the VM names none: each cluster picks its own.
-    name: 'a migration target with another MAC (vm-1 without an explicit macAddress)',
-    inject: (tb) => tb.testbed.cluster('pe-kind-a').apply([withoutMac(manifest('pe-kind-a', 'workload', 'VirtualMachine'))]),
-    heal: (tb) => tb.testbed.cluster('pe-kind-a').apply([manifest('pe-kind-a', 'workload', 'VirtualMachine')]),
-    suites: ['suites/live-migration'],
-    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-002', 'back pe-kind-b → pe-kind-a L2S-MIG-002'],
   },
 ];
