@@ -17,7 +17,8 @@ import { expectedSessions, routerNames } from '../../topology/expectations.ts';
 import { eventually } from '../../helpers/wait.ts';
 
 const SUITES = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch', 'suites/l3vni'];
-const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s';
+// Short waits: every check here either holds at once or is broken on purpose.
+const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
 const report = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reports', 'fault-catalogue.md');
 
 let tb: RunningTestbed;

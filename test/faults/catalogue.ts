@@ -179,7 +179,7 @@ export const FAULTS: Fault[] = [
     // while the MAC route, and so the traffic, follows it. Routed traffic recovers
     // once the guest itself ARPs for its gateway: the reachability check is given
     // the time that takes, so only the route check is expected to fail.
-    deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s',
+    deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s',
     breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
   },
 ];
