@@ -1,14 +1,15 @@
 // The transports a testbed file can name, without a Docker engine or a lab: the
 // file's validation and the exact command docker exec is given. (SSH runs against
 // a real sshd in test/embedded/ssh-transport.test.ts.)
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerExecutor } from '../helpers/exec.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2s-transports-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(routers: Record<string, unknown>): string {
   const path = join(dir, `${Object.keys(routers).join('-')}.json`);
