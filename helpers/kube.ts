@@ -51,14 +51,20 @@ export function loadKubeConfig(path: string, context?: string): KubeConfig {
   return kc;
 }
 
+/** The message of a Status body, which the client hands over parsed or as text. */
+function statusMessage(body: unknown): string | undefined {
+  if (typeof body !== 'string') return (body as { message?: string } | undefined)?.message;
+  try {
+    return (JSON.parse(body) as { message?: string }).message;
+  } catch {
+    return body;
+  }
+}
+
 /** What the API server said, in one line: its Status message when it sent one. */
 export function apiMessage(e: unknown): string {
-  if (e instanceof ApiException) {
-    const body = e.body as { message?: string } | string | undefined;
-    const msg = typeof body === 'string' ? (() => { try { return (JSON.parse(body) as { message?: string }).message; } catch { return body; } })() : body?.message;
-    return `HTTP ${e.code}: ${msg ?? 'no message'}`;
-  }
-  return (e as Error).message;
+  if (!(e instanceof ApiException)) return (e as Error).message;
+  return `HTTP ${e.code}: ${statusMessage(e.body) ?? 'no message'}`;
 }
 
 const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;

@@ -72,7 +72,8 @@ export default class RunRecordReporter implements Reporter {
         '',
         verdictTable(record, process.stdout.columns || 120),
         '',
-        `l2stretch: ${record.verdict === 'passed' ? 'PASSED' : 'FAILED'} on the ${record.testbed.kind} testbed` +
+        `l2stretch: ${record.verdict.toUpperCase()} on the ${record.testbed.kind} testbed` +
+          (record.verdict === 'incomplete' ? ` (${checks.filter((c) => c.verdict !== 'passed').length} checks skipped or not run: see the table)` : '') +
           (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
           (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks:\n  ${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}` : ''),
         `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,

@@ -44,7 +44,8 @@ export const runRecordSchema = z.strictObject({
   /** Tests of the run that carry no catalogue ID, and errors outside any test: both make the run fail. */
   strays: z.array(z.string()),
   errors: z.array(z.string()),
-  verdict: z.enum(['passed', 'failed']),
+  /** incomplete: nothing failed, but some check was skipped or not run — never to be read as a pass. */
+  verdict: z.enum(['passed', 'failed', 'incomplete']),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;
@@ -108,9 +109,14 @@ export function checkVerdicts(tests: FinishedTest[], tiers: Tier[]): { checks: R
   return { checks, strays };
 }
 
-/** A run passes when no check failed and nothing ran outside the catalogue or outside a test. */
-export function runVerdict(r: Pick<RunRecord, 'checks' | 'strays' | 'errors'>): 'passed' | 'failed' {
-  return r.checks.some((c) => c.verdict === 'failed') || r.strays.length || r.errors.length ? 'failed' : 'passed';
+/**
+ * A run passes when every check of its tiers ran and passed, and nothing failed
+ * outside the catalogue or outside a test. Skipped or unrun checks make it
+ * incomplete: a testbed declaring no features must not come out green.
+ */
+export function runVerdict(r: Pick<RunRecord, 'checks' | 'strays' | 'errors'>): RunRecord['verdict'] {
+  if (r.checks.some((c) => c.verdict === 'failed') || r.strays.length || r.errors.length) return 'failed';
+  return r.checks.every((c) => c.verdict === 'passed') ? 'passed' : 'incomplete';
 }
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));

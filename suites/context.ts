@@ -32,7 +32,7 @@ function readFailures(): StageFailures {
   }
 }
 
-export interface StageGate {
+interface StageGate {
   /** Why this stage cannot run, when an earlier stage failed. */
   blocked?: string;
   /** Skips the running test with the reason when blocked. */
@@ -43,7 +43,7 @@ export interface StageGate {
  * Declares a suite's stage: its failures are recorded for the stages after it, and
  * it is skipped, saying which earlier stage failed and on what, when one did.
  */
-export function stageGate(stage: Stage, after: Stage[]): StageGate {
+function stageGate(stage: Stage, after: Stage[]): StageGate {
   const failures = readFailures();
   // The fault catalogue runs every check whatever fails first, to see exactly which ones a fault breaks.
   const gated = process.env.L2STRETCH_STAGE_GATE !== 'off';

@@ -127,6 +127,14 @@ describe('certification bundle', () => {
     );
   });
 
+  it('a run with a skipped or unrun check is incomplete, never passed', () => {
+    const tests = passing();
+    expect(runVerdict({ ...checkVerdicts(tests, ['conformance']), errors: [] })).toBe('passed');
+    tests[0] = { ...tests[0]!, verdict: 'skipped', message: 'needs l3vni' };
+    expect(runVerdict({ ...checkVerdicts(tests, ['conformance']), errors: [] })).toBe('incomplete');
+    expect(runVerdict({ ...checkVerdicts(tests.slice(1), ['conformance']), errors: [] })).toBe('incomplete');
+  });
+
   it('says what is wrong with a product file', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {}, colour: 'red' }));
