@@ -7,7 +7,7 @@ import { needsShared, sharedJson } from './shared.ts';
 // The FRR 8.4 captures of ../shared come from a prototype where vm-1 (02:00:00:00:01:03,
 // 192.170.1.3) ran behind VTEP 100.65.0.1 and vm-2 (02:00:00:00:01:1e) behind 100.65.1.1.
 const e84 = (f: string) => sharedJson('frr-json', 'frr-8.4-embedded', f);
-const vm1 = { vm: 'vm-1', mac: '02:00:00:00:01:03', ip: '192.170.1.3', vtep: '100.65.0.1', node: 'pe-kind-a-worker' };
+const vm1 = { vm: 'vm-1', mac: '02:00:00:00:01:03', ip: '192.170.1.3', vtep: '100.65.0.1', node: 'pe-kind-a-worker', routeTarget: '64514:110' };
 
 describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
   beforeEach((ctx) => needsShared(ctx));
@@ -18,6 +18,10 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     expect(macIpProblems('leafA', routes, { ...vm1, vtep: '100.65.1.1', node: 'pe-kind-b-worker' })).toEqual([
       'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected next hop 100.65.1.1 (pe-kind-b-worker, hosting the VM), seen 100.65.0.1',
       'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected next hop 100.65.1.1 (pe-kind-b-worker, hosting the VM), seen 100.65.0.1',
+    ]);
+    expect(macIpProblems('leafA', routes, { ...vm1, routeTarget: '64514:111' })).toEqual([
+      'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected RT:64514:111 (its segment), seen [2]:[0]:[48]:[02:00:00:00:01:03] via 100.65.0.1 (RT:64514:110)',
+      'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected RT:64514:111 (its segment), seen [2]:[0]:[48]:[02:00:00:00:01:03]:[32]:[192.170.1.3] via 100.65.0.1 (RT:64514:100 RT:64514:110)',
     ]);
     expect(macIpProblems('leafA', routes, { ...vm1, ip: '192.170.1.99' })[0]).toMatch(/^leafA: type-2 MAC\+IP route of vm-1 \(02:00:00:00:01:03 192\.170\.1\.99\): absent; type-2 routes for that MAC: \[2\]/);
   });

@@ -38,6 +38,8 @@ export interface ExpectedMacIp {
   ip: string;
   vtep: string;
   node: string;
+  /** The L2VNI's route target in the VM's cluster: a route for the MAC in another VNI is not the segment's. */
+  routeTarget: string;
 }
 
 export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMacIp): string[] {
@@ -54,7 +56,8 @@ export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMa
       continue;
     }
     const best = found.map(bestPath).find((p) => p !== undefined);
-    if (best?.nexthop !== e.vtep) problems.push(`${what}: expected next hop ${e.vtep} (${e.node}, hosting the VM), seen ${best?.nexthop ?? 'no best path'}`);
+    if (!best?.routeTargets.includes(e.routeTarget)) problems.push(`${what}: expected RT:${e.routeTarget} (its segment), seen ${found.map(describeRoute).join(', ')}`);
+    else if (best.nexthop !== e.vtep) problems.push(`${what}: expected next hop ${e.vtep} (${e.node}, hosting the VM), seen ${best.nexthop ?? 'no best path'}`);
   }
   return problems;
 }

@@ -37,7 +37,7 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
       // A node router learns its own cluster's VMs locally or from its sibling; the fabric
       // and the other cluster must carry every VM.
       const wanted = nodes.includes(router) ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
-      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map(macIpExpected)));
+      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map((vm) => macIpExpected(tb.topology, vm))));
     });
   }
 
@@ -53,7 +53,7 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
       suite.check('L2S-EVPN-004', `${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`, async (ctx) => {
         const own = vteps.find((v) => v.node === node)!.vtep;
         const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
-        const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node).map(macIpExpected);
+        const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node).map((vm) => macIpExpected(tb.topology, vm));
         await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
       });
     }

@@ -205,6 +205,6 @@ describe('embedded testbed: deleting a manifest undoes what it made', () => {
     expect((await cluster.get<{ ready: boolean }>('VirtualMachine', 'vm-2'))?.status?.ready).toBe(true);
     const [, back] = await vmsGreeted();
     expect(back!.mac).toBe(vm2!.mac);
-    await eventually(async () => (await checkMacIp(spine, [macIpExpected(back!)])).problem, 30_000);
+    await eventually(async () => (await checkMacIp(spine, [macIpExpected(tb.testbed.topology, back!)])).problem, 30_000);
   });
 });

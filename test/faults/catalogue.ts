@@ -5,6 +5,9 @@ import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
 import { stageManifests, type Manifest } from '../../topology/manifests.ts';
+import { greetedVms } from '../../suites/overlay.ts';
+import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
+import { eventually } from '../../helpers/wait.ts';
 
 export interface Fault {
   name: string;
@@ -29,6 +32,18 @@ function withVm2Gateway(gateway: string): Manifest {
   return { ...vm, spec };
 }
 
+/** Waits for `check` to pass; VMs talk before every try, since a VM the fabric forgot is heard again once it talks. */
+export async function untilHeard(tb: RunningTestbed, check: () => Promise<string | undefined>): Promise<void> {
+  await eventually(async () => {
+    await greetedVms(tb.testbed);
+    return check();
+  }, 60_000);
+}
+
+/** hostA_red reaches vm-2 over VRF red: vm-2's MAC+IP route is back on the fabric. */
+export const hostARedReachesVm2 = (tb: RunningTestbed) =>
+  untilHeard(tb, () => checkAnswersAs(tb.testbed.workload('hostA_red'), { name: 'hostA_red', ip: '192.168.20.2' }, { name: 'vm-2', ip: '192.170.1.30', port: 8090, vrf: 'red' }));
+
 /** arp_accept where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets it since v0.1.0. */
 const arpAccept = (tb: RunningTestbed, on: 0 | 1) =>
   Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': on, 'net.ipv4.conf.br-pe-110.arp_accept': on }))).then(() => undefined);
@@ -41,6 +56,13 @@ const NODES = ['pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control
 const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
 /** The check on every router the type-3 checks run on: the spine, the ToRs and the nodes. */
 const everyRouterWithImet = (check: string) => ['spine', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: ${check}`);
+
+/** Migration rows give routed traffic the time a moved guest takes to ARP for its gateway again. */
+const MIGRATION_ROW_DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
+const VM1_MAC = '02:03:04:05:06:07';
+const VM1_ACL = 'l2s-vm-1';
+const NO_MOVE = 'l2s-no-move';
+const SPINE_TO_LEAFKIND_B = '192.168.1.7';
 
 export const FAULTS: Fault[] = [
   {
@@ -103,6 +125,24 @@ export const FAULTS: Fault[] = [
       ...everyRouterWithImet('type-3 route for VNI 110'),
       'pe-kind-b-worker: VRF red has the type-5',
       ...nodes('zebra floods VNI 110'),
+    ],
+  },
+  {
+    name: 'VNI mismatch between clusters (cluster B on 111)',
+    inject: async (tb) => {
+      const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
+      await tb.testbed.cluster('pe-kind-b').apply([{ ...l2, spec: { ...l2.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } }]);
+      // Cluster B's nodes rebuild the segment and forget vm-2 until it talks again; its
+      // routed paths work over L3VNI 100 once it has, and that is the state judged here.
+      await hostARedReachesVm2(tb);
+    },
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay')),
+    // The segments no longer meet: no type-3 or MAC route crosses, and no L2 traffic.
+    breaks: [
+      ...everyRouterWithImet('type-3 route for VNI 110'),
+      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
+      ...nodes('zebra floods VNI 110'),
+      ...L2_BETWEEN_VMS,
     ],
   },
   {
@@ -169,7 +209,23 @@ export const FAULTS: Fault[] = [
     ],
   },
   {
-    // Last: its migrations leave vm-1 on another node than the rows above expect.
+    // Last, with the other migration rows: its migrations leave vm-1 on another node than the rows above expect.
+    name: 'a fabric ignoring MAC-mobility updates (the spine drops vm-1\'s MAC/IP routes from cluster B)',
+    inject: (tb) => vtysh(tb, 'spine', `mac access-list ${VM1_ACL} permit ${VM1_MAC}`, `route-map ${NO_MOVE} deny 10`, `match mac address ${VM1_ACL}`, 'exit', `route-map ${NO_MOVE} permit 20`, 'exit',
+      'router bgp 64612', 'address-family l2vpn evpn', `neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`),
+    heal: async (tb) => {
+      await vtysh(tb, 'spine', 'router bgp 64612', 'address-family l2vpn evpn', `no neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`, 'exit', 'exit', `no route-map ${NO_MOVE}`, `no mac access-list ${VM1_ACL}`);
+      await tb.testbed.router('spine').vtysh(`clear bgp l2vpn evpn ${SPINE_TO_LEAFKIND_B} soft in`);
+    },
+    suites: ['suites/live-migration'],
+    deadlines: MIGRATION_ROW_DEADLINES,
+    // Nothing changes until vm-1 lands in cluster B: then everything behind the spine
+    // loses its route (the old node withdraws it), so hostA_red no longer reaches it.
+    // Moving back home, cluster A's node never saw cluster B's sequence number and
+    // re-uses it: cluster B's routers see the move without a higher one.
+    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
+  },
+  {
     name: 'node routers without arp_accept (openperouter before v0.1.0)',
     inject: (tb) => arpAccept(tb, 0),
     heal: (tb) => arpAccept(tb, 1),
@@ -179,7 +235,7 @@ export const FAULTS: Fault[] = [
     // while the MAC route, and so the traffic, follows it. Routed traffic recovers
     // once the guest itself ARPs for its gateway: the reachability check is given
     // the time that takes, so only the route check is expected to fail.
-    deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s',
+    deadlines: MIGRATION_ROW_DEADLINES,
     breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
   },
 ];
