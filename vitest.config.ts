@@ -26,6 +26,10 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
+          // Each shard stands its own testbed up; the table is written once all are done.
+          globalSetup: ['test/faults/table.ts'],
+          // Side by side even on two cores: the shards mostly wait out deadlines.
+          maxWorkers: 2,
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },

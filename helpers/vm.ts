@@ -4,6 +4,7 @@
 // guest agent connected: until then the placement is waited for.
 import type { Testbed } from './testbed.ts';
 import { eventually } from './wait.ts';
+import { KUBEVIRT_API } from './migration.ts';
 
 export interface VmPlacement {
   vm: string;
@@ -40,4 +41,17 @@ export async function vmPlacement(tb: Testbed, cluster: string, vm: string): Pro
   }, tb.deadlines.memberReady);
   const iface = status!.interfaces![0]!;
   return { vm, cluster, node: status!.nodeName!, mac: iface.mac!.toLowerCase(), ip: iface.ipAddress };
+}
+
+/**
+ * Restarts a VM the KubeVirt way: its instance is deleted and the VM makes a new one
+ * from its current template (a changed template only takes effect so). Returns the
+ * new instance's placement once it can be trusted.
+ */
+export async function restartVm(tb: Testbed, cluster: string, vm: string): Promise<VmPlacement> {
+  const uid = (await tb.cluster(cluster).get('VirtualMachineInstance', vm))?.metadata.uid;
+  await tb.cluster(cluster).delete([{ apiVersion: KUBEVIRT_API, kind: 'VirtualMachineInstance', metadata: { name: vm } }]);
+  // A real cluster answers with the old instance until it is gone.
+  if (uid !== undefined) await eventually(async () => ((await tb.cluster(cluster).get('VirtualMachineInstance', vm))?.metadata.uid === uid ? `${cluster}: ${vm}'s old instance ${uid} is still there` : undefined), tb.deadlines.memberReady);
+  return vmPlacement(tb, cluster, vm);
 }

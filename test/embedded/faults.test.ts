@@ -15,6 +15,8 @@ import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, listNamespaces } from '../../fixtures/embedded/netns.ts';
+import { restartVm } from '../../helpers/vm.ts';
+import { guestIdentity } from '../../suites/live-migration/observe.ts';
 
 let tb: RunningTestbed;
 
@@ -206,5 +208,30 @@ describe('embedded testbed: deleting a manifest undoes what it made', () => {
     const [, back] = await vmsGreeted();
     expect(back!.mac).toBe(vm2!.mac);
     await eventually(async () => (await checkMacIp(spine, [macIpExpected(tb.testbed.topology, back!)])).problem, 30_000);
+  });
+});
+
+describe('embedded testbed: a running VM keeps its instance when its template changes, as in KubeVirt', () => {
+  it('reports RestartRequired, and takes the new template once its instance is deleted', async () => {
+    const cluster = tb.testbed.cluster('pe-kind-b');
+    const vm = stageManifests('pe-kind-b', 'workload').find((m) => m.kind === 'VirtualMachine')!;
+    const other = '02:0a:0b:0c:0d:0e';
+    const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
+    spec.template.spec.domain.devices.interfaces[0]!.macAddress = other;
+    const before = await guestIdentity(tb.testbed.workload('vm-2'));
+    const conditions = async () => (await cluster.get<{ conditions: Array<{ type: string; status: string }> }>('VirtualMachine', 'vm-2'))!.status!.conditions.filter((c) => c.status === 'True').map((c) => c.type);
+    await cluster.apply([{ ...vm, spec }]);
+    try {
+      expect(await guestIdentity(tb.testbed.workload('vm-2'))).toEqual(before);
+      expect(await conditions()).toEqual(['Ready', 'RestartRequired']);
+      expect((await restartVm(tb.testbed, 'pe-kind-b', 'vm-2')).mac).toBe(other);
+      expect((await guestIdentity(tb.testbed.workload('vm-2'))).mac).toBe(other);
+      expect(await conditions()).toEqual(['Ready']);
+      await expect(cluster.apply([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-2' } }])).rejects.toThrow('pe-kind-b: VirtualMachineInstance vm-2: instances are made by their VirtualMachine; apply the VirtualMachine');
+    } finally {
+      await cluster.apply([vm]);
+      await restartVm(tb.testbed, 'pe-kind-b', 'vm-2');
+    }
+    expect(await guestIdentity(tb.testbed.workload('vm-2'))).toEqual(before);
   });
 });

@@ -11,6 +11,7 @@ import { guestIdentity } from '../../suites/live-migration/observe.ts';
 import { identityProblem, macIpSnapshot, movedRouteProblem } from '../../suites/live-migration/checks.ts';
 import { NO_ANNOUNCE_ANNOTATION } from '../../fixtures/embedded/kubevirt.ts';
 import { stageManifests } from '../../topology/manifests.ts';
+import { restartVm } from '../../helpers/vm.ts';
 import { nodeVtep } from '../../topology/expectations.ts';
 import type { Testbed } from '../../helpers/testbed.ts';
 
@@ -62,6 +63,7 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
     const t = tb.testbed;
     const vm = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'VirtualMachine')!;
     await t.cluster('pe-kind-a').apply([{ ...vm, metadata: { ...vm.metadata, annotations: { [NO_ANNOUNCE_ANNOTATION]: 'false' } } }]);
+    await restartVm(t, 'pe-kind-a', 'vm-1');
     await greetedVms(t);
     try {
       const from = await whereIs(t, 'pe-kind-a');
@@ -76,6 +78,7 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
       expect(problem).toBe(`spine: type-2 MAC+IP route of vm-1: expected next hop ${to.vtep} (${to.node}, where it now runs), seen ${from.vtep} (MM:${before.seq}; before the move ${from.vtep}, MM:${before.seq})`);
     } finally {
       await t.cluster('pe-kind-a').apply([vm]);
+      await restartVm(t, 'pe-kind-a', 'vm-1');
       await greetedVms(t);
     }
   });

@@ -1,6 +1,7 @@
 // The fault catalogue: each fault, how to inject it into a healthy embedded testbed
-// and heal it, and exactly which conformance checks it must fail (every other check
-// must still pass). Expectations name checks by a fragment of their title.
+// (and heal it, where faults share a testbed), and exactly which conformance checks
+// it must fail (every other check must still pass). Expectations name checks by a
+// fragment of their title.
 import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
@@ -8,21 +9,40 @@ import { stageManifests, type Manifest } from '../../topology/manifests.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
+import { restartVm } from '../../helpers/vm.ts';
 
 export interface Fault {
   name: string;
   inject(tb: RunningTestbed): Promise<void>;
-  heal(tb: RunningTestbed): Promise<void>;
+  /** Back to health, for faults that share their testbed with the next one. */
+  heal?(tb: RunningTestbed): Promise<void>;
   /** One fragment per check that must fail, each matching exactly one check title. */
   breaks: string[];
-  /** The suites whose checks the fault is judged by, when not the four routing and traffic suites. */
-  suites?: string[];
-  /** Wait times for this fault's run, when the catalogue's short ones would cut off a recovery the fault allows. */
+  /** Wait times, when the group's would blur what the fault breaks. */
   deadlines?: string;
 }
 
+/** How a group of faults is judged: by which suites, with which wait times, on one testbed or a fresh one each. */
+export interface FaultGroup {
+  name: string;
+  suites: string[];
+  deadlines: string;
+  testbedPerFault: boolean;
+  faults: Fault[];
+}
+
+// Short waits: every check here either holds at once or is broken on purpose.
+const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
+const ROUTING_AND_TRAFFIC = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch', 'suites/l3vni'];
+
 const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) => tb.testbed.router(router).vtysh('configure terminal', ...lines).then(() => undefined);
 const manifest = (cluster: string, stage: 'overlay' | 'workload', kind: string): Manifest => stageManifests(cluster, stage).find((m) => m.kind === kind)!;
+
+/** Applies a VM manifest and restarts the VM, the only way a running VM takes a changed template. */
+async function applyAndRestart(tb: RunningTestbed, cluster: string, vm: Manifest): Promise<void> {
+  await tb.testbed.cluster(cluster).apply([vm]);
+  await restartVm(tb.testbed, cluster, vm.metadata.name);
+}
 
 function withVm2Gateway(gateway: string): Manifest {
   const vm = manifest('pe-kind-b', 'workload', 'VirtualMachine');
@@ -44,9 +64,9 @@ export async function untilHeard(tb: RunningTestbed, check: () => Promise<string
 export const hostARedReachesVm2 = (tb: RunningTestbed) =>
   untilHeard(tb, () => checkAnswersAs(tb.testbed.workload('hostA_red'), { name: 'hostA_red', ip: '192.168.20.2' }, { name: 'vm-2', ip: '192.170.1.30', port: 8090, vrf: 'red' }));
 
-/** arp_accept where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets it since v0.1.0. */
-const arpAccept = (tb: RunningTestbed, on: 0 | 1) =>
-  Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': on, 'net.ipv4.conf.br-pe-110.arp_accept': on }))).then(() => undefined);
+/** arp_accept off where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets it since v0.1.0. */
+const withoutArpAccept = (tb: RunningTestbed) =>
+  Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': 0, 'net.ipv4.conf.br-pe-110.arp_accept': 0 }))).then(() => undefined);
 
 /** Every L2 check between the two VMs, both ways. */
 const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1'].flatMap((p) => [`${p}: HTTP`, `${p}: ping`, `${p}: full-size frames`]).concat(['vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer']);
@@ -57,14 +77,19 @@ const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
 /** The check on every router the type-3 checks run on: the spine, the ToRs and the nodes. */
 const everyRouterWithImet = (check: string) => ['spine', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: ${check}`);
 
-/** Migration rows give routed traffic the time a moved guest takes to ARP for its gateway again. */
-const MIGRATION_ROW_DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
+function withoutMac(vm: Manifest): Manifest {
+  const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
+  for (const i of spec.template.spec.domain.devices.interfaces) delete i.macAddress;
+  return { ...vm, spec };
+}
+
 const VM1_MAC = '02:03:04:05:06:07';
 const VM1_ACL = 'l2s-vm-1';
 const NO_MOVE = 'l2s-no-move';
 const SPINE_TO_LEAFKIND_B = '192.168.1.7';
 
-export const FAULTS: Fault[] = [
+/** Faults of sessions, EVPN configuration and VNIs. */
+const CONTROL_PLANE_FAULTS: Fault[] = [
   {
     name: 'spine↔leafA session shut down',
     inject: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'neighbor 192.168.1.1 shutdown'),
@@ -146,6 +171,31 @@ export const FAULTS: Fault[] = [
     ],
   },
   {
+    name: 'route-target importing blue into red (pe-kind-a-worker)',
+    inject: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'route-target import 64520:200'),
+    heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'no route-target import 64520:200'),
+    breaks: [
+      'pe-kind-a-worker: VRF red has the type-5',
+    ],
+  },
+  {
+    name: 'L3VNI missing in one cluster (deleted in pe-kind-b)',
+    inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
+    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
+    breaks: [
+      'pe-kind-b-control-plane: VRF red has the type-5',
+      'pe-kind-b-worker: VRF red has the type-5',
+      'vm-2 → hostA_red',
+      'hostA_red → vm-2',
+      'vm-2 → hostB_red',
+      'hostB_red → vm-2',
+    ],
+  },
+];
+
+/** Faults of forwarding and of the workloads. */
+const DATA_PLANE_FAULTS: Fault[] = [
+  {
     name: 'VXLAN UDP port mismatch (cluster B on 4790)',
     inject: (tb) => {
       const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
@@ -169,14 +219,6 @@ export const FAULTS: Fault[] = [
     ],
   },
   {
-    name: 'route-target importing blue into red (pe-kind-a-worker)',
-    inject: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'route-target import 64520:200'),
-    heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'no route-target import 64520:200'),
-    breaks: [
-      'pe-kind-a-worker: VRF red has the type-5',
-    ],
-  },
-  {
     name: 'MTU too small on one VXLAN path (vni110 of pe-kind-b-control-plane at 1400)',
     inject: (tb) => ipBatch(['link set dev vni110 mtu 1400'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     heal: (tb) => ipBatch(['link set dev vni110 mtu 1450'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
@@ -186,8 +228,8 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
-    inject: (tb) => tb.testbed.cluster('pe-kind-b').apply([withVm2Gateway('192.170.1.254')]),
-    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'workload', 'VirtualMachine')]),
+    inject: (tb) => applyAndRestart(tb, 'pe-kind-b', withVm2Gateway('192.170.1.254')),
+    heal: (tb) => applyAndRestart(tb, 'pe-kind-b', manifest('pe-kind-b', 'workload', 'VirtualMachine')),
     breaks: [
       'vm-2 → hostA_red',
       'hostA_red → vm-2',
@@ -195,30 +237,27 @@ export const FAULTS: Fault[] = [
       'hostB_red → vm-2',
     ],
   },
+];
+
+/** Faults live migration must catch. Each gets a fresh testbed: moves of earlier rows would count towards EVPN duplicate detection (5 in 180 s). */
+const MIGRATION_FAULTS: Fault[] = [
   {
-    name: 'L3VNI missing in one cluster (deleted in pe-kind-b)',
-    inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
-    heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
-    breaks: [
-      'pe-kind-b-control-plane: VRF red has the type-5',
-      'pe-kind-b-worker: VRF red has the type-5',
-      'vm-2 → hostA_red',
-      'hostA_red → vm-2',
-      'vm-2 → hostB_red',
-      'hostB_red → vm-2',
-    ],
+    name: 'a migration target with another MAC (vm-1\'s VM without an explicit macAddress)',
+    // The running instance keeps its MAC (the VM only reports RestartRequired), but the
+    // receivers are made from the VM as stored, and each cluster picks its own MAC.
+    inject: (tb) => tb.testbed.cluster('pe-kind-a').apply([withoutMac(manifest('pe-kind-a', 'workload', 'VirtualMachine'))]),
+    // Both moves across change the MAC. The new one never gets a MAC+IP route (the
+    // nodes hold the IP at the old MAC from EVPN, and a gratuitous ARP does not
+    // override that), and vm-2 keeps sending to the old MAC until its ARP entry
+    // expires (≥ 20 s): its probes and stream stop, and in the short wait given here
+    // vm-1 reaches neither vm-2 nor, once back home without a /32, hostA_red.
+    deadlines: DEADLINES,
+    breaks: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '004', '006', '007'].map((n) => `${leg} L2S-MIG-${n}`)),
   },
   {
-    // Last, with the other migration rows: its migrations leave vm-1 on another node than the rows above expect.
     name: 'a fabric ignoring MAC-mobility updates (the spine drops vm-1\'s MAC/IP routes from cluster B)',
     inject: (tb) => vtysh(tb, 'spine', `mac access-list ${VM1_ACL} permit ${VM1_MAC}`, `route-map ${NO_MOVE} deny 10`, `match mac address ${VM1_ACL}`, 'exit', `route-map ${NO_MOVE} permit 20`, 'exit',
       'router bgp 64612', 'address-family l2vpn evpn', `neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`),
-    heal: async (tb) => {
-      await vtysh(tb, 'spine', 'router bgp 64612', 'address-family l2vpn evpn', `no neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`, 'exit', 'exit', `no route-map ${NO_MOVE}`, `no mac access-list ${VM1_ACL}`);
-      await tb.testbed.router('spine').vtysh(`clear bgp l2vpn evpn ${SPINE_TO_LEAFKIND_B} soft in`);
-    },
-    suites: ['suites/live-migration'],
-    deadlines: MIGRATION_ROW_DEADLINES,
     // Nothing changes until vm-1 lands in cluster B: then everything behind the spine
     // loses its route (the old node withdraws it), so hostA_red no longer reaches it.
     // Moving back home, cluster A's node never saw cluster B's sequence number and
@@ -227,15 +266,19 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'node routers without arp_accept (openperouter before v0.1.0)',
-    inject: (tb) => arpAccept(tb, 0),
-    heal: (tb) => arpAccept(tb, 1),
-    suites: ['suites/live-migration'],
+    inject: withoutArpAccept,
     // The moved guest's gratuitous ARPs no longer update the new node's neighbor
     // table, so its MAC+IP route stays at the old VTEP in each of the three moves,
     // while the MAC route, and so the traffic, follows it. Routed traffic recovers
     // once the guest itself ARPs for its gateway: the reachability check is given
     // the time that takes, so only the route check is expected to fail.
-    deadlines: MIGRATION_ROW_DEADLINES,
     breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
   },
+];
+
+export const FAULT_GROUPS: FaultGroup[] = [
+  { name: 'control plane', suites: ROUTING_AND_TRAFFIC, deadlines: DEADLINES, testbedPerFault: false, faults: CONTROL_PLANE_FAULTS },
+  { name: 'data plane', suites: ROUTING_AND_TRAFFIC, deadlines: DEADLINES, testbedPerFault: false, faults: DATA_PLANE_FAULTS },
+  // Routed traffic is given the time a moved guest takes to ARP for its gateway again.
+  { name: 'live migration', suites: ['suites/live-migration'], deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s', testbedPerFault: true, faults: MIGRATION_FAULTS },
 ];

@@ -1,0 +1,101 @@
+// One group of the fault catalogue (npm run test:faults): each fault is injected into
+// a healthy embedded testbed (the group's own, or a fresh one per fault), the
+// group's suites run against it as a user runs them (every stage, no gating, short
+// deadlines), and exactly the checks the fault breaks must fail while every other
+// check passes. Groups run side by side, as two users' runs may; their rows end in
+// one table.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { runSuites } from './run-suites.ts';
+import { untilHeard, hostARedReachesVm2, type Fault, type FaultGroup } from './catalogue.ts';
+import { SHARD_DIR } from './table.ts';
+import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
+import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
+import { expectedSessions, routerNames } from '../../topology/expectations.ts';
+import { eventually } from '../../helpers/wait.ts';
+
+/** Healthy: sessions up, VMs heard, L2 and L3 paths answering. */
+async function settle(tb: RunningTestbed): Promise<void> {
+  const t = tb.testbed;
+  const expected = expectedSessions(t.topology);
+  await Promise.all(routerNames(t.topology).map((r) => eventually(async () => (await checkRouterSessions(t.router(r), expected.filter((s) => s.router === r))).problem, 60_000)));
+  await untilHeard(tb, () => checkHttpSourceIp(t.workload('vm-1'), { name: 'vm-1', ip: '192.170.1.3' }, { name: 'vm-2', ip: '192.170.1.30' }, 8090));
+  await hostARedReachesVm2(tb);
+}
+
+async function healthyTestbed(): Promise<RunningTestbed> {
+  const tb = await upEmbedded();
+  try {
+    await settle(tb);
+    return tb;
+  } catch (e) {
+    await tb.down();
+    throw e;
+  }
+}
+
+const secs = (ms: number) => (ms / 1000).toFixed(0);
+
+/** The group's faults after a healthy run; its rows go to `<SHARD_DIR>/<order>.md`. */
+export function faultShard(order: number, group: FaultGroup): void {
+  let shared: RunningTestbed | undefined;
+  const rows: string[] = [];
+
+  beforeAll(async () => {
+    if (!group.testbedPerFault) shared = await healthyTestbed();
+  });
+
+  afterAll(async () => {
+    await shared?.down();
+    mkdirSync(SHARD_DIR, { recursive: true });
+    writeFileSync(join(SHARD_DIR, `${order}.md`), rows.map((r) => `${r}\n`).join(''));
+  });
+
+  /** Runs `body` on the shared testbed, or on a fresh one that goes afterwards. */
+  async function onTestbed<T>(body: (tb: RunningTestbed) => Promise<T>): Promise<T> {
+    if (shared) return body(shared);
+    const tb = await healthyTestbed();
+    try {
+      return await body(tb);
+    } finally {
+      await tb.down();
+    }
+  }
+
+  async function judge(tb: RunningTestbed, fault: Fault): Promise<{ failed: Map<string, string>; seconds: string }> {
+    const t0 = Date.now();
+    await fault.inject(tb);
+    const t1 = Date.now();
+    const { failed } = await runSuites(tb.stateFile, group.suites, fault.deadlines ?? group.deadlines).finally(async () => {
+      if (!shared) return;
+      if (!fault.heal) throw new Error(`fault "${fault.name}" shares its testbed but has no heal`);
+      await fault.heal(shared);
+      await settle(shared);
+    });
+    const t2 = Date.now();
+    return { failed, seconds: `${secs(t1 - t0)} + ${secs(t2 - t1)}` };
+  }
+
+  describe(`fault catalogue: ${group.name}`, () => {
+    it('the healthy testbed passes every check', async () => {
+      const t0 = Date.now();
+      const r = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
+      rows.push(`| none (healthy, ${group.name} suites) | 0 | ${r.failed.size} | 0 + ${secs(Date.now() - t0)} | ${r.failed.size ? `FAIL (${[...r.failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`);
+      expect([...r.failed.keys()]).toEqual([]);
+    });
+
+    for (const fault of group.faults) {
+      it(`${fault.name}: fails exactly its checks`, async () => {
+        const { failed, seconds } = await onTestbed((tb) => judge(tb, fault));
+        const titles = [...failed.keys()];
+        const missing = fault.breaks.filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
+        const unexpected = titles.filter((t) => !fault.breaks.some((b) => t.includes(b)));
+        const ok = !missing.length && !unexpected.length;
+        rows.push(`| ${fault.name} | ${fault.breaks.length} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'})`} |`);
+        expect({ missing, unexpected }).toEqual({ missing: [], unexpected: [] });
+      });
+    }
+  });
+}
