@@ -2,8 +2,8 @@
 // a healthy embedded testbed (the group's own, or a fresh one per fault), the
 // group's suites run against it as a user runs them (every stage, no gating, short
 // deadlines), and exactly the checks the fault breaks must fail while every other
-// check passes. Groups run side by side, as two users' runs may; their rows end in
-// one table.
+// check passes. Groups in different files run side by side, as two users' runs
+// may; their rows end in one table.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,16 +43,6 @@ export function faultShard(order: number, group: FaultGroup): void {
   let shared: RunningTestbed | undefined;
   const rows: string[] = [];
 
-  beforeAll(async () => {
-    if (!group.testbedPerFault) shared = await healthyTestbed();
-  });
-
-  afterAll(async () => {
-    await shared?.down();
-    mkdirSync(SHARD_DIR, { recursive: true });
-    writeFileSync(join(SHARD_DIR, `${order}.md`), rows.map((r) => `${r}\n`).join(''));
-  });
-
   /** Runs `body` on the shared testbed, or on a fresh one that goes afterwards. */
   async function onTestbed<T>(body: (tb: RunningTestbed) => Promise<T>): Promise<T> {
     if (shared) return body(shared);
@@ -79,6 +69,16 @@ export function faultShard(order: number, group: FaultGroup): void {
   }
 
   describe(`fault catalogue: ${group.name}`, () => {
+    beforeAll(async () => {
+      if (!group.testbedPerFault) shared = await healthyTestbed();
+    });
+
+    afterAll(async () => {
+      await shared?.down();
+      mkdirSync(SHARD_DIR, { recursive: true });
+      writeFileSync(join(SHARD_DIR, `${order}.md`), rows.map((r) => `${r}\n`).join(''));
+    });
+
     it('the healthy testbed passes every check', async () => {
       const t0 = Date.now();
       const r = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
