@@ -19,6 +19,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     // One testbed, one order: a suite must not see another one's changes.
     fileParallelism: false,
+    // Files the checks attach (diagnostics, probe timelines) stay with the run's reports.
+    attachmentsDir: join(dir, 'attachments'),
     reporters: [
       'default',
       ['junit', { outputFile: join(dir, 'junit.xml'), suiteName: 'l2stretch conformance' }],
