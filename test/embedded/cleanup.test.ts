@@ -1,5 +1,6 @@
-// Proves that nothing of a run stays on the machine: after Ctrl-C during
-// bring-up, and after a controller killed with SIGKILL followed by `testbed down`.
+// Proves that nothing of a run stays on the machine: after Ctrl-C in the middle of
+// the suites, of a live migration and of bring-up, and after a controller killed
+// with SIGKILL followed by `testbed down`.
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
 import { dirname, join } from 'node:path';
