@@ -246,11 +246,13 @@ const MIGRATION_FAULTS: Fault[] = [
     // The running instance keeps its MAC (the VM only reports RestartRequired), but the
     // receivers are made from the VM as stored, and each cluster picks its own MAC.
     inject: (tb) => tb.testbed.cluster('pe-kind-a').apply([withoutMac(manifest('pe-kind-a', 'workload', 'VirtualMachine'))]),
-    // Both moves across change the MAC. The new one never gets a MAC+IP route (the
-    // nodes hold the IP at the old MAC from EVPN, and a gratuitous ARP does not
-    // override that), and vm-2 keeps sending to the old MAC until its ARP entry
-    // expires (≥ 20 s): its probes and stream stop, and in the short wait given here
-    // vm-1 reaches neither vm-2 nor, once back home without a /32, hostA_red.
+    // Both moves across change the MAC. The new one gets no MAC+IP route: 3 s after
+    // the move no node has a neighbor entry for the IP at all (measured), likely
+    // because the guest's gratuitous ARPs come while the nodes still hold the IP at
+    // the old MAC from EVPN, and nothing re-teaches it once that route is withdrawn.
+    // vm-2 keeps sending to the old MAC until its ARP entry expires (≥ 20 s): its
+    // probes and stream stop, and in the short wait given here vm-1 reaches neither
+    // vm-2 nor, once back home without a /32, hostA_red.
     deadlines: DEADLINES,
     breaks: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '004', '006', '007'].map((n) => `${leg} L2S-MIG-${n}`)),
   },
