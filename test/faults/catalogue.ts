@@ -18,6 +18,8 @@ export interface Fault {
   heal?(tb: RunningTestbed): Promise<void>;
   /** One fragment per check that must fail, each matching exactly one check title. */
   breaks: string[];
+  /** Checks whose outcome under this fault is a race (the row says which race): judged neither way. */
+  mayBreak?: string[];
   /** Wait times, when the group's would blur what the fault breaks. */
   deadlines?: string;
 }
@@ -265,10 +267,16 @@ const MIGRATION_FAULTS: Fault[] = [
     // because the guest's gratuitous ARPs come while the nodes still hold the IP at
     // the old MAC from EVPN, and nothing re-teaches it once that route is withdrawn.
     // vm-2 keeps sending to the old MAC until its ARP entry expires (≥ 20 s): its
-    // probes and stream stop, and in the short wait given here vm-1 reaches neither
-    // vm-2 nor, once back home without a /32, hostA_red.
+    // probes and stream stop, and in the short wait given here vm-1 does not reach it.
     deadlines: DEADLINES,
-    breaks: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '004', '006', '007'].map((n) => `${leg} L2S-MIG-${n}`)),
+    breaks: [
+      ...['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '004', '006'].map((n) => `${leg} L2S-MIG-${n}`)),
+      'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007',
+    ],
+    // Back home, whether vm-1 still reaches hostA_red and vm-2 within 2 s is a race
+    // between its gratuitous ARPs and the withdrawal of its old routes: it failed in
+    // 5 runs of 6 (CI saw it pass once).
+    mayBreak: ['back pe-kind-b → pe-kind-a L2S-MIG-007'],
   },
   {
     name: 'a fabric ignoring MAC-mobility updates (the spine drops vm-1\'s MAC/IP routes from cluster B)',
