@@ -49,3 +49,12 @@ export function stageManifests(cluster: string, stage: Stage): Manifest[] {
     .sort()
     .flatMap((f) => loadManifestFile(join(dir, f)));
 }
+
+/** A VirtualMachine manifest whose first interface has this MAC, or none (the cluster then picks one). */
+export function withMac(vm: Manifest, mac: string | undefined): Manifest {
+  const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
+  const iface = spec.template.spec.domain.devices.interfaces[0]!;
+  if (mac === undefined) delete iface.macAddress;
+  else iface.macAddress = mac;
+  return { ...vm, spec };
+}

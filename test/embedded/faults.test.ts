@@ -12,7 +12,7 @@ import { imetExpected, vrfTableExpected, macIpExpected } from '../../suites/evpn
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { checkIsolated } from '../../suites/l3vni/checks.ts';
 import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
-import { stageManifests } from '../../topology/manifests.ts';
+import { stageManifests, withMac } from '../../topology/manifests.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, listNamespaces } from '../../fixtures/embedded/netns.ts';
 import { restartVm } from '../../helpers/vm.ts';
@@ -216,11 +216,9 @@ describe('embedded testbed: a running VM keeps its instance when its template ch
     const cluster = tb.testbed.cluster('pe-kind-b');
     const vm = stageManifests('pe-kind-b', 'workload').find((m) => m.kind === 'VirtualMachine')!;
     const other = '02:0a:0b:0c:0d:0e';
-    const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
-    spec.template.spec.domain.devices.interfaces[0]!.macAddress = other;
     const before = await guestIdentity(tb.testbed.workload('vm-2'));
     const conditions = async () => (await cluster.get<{ conditions: Array<{ type: string; status: string }> }>('VirtualMachine', 'vm-2'))!.status!.conditions.filter((c) => c.status === 'True').map((c) => c.type);
-    await cluster.apply([{ ...vm, spec }]);
+    await cluster.apply([withMac(vm, other)]);
     try {
       expect(await guestIdentity(tb.testbed.workload('vm-2'))).toEqual(before);
       expect(await conditions()).toEqual(['Ready', 'RestartRequired']);

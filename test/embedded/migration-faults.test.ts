@@ -10,7 +10,7 @@ import { greetedVms } from '../../suites/overlay.ts';
 import { guestIdentity } from '../../suites/live-migration/observe.ts';
 import { identityProblem, macIpSnapshot, movedRouteProblem } from '../../suites/live-migration/checks.ts';
 import { NO_ANNOUNCE_ANNOTATION } from '../../fixtures/embedded/kubevirt.ts';
-import { stageManifests } from '../../topology/manifests.ts';
+import { stageManifests, withMac } from '../../topology/manifests.ts';
 import { restartVm } from '../../helpers/vm.ts';
 import { nodeVtep } from '../../topology/expectations.ts';
 import type { Testbed } from '../../helpers/testbed.ts';
@@ -45,11 +45,7 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
       vm: 'vm-1',
       from: 'pe-kind-a',
       to: 'pe-kind-b',
-      receiver: (m) => {
-        const spec = structuredClone(m.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
-        spec.template.spec.domain.devices.interfaces[0]!.macAddress = '02:0a:0b:0c:0d:0e';
-        return { ...m, spec };
-      },
+      receiver: (m) => withMac(m, '02:0a:0b:0c:0d:0e'),
     });
     const after = await guestIdentity(t.workload('vm-1'));
     expect(identityProblem('vm-1', 'guest eth0', before, after)).toBe('vm-1 (guest eth0): MAC 02:03:04:05:06:07 became 02:0a:0b:0c:0d:0e; a live migration must keep both');

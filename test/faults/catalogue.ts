@@ -5,7 +5,7 @@
 import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
-import { stageManifests, type Manifest } from '../../topology/manifests.ts';
+import { stageManifests, withMac, type Manifest } from '../../topology/manifests.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
@@ -14,8 +14,6 @@ import { restartVm } from '../../helpers/vm.ts';
 export interface Fault {
   name: string;
   inject(tb: RunningTestbed): Promise<void>;
-  /** Back to health, for faults that share their testbed with the next one. */
-  heal?(tb: RunningTestbed): Promise<void>;
   /** One fragment per check that must fail, each matching exactly one check title. */
   breaks: string[];
   /** Checks whose outcome under this fault is a race (the row says which race): judged neither way. */
@@ -24,14 +22,13 @@ export interface Fault {
   deadlines?: string;
 }
 
-/** How a group of faults is judged: by which suites, with which wait times, on one testbed or a fresh one each. */
-export interface FaultGroup {
-  name: string;
-  suites: string[];
-  deadlines: string;
-  testbedPerFault: boolean;
-  faults: Fault[];
+/** A fault that shares its testbed with the next one: it puts the testbed back. */
+export interface HealableFault extends Fault {
+  heal(tb: RunningTestbed): Promise<void>;
 }
+
+/** How a group of faults is judged: by which suites, with which wait times, on one testbed (healed after each fault) or a fresh one each. */
+export type FaultGroup = { name: string; suites: string[]; deadlines: string } & ({ testbedPerFault: false; faults: HealableFault[] } | { testbedPerFault: true; faults: Fault[] });
 
 // Short waits: every check here either holds at once or is broken on purpose.
 const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
@@ -90,19 +87,13 @@ const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
 /** The check on every router the type-3 checks run on: the spine, the ToRs and the nodes. */
 const everyRouterWithImet = (check: string) => ['spine', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: ${check}`);
 
-function withoutMac(vm: Manifest): Manifest {
-  const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
-  for (const i of spec.template.spec.domain.devices.interfaces) delete i.macAddress;
-  return { ...vm, spec };
-}
-
 const VM1_MAC = '02:03:04:05:06:07';
 const VM1_ACL = 'l2s-vm-1';
 const NO_MOVE = 'l2s-no-move';
 const SPINE_TO_LEAFKIND_B = '192.168.1.7';
 
 /** Faults of sessions, EVPN configuration and VNIs. */
-const CONTROL_PLANE_FAULTS: Fault[] = [
+const CONTROL_PLANE_FAULTS: HealableFault[] = [
   {
     name: 'spine↔leafA session shut down',
     inject: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'neighbor 192.168.1.1 shutdown'),
@@ -210,7 +201,7 @@ const CONTROL_PLANE_FAULTS: Fault[] = [
 ];
 
 /** Faults of forwarding and of the workloads. */
-const DATA_PLANE_FAULTS: Fault[] = [
+const DATA_PLANE_FAULTS: HealableFault[] = [
   {
     name: 'VXLAN UDP port mismatch (cluster B on 4790)',
     inject: (tb) => {
@@ -261,7 +252,7 @@ const MIGRATION_FAULTS: Fault[] = [
     name: 'a migration target with another MAC (vm-1\'s VM without an explicit macAddress)',
     // The running instance keeps its MAC (the VM only reports RestartRequired), but the
     // receivers are made from the VM as stored, and each cluster picks its own MAC.
-    inject: (tb) => tb.testbed.cluster('pe-kind-a').apply([withoutMac(manifest('pe-kind-a', 'workload', 'VirtualMachine'))]),
+    inject: (tb) => tb.testbed.cluster('pe-kind-a').apply([withMac(manifest('pe-kind-a', 'workload', 'VirtualMachine'), undefined)]),
     // Both moves across change the MAC. The new one gets no MAC+IP route: 3 s after
     // the move no node has a neighbor entry for the IP at all (measured), likely
     // because the guest's gratuitous ARPs come while the nodes still hold the IP at

@@ -43,7 +43,7 @@ export function faultShard(order: number, group: FaultGroup): void {
   let shared: RunningTestbed | undefined;
   const rows: string[] = [];
 
-  /** Runs `body` on the shared testbed, or on a fresh one that goes afterwards. */
+  /** Runs `body` on the group's testbed, or on a fresh one that goes afterwards. */
   async function onTestbed<T>(body: (tb: RunningTestbed) => Promise<T>): Promise<T> {
     if (shared) return body(shared);
     const tb = await healthyTestbed();
@@ -54,19 +54,22 @@ export function faultShard(order: number, group: FaultGroup): void {
     }
   }
 
-  async function judge(tb: RunningTestbed, fault: Fault): Promise<{ failed: Map<string, string>; seconds: string }> {
+  /** Injects the fault and runs the suites; a shared testbed is healed and proven healthy again, whatever the run did. */
+  async function judge(tb: RunningTestbed, fault: Fault, heal?: (tb: RunningTestbed) => Promise<void>): Promise<{ failed: Map<string, string>; seconds: string }> {
     const t0 = Date.now();
     await fault.inject(tb);
     const t1 = Date.now();
-    const { failed } = await runSuites(tb.stateFile, group.suites, fault.deadlines ?? group.deadlines).finally(async () => {
-      if (!shared) return;
-      if (!fault.heal) throw new Error(`fault "${fault.name}" shares its testbed but has no heal`);
-      await fault.heal(shared);
-      await settle(shared);
+    let ran = t1;
+    const failed = await runSuites(tb.stateFile, group.suites, fault.deadlines ?? group.deadlines).finally(async () => {
+      ran = Date.now();
+      if (!heal) return;
+      await heal(tb);
+      await settle(tb);
     });
-    const t2 = Date.now();
-    return { failed, seconds: `${secs(t1 - t0)} + ${secs(t2 - t1)}` };
+    return { failed, seconds: `${secs(t1 - t0)} + ${secs(ran - t1)}` };
   }
+
+  const cases: Array<{ fault: Fault; heal?: (tb: RunningTestbed) => Promise<void> }> = group.testbedPerFault ? group.faults.map((fault) => ({ fault })) : group.faults.map((fault) => ({ fault, heal: (tb) => fault.heal(tb) }));
 
   describe(`fault catalogue: ${group.name}`, () => {
     beforeAll(async () => {
@@ -81,14 +84,14 @@ export function faultShard(order: number, group: FaultGroup): void {
 
     it('the healthy testbed passes every check', async () => {
       const t0 = Date.now();
-      const r = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
-      rows.push(`| none (healthy, ${group.name} suites) | 0 | ${r.failed.size} | 0 + ${secs(Date.now() - t0)} | ${r.failed.size ? `FAIL (${[...r.failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`);
-      expect([...r.failed.keys()]).toEqual([]);
+      const failed = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
+      rows.push(`| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`);
+      expect([...failed.keys()]).toEqual([]);
     });
 
-    for (const fault of group.faults) {
+    for (const { fault, heal } of cases) {
       it(`${fault.name}: fails exactly its checks`, async () => {
-        const { failed, seconds } = await onTestbed((tb) => judge(tb, fault));
+        const { failed, seconds } = await onTestbed((tb) => judge(tb, fault, heal));
         const titles = [...failed.keys()];
         const missing = fault.breaks.filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
         const unexpected = titles.filter((t) => ![...fault.breaks, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)));
