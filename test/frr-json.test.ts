@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, bestPath } from '../helpers/frr-json.ts';
-import { fixtureJson, needsShared, sharedJson } from './shared.ts';
+import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/frr-json.ts';
+import { dataJson, fixtureJson, needsShared, sharedJson } from './shared.ts';
 
 const pub = (f: string) => sharedJson('frr-json', 'public', f);
 const e84 = (f: string) => sharedJson('frr-json', 'frr-8.4-embedded', f);
@@ -73,5 +73,40 @@ describe('EVPN routes, VNIs, MACs across FRR versions', () => {
     const macs = parseEvpnMacs(e84('evpn-mac-110-peB.json'));
     expect(macs.find((m) => m.mac === '02:00:00:00:01:03')).toMatchObject({ type: 'remote', remoteVtep: '100.65.0.1', isDuplicate: false, localSequence: 0 });
     expect(macs.find((m) => m.mac === '02:00:00:00:01:1e')).toMatchObject({ type: 'local', intf: 'pe-110' });
+  });
+});
+
+// FRR 9/10 shapes (test/data/SOURCES.md): `bestpath` an object in detail output, MAC
+// mobility as `MM:<n>` (with `, sticky MAC`), and a MAC frozen by duplicate detection.
+describe('FRR 9/10 shapes: object bestpath, MAC mobility, sticky MACs, duplicates', () => {
+  const routes = parseEvpnRoutes(dataJson('frr-10-shape', 'evpn-route-macip-moved.json'));
+  const at = (rd: string, prefix: string) => routes.find((r) => r.rd === rd && r.prefix === prefix)!;
+  const MACIP = '[2]:[0]:[48]:[02:03:04:05:06:07]:[32]:[192.170.1.3]';
+
+  it('takes the path whose bestpath is an object as the best one, though it is not the first', () => {
+    const moved = at('100.65.1.1:3', MACIP);
+    expect(moved.paths.map((p) => [p.peerId, p.best])).toEqual([['192.168.1.4', false], ['192.168.1.6', true]]);
+    expect(bestPath(moved)).toMatchObject({ peerId: '192.168.1.6', nexthop: '100.65.1.1', macMobilitySeq: 2, valid: true });
+  });
+
+  it('reads the MAC-mobility sequence, sticky or not, and 0 when the community has none', () => {
+    expect(at('100.65.1.1:3', '[2]:[0]:[48]:[02:03:04:05:06:07]').paths[0]).toMatchObject({ macMobilitySeq: 3, extendedCommunity: 'RT:64518:110 ET:8 MM:3, sticky MAC', routeTargets: ['64518:110'], best: true });
+    const old = at('100.65.0.1:3', MACIP);
+    expect(old.paths[0]).toMatchObject({ macMobilitySeq: 0, best: false, routeTargets: ['64514:100', '64514:110'], routerMac: 'aa:bb:cc:00:01:64', asPath: '64514' });
+    expect(old).toMatchObject({ type: 2, mac: '02:03:04:05:06:07', ip: '192.170.1.3' });
+    // One path, no best flag (an old route still in the table): the only path is taken.
+    expect(bestPath(old)?.nexthop).toBe('100.65.0.1');
+  });
+
+  it('reads isDuplicate: true with its sequences', () => {
+    expect(parseEvpnMacs(dataJson('frr-10-shape', 'evpn-mac-110-duplicate.json'))).toEqual([
+      { mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 6, remoteSequence: 6, isDuplicate: true },
+      { mac: '02:00:00:00:01:1e', type: 'local', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, isDuplicate: false },
+    ]);
+  });
+
+  it('reads an object bestpath in a unicast table too', () => {
+    const table = { routes: { '192.168.20.0/24': [{ valid: true, nexthops: [{ ip: '100.64.0.2' }] }, { valid: true, bestpath: { overall: true }, nexthops: [{ ip: '100.64.0.1' }] }] } };
+    expect(parseBgpRoutes(table)).toEqual([{ prefix: '192.168.20.0/24', paths: [{ valid: true, best: false, nexthop: '100.64.0.2' }, { valid: true, best: true, nexthop: '100.64.0.1' }] }]);
   });
 });

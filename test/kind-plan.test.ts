@@ -16,7 +16,7 @@ import { KIND_VERSIONS } from '../fixtures/kind/versions.ts';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { testbedFileSchema, openTestbed } from '../helpers/testbed.ts';
 import type { Manifest } from '../topology/manifests.ts';
-import { hasShared, NO_SHARED, REFERENCE } from './shared.ts';
+import { hasShared, NO_SHARED, referencePath, skipWithoutShared } from './shared.ts';
 
 const t = loadTopology('multicluster');
 const o = { labDir: '/lab', versions: { ...KIND_VERSIONS }, emulation: false };
@@ -64,11 +64,11 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
   });
 });
 
-describe.skipIf(!hasShared)(`kind testbed manifests against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
+describe.skipIf(skipWithoutShared)(`kind testbed manifests against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
   it('every openperouter and KubeVirt manifest the plan applies is valid (strict fields)', () => {
     const s = new ManifestSchemas()
-      .addCrds(join(REFERENCE, 'openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
-      .addSwagger(join(REFERENCE, 'schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.KubeVirt']);
+      .addCrds(referencePath('openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
+      .addSwagger(referencePath('schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.KubeVirt']);
     // NetworkAttachmentDefinitions and ConfigMaps have no schema among the references.
     const checked = appliedManifests(up).filter((m) => !['NetworkAttachmentDefinition', 'ConfigMap'].includes(m.kind));
     expect(new Set(checked.map((m) => m.kind))).toEqual(new Set(['L2VNI', 'KubeVirt', 'Underlay', 'L3VNI', 'VirtualMachine']));

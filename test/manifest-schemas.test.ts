@@ -2,20 +2,19 @@
 // schemas with strict field validation (openperouter's CRDs, KubeVirt's OpenAPI):
 // what the embedded clusters accept, a real API server accepts too.
 import { describe, it, expect } from 'vitest';
-import { join } from 'node:path';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { stageManifests, WALKTHROUGH_STAGES, type Manifest } from '../topology/manifests.ts';
 import { receiverOf, vmim } from '../helpers/migration.ts';
-import { hasShared, NO_SHARED, REFERENCE } from './shared.ts';
+import { hasShared, NO_SHARED, referencePath, skipWithoutShared } from './shared.ts';
 
 const clusters = ['pe-kind-a', 'pe-kind-b'];
 const all = clusters.flatMap((c) => WALKTHROUGH_STAGES.flatMap((s) => stageManifests(c, s)));
 
-describe.skipIf(!hasShared)(`manifest documents against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
+describe.skipIf(skipWithoutShared)(`manifest documents against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
   const schemas = (kubevirt = '1.6.2') =>
     new ManifestSchemas()
-      .addCrds(join(REFERENCE, 'openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
-      .addSwagger(join(REFERENCE, 'schemas', `kubevirt-v${kubevirt}.swagger.json`), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
+      .addCrds(referencePath('openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
+      .addSwagger(referencePath('schemas', `kubevirt-v${kubevirt}.swagger.json`), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
 
   for (const kubevirt of ['1.6.2', '1.9.0']) {
     it(`the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter v0.0.5 and KubeVirt v${kubevirt}`, () => {

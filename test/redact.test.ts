@@ -55,3 +55,26 @@ describe('redact', () => {
     expect(redact(once)).toBe(once);
   });
 });
+
+// Each line is what a real file or log holds, and its exact redacted form: a rule
+// that catches only part of a secret leaves the rest, and only an exact comparison
+// sees that.
+describe('redact, exactly', () => {
+  const cases: Array<[string, string]> = [
+    ['client-secret: oidc-4f1d9c', 'client-secret: "<redacted>"'],
+    ['clientSecret: x\n  client-secret: "quoted value"', 'clientSecret: "<redacted>"\n  client-secret: "<redacted>"'],
+    ['    token: sekret-token-123', '    token: "<redacted>"'],
+    ["password: 'two words'", 'password: "<redacted>"'],
+    ["passphrase: 'a'", 'passphrase: "<redacted>"'],
+    ['{"privateKey":"abc\\"def","user":"u"}', '{"privateKey":"<redacted>","user":"u"}'],
+    ['Authorization : Bearer abc.def-ghi', 'Authorization : Bearer <redacted>'],
+    ['authorization:Basic dXNlcjpwYXNz', 'authorization:Basic <redacted>'],
+    ['Authorization: Bearer  sha256~two-spaces', 'Authorization: Bearer  <redacted>'],
+    [' neighbor 192.168.11.3 password  md5-two-spaces', ' neighbor 192.168.11.3 password  <redacted>'],
+    ['ssh://core:hunter2@10.0.0.1:22', 'ssh://core:<redacted>@10.0.0.1:22'],
+    [`log ${JWT} end`, 'log <redacted> end'],
+  ];
+  for (const [input, output] of cases) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(output)}`, () => expect(redact(input)).toBe(output));
+  }
+});

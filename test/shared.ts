@@ -1,5 +1,6 @@
-// Reference material lives in ../shared (never copied into the project); tests
-// that compare against it skip with the reason when it is absent.
+// Reference material lives in ../shared (never copied into the project). Without it,
+// tests that compare against it skip with the reason on a developer's machine; with
+// CI set they fail instead, so a CI run can never pass by skipping them.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,19 @@ export const SHARED = process.env.L2STRETCH_SHARED ?? join(root, '..', 'shared')
 export const REFERENCE = join(SHARED, 'reference');
 export const hasShared = existsSync(REFERENCE);
 export const NO_SHARED = `reference material not found at ${REFERENCE} (set L2STRETCH_SHARED)`;
+/** CI's convention (vitest's too): set and not "false" or "0". */
+export const inCi = !!process.env.CI && !['false', '0'].includes(process.env.CI);
+/** For `describe.skipIf`: skip only where skipping is allowed. */
+export const skipWithoutShared = !hasShared && !inCi;
+
+/** A path under the reference material; throws (naming it) when the material is absent. */
+export function referencePath(...parts: string[]): string {
+  if (!hasShared) throw new Error(`${NO_SHARED}; CI is set, so a test that needs it fails instead of skipping`);
+  return join(REFERENCE, ...parts);
+}
 
 export function sharedText(...parts: string[]): string {
-  return readFileSync(join(REFERENCE, ...parts), 'utf8');
+  return readFileSync(referencePath(...parts), 'utf8');
 }
 
 export function sharedJson(...parts: string[]): unknown {
@@ -22,7 +33,14 @@ export function fixtureJson(...parts: string[]): unknown {
   return JSON.parse(readFileSync(join(root, 'test', 'fixtures', ...parts), 'utf8'));
 }
 
-/** Skips the running test, with the reason, when the reference material is absent. */
+/** Captures and samples the project keeps (test/data/SOURCES.md says where each comes from). */
+export function dataJson(...parts: string[]): unknown {
+  return JSON.parse(readFileSync(join(root, 'test', 'data', ...parts), 'utf8'));
+}
+
+/** Skips the running test, with the reason, when the reference material is absent (fails instead under CI). */
 export function needsShared(ctx: { skip: (note?: string) => void }): void {
-  if (!hasShared) ctx.skip(NO_SHARED);
+  if (hasShared) return;
+  if (inCi) throw new Error(`${NO_SHARED}; CI is set, so a test that needs it fails instead of skipping`);
+  ctx.skip(NO_SHARED);
 }

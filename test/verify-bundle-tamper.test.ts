@@ -1,0 +1,130 @@
+// verify-bundle against bundles written here by hand, file by file: no helper the
+// verifier itself trusts (catalogue rendering, verdict computation, bundle writer,
+// its SHA-256 helper) builds them, so a verifier that agrees with a broken helper
+// still fails here. Each test tampers with one thing and expects exactly its problem.
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyBundle } from '../reports/verify-bundle.ts';
+import { suiteVersion } from '../reports/suite-identity.ts';
+
+const PRODUCT = 'vendor: Acme\nproduct: Acme Fabric\nversion: 4.2.1\ncontact: cert@acme.example\nreplaced:\n  fabricNos: AcmeOS 4.2\n';
+const PRODUCT_JSON = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1', contact: 'cert@acme.example', replaced: { fabricNos: 'AcmeOS 4.2' } };
+
+interface Hand {
+  version: string;
+  catalogue: Array<[id: string, tier: string]>;
+  checks: Array<[id: string, tier: string, verdict: string]>;
+  tiers: string[];
+  junit: string;
+  verdict: string;
+  errors: string[];
+}
+
+/** A catalogue of another l2stretch version: three conformance checks and one extended. */
+const CLEAN: Hand = {
+  version: '0.0.9',
+  catalogue: [['L2S-BGP-001', 'conformance'], ['L2S-EVPN-001', 'conformance'], ['L2S-EVPN-004', 'extended'], ['L2S-L2-001', 'conformance']],
+  checks: [['L2S-BGP-001', 'conformance', 'passed'], ['L2S-EVPN-001', 'conformance', 'passed'], ['L2S-L2-001', 'conformance', 'passed']],
+  tiers: ['conformance'],
+  junit: '<testsuites tests="3" failures="0" errors="0">\n<testsuite name="bgp" tests="1" failures="0" errors="0" skipped="0"></testsuite>\n<testsuite name="evpn" tests="2" failures="0" errors="0" skipped="0"></testsuite>\n</testsuites>\n',
+  verdict: 'passed',
+  errors: [],
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'l2s-tamper-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(h: Hand): string {
+  const b = join(dir, 'bundle');
+  mkdirSync(join(b, 'allure-results'), { recursive: true });
+  const files: Record<string, string> = {
+    'product.yaml': PRODUCT,
+    'conformance.yaml': `catalogue: l2stretch\nversion: ${h.version}\nchecks:\n${h.catalogue.map(([id, tier]) => `  - id: ${id}\n    tier: ${tier}\n`).join('')}`,
+    'run-record.json': JSON.stringify({
+      schema: 'l2stretch.run-record/v1',
+      suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
+      testbed: { kind: 'embedded', runId: 'l2s-abcdef', topology: 'multicluster', features: ['l2vni'], versions: { frr: '8.4.4' } },
+      tiers: h.tiers,
+      product: PRODUCT_JSON,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      finishedAt: '2026-11-28T00:09:00.000Z',
+      checks: h.checks.map(([id, tier, verdict]) => ({ id, tier, requirement: 'r', verdict, durationMs: 5, instances: [{ title: `${id} x`, verdict, durationMs: 5 }] })),
+      strays: [],
+      errors: h.errors,
+      verdict: h.verdict,
+    }),
+    'junit.xml': h.junit,
+    'run.log': 'ran\n',
+    'allure-results/a-result.json': '{"status":"passed"}',
+  };
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(b, f), text);
+  const listed = readdirSync(b, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.')).sort();
+  writeFileSync(join(b, 'SHA256SUMS'), listed.map((f) => `${createHash('sha256').update(readFileSync(join(b, f))).digest('hex')}  ${f}\n`).join(''));
+  return b;
+}
+
+describe('verify-bundle on hand-written bundles', () => {
+  it('accepts the clean one, judged against its own catalogue', () => {
+    const v = verifyBundle(write(CLEAN));
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on a embedded testbed, FRR 8.4.4, 2026-11-28T00:09:00.000Z');
+  });
+
+  it('a catalogue of its own version that left out conformance checks is not the verifier\'s', () => {
+    const v = verifyBundle(write({ ...CLEAN, version: suiteVersion() }));
+    expect(v.problems).toEqual([`conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`]);
+  });
+
+  it('a conformance check demoted to extended in the bundle\'s catalogue is no longer required, and is caught', () => {
+    const demoted: Hand = { ...CLEAN, catalogue: CLEAN.catalogue.map(([id, tier]) => [id, id === 'L2S-L2-001' ? 'extended' : tier]), checks: CLEAN.checks.slice(0, 2) };
+    expect(verifyBundle(write(demoted)).problems).toEqual([]);
+    expect(verifyBundle(write({ ...demoted, version: suiteVersion() })).problems).toContain(`conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`);
+  });
+
+  it('a catalogue that lists no conformance check certifies nothing', () => {
+    expect(verifyBundle(write({ ...CLEAN, catalogue: [['L2S-EVPN-004', 'extended']] })).problems).toEqual(['conformance.yaml: lists no conformance check']);
+  });
+
+  it('a run of the extended tier only did not run the conformance tier', () => {
+    expect(verifyBundle(write({ ...CLEAN, tiers: ['extended'] })).problems).toEqual(['run-record.json: the conformance tier was not run']);
+  });
+
+  it('JUnit errors, failures and skips are each named, summed over the test suites', () => {
+    const junit = '<testsuites>\n<testsuite name="a" tests="2" failures="1" errors="1" skipped="0"></testsuite>\n<testsuite name="b" tests="1" failures="0" errors="1" skipped="2"></testsuite>\n</testsuites>\n';
+    expect(verifyBundle(write({ ...CLEAN, junit })).problems).toEqual(['junit.xml: 1 failures', 'junit.xml: 2 errors', 'junit.xml: 2 skipped']);
+  });
+
+  it('a JUnit file that recorded no test is refused', () => {
+    expect(verifyBundle(write({ ...CLEAN, junit: '<testsuites>\n<testsuite name="a" tests="0"></testsuite>\n</testsuites>\n' })).problems).toEqual(['junit.xml: no tests recorded']);
+    expect(verifyBundle(write({ ...CLEAN, junit: '<testsuites></testsuites>\n' })).problems).toEqual(['junit.xml: no tests recorded']);
+  });
+
+  it('a check the catalogue requires but the run lacks, or did not pass, is named; so are errors and the run verdict', () => {
+    const h: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed'], ['L2S-EVPN-001', 'conformance', 'skipped']], errors: ['teardown: EBUSY'], verdict: 'failed' };
+    expect(verifyBundle(write(h)).problems).toEqual([
+      'L2S-BGP-001: failed — failed: L2S-BGP-001 x',
+      'L2S-EVPN-001: skipped — skipped: L2S-EVPN-001 x',
+      'L2S-L2-001: absent from the run',
+      'error outside the checks: teardown: EBUSY',
+      'run-record.json: the run did not pass',
+    ]);
+  });
+
+  it('a run record of another version than its catalogue is named', () => {
+    const b = write(CLEAN);
+    const record = JSON.parse(readFileSync(join(b, 'run-record.json'), 'utf8'));
+    record.suite.version = '0.0.8';
+    writeFileSync(join(b, 'run-record.json'), JSON.stringify(record));
+    expect(verifyBundle(b).problems).toEqual([
+      'run-record.json: its SHA-256 differs from SHA256SUMS (changed after the run)',
+      'versions disagree: conformance.yaml is of l2stretch 0.0.9, the run was l2stretch 0.0.8',
+    ]);
+  });
+});
