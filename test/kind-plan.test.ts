@@ -19,7 +19,7 @@ import type { Manifest } from '../topology/manifests.ts';
 import { hasShared, NO_SHARED, referencePath, skipWithoutShared } from './shared.ts';
 
 const t = loadTopology('multicluster');
-const o = { labDir: '/lab', versions: { ...KIND_VERSIONS }, emulation: false };
+const o = { labDir: '/lab', versions: { ...KIND_VERSIONS }, emulation: false, arch: 'amd64' };
 const up = kindUpPlan(t, o);
 
 const appliedManifests = (stages: Stage[]) =>
@@ -32,7 +32,7 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
   });
 
   it('runs the stages in the walkthrough order', () => {
-    expect(up.map((s) => s.name)).toEqual(['lab', 'node addresses', 'kubeconfigs', 'multus and CNI plugins', 'openperouter', 'kubevirt', 'readiness', 'cross-cluster migration', 'walkthrough', 'guest agents']);
+    expect(up.map((s) => s.name)).toEqual(['lab', 'node addresses', 'kubeconfigs', 'multus and CNI plugins', 'openperouter', 'kubevirt', 'readiness', 'vm images on every node', 'cross-cluster migration', 'walkthrough', 'guest agents']);
   });
 
   it('turns KubeVirt emulation on only when asked', () => {
