@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { stageManifests, parseManifests, WALKTHROUGH_STAGES } from '../topology/manifests.ts';
 import { parseVirtualMachine, parseNadBridge, stableMac } from '../fixtures/embedded/kubevirt.ts';
-import { parseL3Vnis, parseL2Vnis, anycastGatewayMac, ValidationError, OPENPE_API } from '../fixtures/embedded/openperouter.ts';
+import { parseL3Vnis, parseL2Vnis, anycastGatewayMac, ValidationError } from '../fixtures/embedded/openperouter.ts';
+import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS } from '../topology/openperouter.ts';
 import { loadTopology } from '../topology/load.ts';
 import { addressOf } from '../topology/ip.ts';
 
@@ -22,13 +23,15 @@ describe("the walkthrough's manifests", () => {
     }
   });
 
-  it('the overlay manifests carry the topology\'s VNIs, VRF and gateway', () => {
+  it.each(OPENPEROUTER_VERSIONS)('openperouter %s: the overlay manifests carry the topology\'s VNIs, VRF and gateway', (version) => {
+    const release = OPENPEROUTER_RELEASES[version];
     for (const cluster of Object.keys(t.clusters)) {
-      const overlay = stageManifests(cluster, 'overlay');
-      const l3 = parseL3Vnis(overlay.filter((m) => m.kind === 'L3VNI'));
-      const l2 = parseL2Vnis(overlay.filter((m) => m.kind === 'L2VNI'), l3);
+      const overlay = stageManifests(cluster, 'overlay', version);
+      expect(overlay.every((m) => m.apiVersion === release.apiVersion)).toBe(true);
+      const l3 = parseL3Vnis(overlay.filter((m) => m.kind === 'L3VNI'), release);
+      const l2 = parseL2Vnis(overlay.filter((m) => m.kind === 'L2VNI'), l3, release);
       expect(l3.map((v) => [v.name, v.spec.vni, v.spec.vrf])).toEqual(Object.entries(t.overlay!.l3vnis).map(([n, v]) => [n, v.vni, v.vrf]));
-      expect(l2.map((v) => [v.name, v.spec.vni, v.spec.vrf, v.spec.l2gatewayip])).toEqual(Object.entries(t.overlay!.l2vnis).map(([n, v]) => [n, v.vni, v.vrf, v.gateway]));
+      expect(l2.map((v) => [v.name, v.spec.vni, v.spec.vrf, v.spec.gateway])).toEqual(Object.entries(t.overlay!.l2vnis).map(([n, v]) => [n, v.vni, v.vrf, v.gateway]));
     }
   });
 
@@ -66,16 +69,17 @@ describe('KubeVirt VirtualMachine reading', () => {
   });
 });
 
-describe("openperouter's VNI rules", () => {
-  const l3 = (name: string, spec: Record<string, unknown>) => ({ apiVersion: OPENPE_API, kind: 'L3VNI', metadata: { name }, spec });
-  const l2 = (name: string, spec: Record<string, unknown>) => ({ apiVersion: OPENPE_API, kind: 'L2VNI', metadata: { name }, spec });
+describe("openperouter v0.0.5's VNI rules", () => {
+  const V005 = OPENPEROUTER_RELEASES['v0.0.5'];
+  const l3 = (name: string, spec: Record<string, unknown>) => ({ apiVersion: V005.apiVersion, kind: 'L3VNI', metadata: { name }, spec });
+  const l2 = (name: string, spec: Record<string, unknown>) => ({ apiVersion: V005.apiVersion, kind: 'L2VNI', metadata: { name }, spec });
   it('refuses duplicate VRFs and VNIs with its messages', () => {
-    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'red' }), l3('b', { vni: 101, vrf: 'red' })])).toThrowError('duplicate vrf red: a - b');
-    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'red' }), l3('b', { vni: 100, vrf: 'blue' })])).toThrowError('duplicate vni 100:a - b');
-    expect(() => parseL2Vnis([l2('x', { vni: 100 })], parseL3Vnis([l3('a', { vni: 100, vrf: 'red' })]))).toThrowError('duplicate vni 100:a - x');
-    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'averyveryverylongvrf' })])).toThrowError("invalid vrf name for vni a: averyveryverylongvrf - interface name averyveryverylongvrf can't be longer than 15 characters");
-    expect(() => parseL2Vnis([l2('x', { vni: 110, l2gatewayip: '192.170.1.1' })], [])).toThrowError('invalid l2gatewayip for vni x: 192.170.1.1');
-    expect(() => parseL2Vnis([l2('x', { vni: 110, hostsession: {} })], [])).toThrowError(/L2VNI x: spec: unknown field\(s\) "hostsession"/);
+    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'red' }), l3('b', { vni: 101, vrf: 'red' })], V005)).toThrowError('duplicate vrf red: a - b');
+    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'red' }), l3('b', { vni: 100, vrf: 'blue' })], V005)).toThrowError('duplicate vni 100:a - b');
+    expect(() => parseL2Vnis([l2('x', { vni: 100 })], parseL3Vnis([l3('a', { vni: 100, vrf: 'red' })], V005), V005)).toThrowError('duplicate vni 100:a - x');
+    expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'averyveryverylongvrf' })], V005)).toThrowError("invalid vrf name for vni a: averyveryverylongvrf - interface name averyveryverylongvrf can't be longer than 15 characters");
+    expect(() => parseL2Vnis([l2('x', { vni: 110, l2gatewayip: '192.170.1.1' })], [], V005)).toThrowError('invalid l2gatewayip for vni x: 192.170.1.1');
+    expect(() => parseL2Vnis([l2('x', { vni: 110, hostsession: {} })], [], V005)).toThrowError(/L2VNI x: spec: unknown field\(s\) "hostsession"/);
   });
 
   it('gives every L2VNI bridge the same anycast gateway MAC: 00:f3 + (VNI+1)', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { parseUnderlays, ValidationError, OPENPE_API } from '../fixtures/embedded/openperouter.ts';
+import { parseUnderlays as parseUnderlaysOf, ValidationError } from '../fixtures/embedded/openperouter.ts';
+import { OPENPEROUTER_RELEASES, type OpenPERouterRelease } from '../topology/openperouter.ts';
 import { EmbeddedCluster } from '../fixtures/embedded/cluster.ts';
 import { RunPaths } from '../fixtures/embedded/run.ts';
 import { WorkloadServers } from '../fixtures/embedded/workloads.ts';
@@ -7,13 +8,15 @@ import { MigrationHub } from '../fixtures/embedded/migration.ts';
 import { loadTopology } from '../topology/load.ts';
 import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
 
-const underlay = (spec: Record<string, unknown>, name = 'underlay'): Manifest => ({ apiVersion: OPENPE_API, kind: 'Underlay', metadata: { name }, spec });
+const V005 = OPENPEROUTER_RELEASES['v0.0.5'];
+const parseUnderlays = (m: Manifest[], r: OpenPERouterRelease = V005) => parseUnderlaysOf(m, r);
+const underlay = (spec: Record<string, unknown>, name = 'underlay'): Manifest => ({ apiVersion: V005.apiVersion, kind: 'Underlay', metadata: { name }, spec });
 const good = { asn: 64514, evpn: { vtepcidr: '100.65.0.0/24' }, nics: ['toswitch'], neighbors: [{ asn: 64512, address: '192.168.11.2' }] };
 
-describe("embedded cluster: openperouter's Underlay rules and messages", () => {
+describe("embedded cluster: openperouter v0.0.5's Underlay rules and messages", () => {
   it("accepts the walkthrough's underlays, with routeridcidr defaulting to 10.0.0.0/24", () => {
-    expect(parseUnderlays(stageManifests('pe-kind-a', 'underlay'))[0]!.spec.routeridcidr).toBe('10.0.0.0/24');
-    expect(parseUnderlays(stageManifests('pe-kind-b', 'underlay'))[0]!.spec.routeridcidr).toBe('10.0.1.0/24');
+    expect(parseUnderlays(stageManifests('pe-kind-a', 'underlay', 'v0.0.5'))[0]!.spec.routeridcidr).toBe('10.0.0.0/24');
+    expect(parseUnderlays(stageManifests('pe-kind-b', 'underlay', 'v0.0.5'))[0]!.spec.routeridcidr).toBe('10.0.1.0/24');
   });
 
   it.each([
@@ -31,7 +34,7 @@ describe("embedded cluster: openperouter's Underlay rules and messages", () => {
   it('refuses kinds it cannot realize, listing the supported ones, before touching the machine', async () => {
     const paths = new RunPaths('l2s-000000', '/nonexistent');
     const workloads = new WorkloadServers('l2s-000000', '/nonexistent', '/nonexistent/pids');
-    const cluster = new EmbeddedCluster(loadTopology('multicluster'), 'pe-kind-a', { paths, startTimeoutMs: 1000, fabricReady: Promise.resolve(), workloads, hub: new MigrationHub() });
+    const cluster = new EmbeddedCluster(loadTopology('multicluster'), 'pe-kind-a', { paths, startTimeoutMs: 1000, fabricReady: Promise.resolve(), workloads, hub: new MigrationHub(), openperouter: V005 });
     const vm = parseManifests('apiVersion: kubevirt.io/v1\nkind: VirtualMachineInstancePreset\nmetadata: {name: vm-1}\n', 'inline');
     await expect(cluster.apply(vm)).rejects.toThrowError(/kind VirtualMachineInstancePreset \(vm-1\) is not supported by the embedded cluster; supported: Underlay \(openpe\.openperouter\.github\.io\/v1alpha1\), L3VNI/);
     await expect(cluster.apply([{ ...underlay(good), apiVersion: 'network.openperouter.io/v1alpha1' }])).rejects.toThrowError(/apiVersion network\.openperouter\.io\/v1alpha1 is not served/);

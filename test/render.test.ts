@@ -3,6 +3,9 @@ import { loadTopology } from '../topology/load.ts';
 import { renderFabricRouter } from '../topology/frr-fabric.ts';
 import { renderNodeFrr, parseUnderlays } from '../fixtures/embedded/openperouter.ts';
 import { stageManifests } from '../topology/manifests.ts';
+import { OPENPEROUTER_RELEASES } from '../topology/openperouter.ts';
+
+const V005 = OPENPEROUTER_RELEASES['v0.0.5'];
 import { needsShared, sharedText } from './shared.ts';
 
 /**
@@ -86,15 +89,15 @@ describe('openperouter node renderer', () => {
   for (const [cluster, node, index] of nodes) {
     it(`${node} equals openperouter's expected rendering in substance`, (ctx) => {
     needsShared(ctx);
-      const [u] = parseUnderlays(stageManifests(cluster, 'underlay'));
-      const mine = renderNodeFrr(u!.spec, { node, index }, [{ vrf: 'red', vni: 100 }], '/tmp/x.log');
+      const [u] = parseUnderlays(stageManifests(cluster, 'underlay', 'v0.0.5'), V005);
+      const mine = renderNodeFrr(u!.spec, { node, index }, [{ vrf: 'red', vni: 100 }], '/tmp/x.log', V005);
       expect(substance(mine)).toEqual(substance(sharedText('openperouter', 'derived', `c9d591a-openperouter-frr.conf-${node}.expected`)));
     });
   }
 
   it('without an L3VNI there is no VRF stanza, and the VTEP follows the node index', () => {
-    const [u] = parseUnderlays(stageManifests('pe-kind-b', 'underlay'));
-    const conf = renderNodeFrr(u!.spec, { node: 'pe-kind-b-worker', index: 1 }, [], '/tmp/x.log');
+    const [u] = parseUnderlays(stageManifests('pe-kind-b', 'underlay', 'v0.0.5'), V005);
+    const conf = renderNodeFrr(u!.spec, { node: 'pe-kind-b-worker', index: 1 }, [], '/tmp/x.log', V005);
     expect(conf).not.toMatch(/^vrf /m);
     expect(conf).toContain('network 100.65.1.1/32');
     expect(conf).toContain('bgp router-id 10.0.1.2');

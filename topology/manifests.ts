@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { selectedOpenPERouter, type OpenPERouterVersion } from './openperouter.ts';
 
 export interface Manifest {
   apiVersion: string;
@@ -41,9 +42,16 @@ export function loadManifestFile(file: string): Manifest[] {
 export const WALKTHROUGH_STAGES = ['underlay', 'overlay', 'workload'] as const;
 export type Stage = (typeof WALKTHROUGH_STAGES)[number];
 
-/** The manifests a stage applies to a cluster, from topology/manifests/<cluster>/<stage>*.yaml. */
-export function stageManifests(cluster: string, stage: Stage): Manifest[] {
-  const dir = join(MANIFEST_DIR, cluster);
+/** openperouter's stages: their manifests differ per release, the overlay they describe does not. */
+const OPENPEROUTER_STAGES: readonly Stage[] = ['underlay', 'overlay'];
+
+/**
+ * The manifests a stage applies to a cluster: topology/manifests/<cluster>/<stage>*.yaml,
+ * openperouter's from the release's folder openperouter-<version>/ (default: the selected release).
+ */
+export function stageManifests(cluster: string, stage: Stage, openperouter?: OpenPERouterVersion): Manifest[] {
+  const version = openperouter ?? selectedOpenPERouter().version;
+  const dir = OPENPEROUTER_STAGES.includes(stage) ? join(MANIFEST_DIR, cluster, `openperouter-${version}`) : join(MANIFEST_DIR, cluster);
   return readdirSync(dir)
     .filter((f) => f.startsWith(stage) && f.endsWith('.yaml'))
     .sort()
