@@ -16,7 +16,8 @@ import { KIND_VERSIONS } from '../fixtures/kind/versions.ts';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { testbedFileSchema, openTestbed } from '../helpers/testbed.ts';
 import type { Manifest } from '../topology/manifests.ts';
-import { hasShared, NO_SHARED, referencePath, skipWithoutShared } from './shared.ts';
+import { hasShared, NO_SHARED, referencePath, skipWithoutShared, openperouterCrds } from './shared.ts';
+import { OPENPEROUTER_VERSIONS } from '../topology/openperouter.ts';
 
 const t = loadTopology('multicluster');
 const o = { labDir: '/lab', versions: { ...KIND_VERSIONS }, emulation: false, arch: 'amd64' };
@@ -65,12 +66,14 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
 });
 
 describe.skipIf(skipWithoutShared)(`kind testbed manifests against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
-  it('every openperouter and KubeVirt manifest the plan applies is valid (strict fields)', () => {
+  it.each(OPENPEROUTER_VERSIONS)('openperouter %s: every openperouter and KubeVirt manifest the plan applies is valid (strict fields)', (version) => {
     const s = new ManifestSchemas()
-      .addCrds(referencePath('openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
+      .addCrds(openperouterCrds(version))
       .addSwagger(referencePath('schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.KubeVirt']);
+    const plan = kindUpPlan(t, { ...o, versions: { ...KIND_VERSIONS, openperouter: version } });
+    expect(formatPlan(plan)).toContain(`https://raw.githubusercontent.com/openperouter/openperouter/${version}/config/all-in-one/openpe.yaml`);
     // NetworkAttachmentDefinitions and ConfigMaps have no schema among the references.
-    const checked = appliedManifests(up).filter((m) => !['NetworkAttachmentDefinition', 'ConfigMap'].includes(m.kind));
+    const checked = appliedManifests(plan).filter((m) => !['NetworkAttachmentDefinition', 'ConfigMap'].includes(m.kind));
     expect(new Set(checked.map((m) => m.kind))).toEqual(new Set(['L2VNI', 'KubeVirt', 'Underlay', 'L3VNI', 'VirtualMachine']));
     expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
   });

@@ -5,19 +5,22 @@ import { describe, it, expect } from 'vitest';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { stageManifests, WALKTHROUGH_STAGES, type Manifest } from '../topology/manifests.ts';
 import { receiverOf, vmim } from '../helpers/migration.ts';
-import { hasShared, NO_SHARED, referencePath, skipWithoutShared } from './shared.ts';
+import { hasShared, NO_SHARED, referencePath, skipWithoutShared, openperouterCrds } from './shared.ts';
+import { selectedOpenPERouter } from '../topology/openperouter.ts';
 
 const clusters = ['pe-kind-a', 'pe-kind-b'];
-const all = clusters.flatMap((c) => WALKTHROUGH_STAGES.flatMap((s) => stageManifests(c, s)));
+// The selected openperouter release's manifests (every release's: test/openperouter-versions.test.ts).
+const release = selectedOpenPERouter();
+const all = clusters.flatMap((c) => WALKTHROUGH_STAGES.flatMap((s) => stageManifests(c, s, release.version)));
 
 describe.skipIf(skipWithoutShared)(`manifest documents against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
   const schemas = (kubevirt = '1.6.2') =>
     new ManifestSchemas()
-      .addCrds(referencePath('openperouter', 'v0.0.5', 'config', 'crd', 'bases'))
+      .addCrds(openperouterCrds(release.version))
       .addSwagger(referencePath('schemas', `kubevirt-v${kubevirt}.swagger.json`), 'kubevirt.io', ['v1.VirtualMachine', 'v1.VirtualMachineInstanceMigration']);
 
   for (const kubevirt of ['1.6.2', '1.9.0']) {
-    it(`the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter v0.0.5 and KubeVirt v${kubevirt}`, () => {
+    it(`the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter ${release.version} and KubeVirt v${kubevirt}`, () => {
       const s = schemas(kubevirt);
       const checked = all.filter((m) => m.kind !== 'NetworkAttachmentDefinition');
       expect(checked.map((m) => m.kind).sort()).toEqual(['L2VNI', 'L2VNI', 'L3VNI', 'L3VNI', 'Underlay', 'Underlay', 'VirtualMachine', 'VirtualMachine']);

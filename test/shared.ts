@@ -38,6 +38,11 @@ export function dataJson(...parts: string[]): unknown {
   return JSON.parse(readFileSync(join(root, 'test', 'data', ...parts), 'utf8'));
 }
 
+/** The CRDs of an openperouter release in the reference data (main: the commit the suite knows). */
+export function openperouterCrds(version: string): string {
+  return referencePath('openperouter', version === 'main' ? 'head-1d5dcdfd' : version, 'config', 'crd', 'bases');
+}
+
 /** Skips the running test, with the reason, when the reference material is absent (fails instead under CI). */
 export function needsShared(ctx: { skip: (note?: string) => void }): void {
   if (hasShared) return;
