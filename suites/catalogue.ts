@@ -108,7 +108,7 @@ export const CATALOGUE = {
     suite: 'live-migration',
     tier: 'conformance',
     requirement: "Every router's type-2 MAC+IP route of a migrated VM MUST follow it to its new node's VTEP, with a higher MAC-mobility sequence.",
-    needs: ['workload-exec', 'migration-probe'],
+    needs: ['workload-exec', 'migration-probe', 'garp-moves-mac-ip'],
   },
   'L2S-MIG-004': {
     suite: 'live-migration',

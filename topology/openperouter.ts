@@ -1,6 +1,8 @@
 // The openperouter releases the suite speaks, and what differs between them in
 // what a node does (read from each tag's source: internal/hostnetwork,
 // internal/sysctl, internal/frr/templates, internal/netnamespace).
+import type { Feature } from './features.ts';
+
 export const OPENPEROUTER_VERSIONS = ['v0.0.5', 'v0.1.0', 'v0.2.0', 'main'] as const;
 export type OpenPERouterVersion = (typeof OPENPEROUTER_VERSIONS)[number];
 
@@ -60,6 +62,11 @@ export function releaseNamed(v: string, source = 'openperouter version'): OpenPE
 /** The release L2STRETCH_OPENPEROUTER names (default: the newest release). */
 export function selectedOpenPERouter(env: NodeJS.ProcessEnv = process.env): OpenPERouterRelease {
   return releaseNamed(env[OPENPEROUTER_ENV]?.trim() || DEFAULT_OPENPEROUTER, OPENPEROUTER_ENV);
+}
+
+/** What a testbed of this release cannot offer, and why: the suites skip the checks that need it, with the reason. */
+export function releaseGaps(r: OpenPERouterRelease): Partial<Record<Feature, string>> {
+  return r.arpAccept ? {} : { 'garp-moves-mac-ip': `openperouter ${r.version} sets neither arp_accept nor accept_untracked_na where the SVIs live (v0.1.0 does)` };
 }
 
 /** How a run record and a testbed file name the release: version, commit and API group. */

@@ -10,6 +10,7 @@ import { greetedVms } from '../../suites/overlay.ts';
 import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { restartVm } from '../../helpers/vm.ts';
+import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from '../../topology/openperouter.ts';
 
 export interface Fault {
   name: string;
@@ -20,6 +21,8 @@ export interface Fault {
   mayBreak?: string[];
   /** Wait times, when the group's would blur what the fault breaks. */
   deadlines?: string;
+  /** The openperouter releases it is a fault of (default all): on the others it is how the release behaves. */
+  releases?: OpenPERouterVersion[];
 }
 
 /** A fault that shares its testbed with the next one: it puts the testbed back. */
@@ -280,8 +283,9 @@ const MIGRATION_FAULTS: Fault[] = [
     breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
   },
   {
-    name: 'node routers without arp_accept (openperouter before v0.1.0)',
+    name: 'node routers without arp_accept (how openperouter v0.0.5 sets them up)',
     inject: withoutArpAccept,
+    releases: OPENPEROUTER_VERSIONS.filter((v) => OPENPEROUTER_RELEASES[v].arpAccept),
     // The moved guest's gratuitous ARPs no longer update the new node's neighbor
     // table, so its MAC+IP route stays at the old VTEP in each of the three moves,
     // while the MAC route, and so the traffic, follows it. Routed traffic recovers
