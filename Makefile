@@ -1,7 +1,7 @@
 # l2stretch — every target runs as root on Debian/Ubuntu (namespaces, FRR).
 N ?= 20
 
-.PHONY: deps conformance test self bench soak clean typecheck report certify verify-bundle catalogue kind-up kind-down kind-plan
+.PHONY: deps build conformance test self bench soak clean typecheck report certify verify-bundle catalogue kind-up kind-down kind-plan
 
 # FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, sshd for the SSH transport's tests, and the npm packages of package-lock.json.
 deps:
@@ -10,13 +10,17 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps curl iputils-ping iputils-arping openssh-server >/dev/null
 	npm ci --no-audit --no-fund
 
-# The conformance suites against a fresh embedded testbed, with a verdict.
-conformance:
-	npm run conformance
+# The compiled JavaScript the l2stretch command runs (npm ci builds it too).
+build:
+	npm run build
 
-# The Allure HTML report of the latest run (reports/latest/allure-report), with the history of earlier runs.
+# The conformance suites against a fresh embedded testbed, with a verdict; CHECKS=ID,ID… and SKIP=ID,… select.
+conformance:
+	node bin/l2stretch.js run $(if $(CHECKS),--check $(CHECKS)) $(if $(SKIP),--skip $(SKIP))
+
+# The HTML report of the latest run, one file (reports/latest/allure-report/index.html), with the history of earlier runs.
 report:
-	npm run report
+	node bin/l2stretch.js report
 
 # A vendor certification: every conformance-tier check, none skipped, and a bundle (make certify PRODUCT=product.yaml).
 certify:

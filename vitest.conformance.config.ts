@@ -8,6 +8,8 @@ import { runReportDir } from './reports/paths.ts';
 const dir = (process.env.L2STRETCH_REPORT_DIR ??= runReportDir());
 
 export default defineConfig({
+  // `l2stretch run` starts vitest in the user's directory (reports go there), with the suites in the package.
+  root: import.meta.dirname,
   test: {
     name: 'conformance',
     include: ['suites/**/*.test.ts'],

@@ -1,6 +1,33 @@
 #!/usr/bin/env node
-// The package's command: runs the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The package's command. It runs the JavaScript that `npm run build` compiles next to
+// each TypeScript file (at install: `prepare`); in a checkout whose sources changed
+// since the last build, it runs the TypeScript through tsx instead (slower to start).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../cli/l2stretch.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const compiled = join(root, 'cli', 'l2stretch.js');
+const SOURCES = ['cli', 'topology', 'fixtures', 'helpers', 'suites', 'reports', 'bench'];
+
+function staleSince(builtMs) {
+  for (const dir of SOURCES) {
+    for (const f of readdirSync(join(root, dir), { recursive: true })) {
+      if (f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(join(root, dir, f)).mtimeMs > builtMs) return join(dir, f);
+    }
+  }
+  return undefined;
+}
+
+const newer = existsSync(compiled) ? staleSince(statSync(compiled).mtimeMs) : 'no build';
+if (newer === undefined) {
+  await import(compiled);
+} else {
+  if (process.env.L2STRETCH_BUILD_WARNING !== '0') {
+    const why = newer === 'no build' ? 'not built' : `${newer} changed since the last build`;
+    process.stderr.write(`l2stretch: ${why}: running the TypeScript (\`npm run build\` starts faster)\n`);
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/l2stretch.ts');
+}

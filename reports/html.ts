@@ -1,18 +1,31 @@
-// `npm run report` / `make report`: the Allure HTML report of a run (default the
-// latest), with the history of every earlier run rendered on this machine.
-import { existsSync, realpathSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// `l2stretch report` / `make report`: a run's Allure HTML report (default the latest
+// run) as one self-contained file that opens from disk, with the history of every
+// earlier run rendered on this machine.
 import { spawnSync } from 'node:child_process';
-import { LATEST, REPORTS, RUN_FILES } from './paths.ts';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { RUN_FILES } from './paths.ts';
+import { allureCli, PACKAGE_ROOT } from '../cli/paths.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
+import { runDirOf } from '../cli/run.ts';
 
-const run = realpathSync(process.argv[2] ?? LATEST);
-const results = join(run, RUN_FILES.allureResults);
-if (!existsSync(results)) {
-  process.stderr.write(`l2stretch: ${results} does not exist: run the conformance suites first (npm run conformance)\n`);
-  process.exit(2);
+/** Renders the report; returns where its index.html is. */
+export function renderHtml(runDir: string): string {
+  const results = join(runDir, RUN_FILES.allureResults);
+  if (!existsSync(results)) throw new UsageError(`${results} does not exist: that run wrote no Allure results`);
+  const output = join(runDir, RUN_FILES.allureReport);
+  const r = spawnSync(
+    process.execPath,
+    [allureCli(), 'generate', '--config', join(PACKAGE_ROOT, 'allurerc.yaml'), '--cwd', process.cwd(), '--output', output, results],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (r.status !== 0) throw new UsageError(`allure generate exited ${r.status ?? r.signal}`);
+  return join(output, 'index.html');
 }
-const root = join(REPORTS, '..');
-const output = join(run, RUN_FILES.allureReport);
-const r = spawnSync(process.execPath, [join(root, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', join(root, 'allurerc.yaml'), '--cwd', root, '--output', output, results], { stdio: 'inherit' });
-if (r.status !== 0) process.exit(r.status ?? 1);
-process.stdout.write(`l2stretch: report in ${relative(process.cwd(), output)}/index.html (history: ${relative(process.cwd(), join(REPORTS, 'allure-history.jsonl'))})\n`);
+
+export function renderReport(dir: string | undefined): number {
+  const index = renderHtml(runDirOf(dir));
+  const shown = relative(process.cwd(), index);
+  process.stdout.write(`l2stretch: report in ${shown} (one file: open it in a browser, e.g. xdg-open ${shown})\n`);
+  return EXIT.passed;
+}

@@ -1,9 +1,9 @@
-// Where a run's reports land: reports/<UTC time of the run>/, and reports/latest
-// pointing at the newest one.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Where a run's reports land: reports/<UTC time of the run>/ under the current
+// directory (never inside the installed package), and reports/latest pointing at the
+// newest one.
+import { join, resolve } from 'node:path';
 
-export const REPORTS = dirname(fileURLToPath(import.meta.url));
+export const REPORTS = resolve('reports');
 
 export function runReportDir(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

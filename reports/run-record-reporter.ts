@@ -7,6 +7,7 @@ import type { Reporter, TestModule, TestCase, SerializedError } from 'vitest/nod
 import { checkVerdicts, runVerdict, verdictTable, type FinishedTest, type RunRecord } from './run-record.ts';
 import { suiteIdentity } from './suite-identity.ts';
 import { selectedTiers } from '../suites/catalogue.ts';
+import { selectedChecks } from '../suites/selection.ts';
 import { LATEST, RUN_FILES, REPORTS } from './paths.ts';
 import { redact } from './redact.ts';
 import { readProduct } from './bundle.ts';
@@ -40,7 +41,9 @@ export default class RunRecordReporter implements Reporter {
     const factsFile = join(dir, RUN_FILES.testbed);
     const facts: TestbedFacts | undefined = existsSync(factsFile) ? (JSON.parse(readFileSync(factsFile, 'utf8')) as TestbedFacts) : undefined;
     const tiers = selectedTiers();
-    const { checks, strays } = checkVerdicts(modules.flatMap((m) => [...m.children.allTests()].map(finished)), tiers);
+    // Instances an Allure test plan left out (`run --rerun-failed`) were not selected, not skipped.
+    const tests = modules.flatMap((m) => [...m.children.allTests()].filter((t) => !(t.meta() as { allureSkip?: boolean }).allureSkip).map(finished));
+    const { checks, strays } = checkVerdicts(tests, tiers, selectedChecks());
     const product = process.env.L2STRETCH_PRODUCT_FILE ? readProduct(process.env.L2STRETCH_PRODUCT_FILE) : undefined;
     // A failed beforeAll skips its tests: that is an error of the run, never a pass.
     const hookErrors = modules.flatMap((m) => [
@@ -64,6 +67,7 @@ export default class RunRecordReporter implements Reporter {
       verdict: runVerdict(partial),
     };
     writeFileSync(join(dir, RUN_FILES.record), redact(JSON.stringify(record, null, 2)) + '\n');
+    mkdirSync(REPORTS, { recursive: true });
     rmSync(LATEST, { force: true });
     symlinkSync(relative(REPORTS, dir), LATEST);
     const rel = relative(process.cwd(), dir);

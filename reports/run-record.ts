@@ -71,7 +71,8 @@ function convergedMs(annotations: string[]): number | undefined {
   return undefined;
 }
 
-export function checkVerdicts(tests: FinishedTest[], tiers: Tier[]): { checks: RunRecord['checks']; strays: string[] } {
+/** Verdicts of the checks of `tiers` (and of `only`, when the run selected checks). */
+export function checkVerdicts(tests: FinishedTest[], tiers: Tier[], only?: readonly CheckId[]): { checks: RunRecord['checks']; strays: string[] } {
   const byId = new Map<CheckId, CheckInstance[]>();
   const strays: string[] = [];
   for (const t of tests) {
@@ -87,7 +88,7 @@ export function checkVerdicts(tests: FinishedTest[], tiers: Tier[]): { checks: R
     ]);
   }
   const checks = checkIds()
-    .filter((id) => tiers.includes(CATALOGUE[id].tier))
+    .filter((id) => tiers.includes(CATALOGUE[id].tier) && (!only || only.includes(id)))
     .map((id) => {
       const instances = byId.get(id) ?? [];
       const v = instances.some((i) => i.verdict === 'failed')

@@ -1,10 +1,8 @@
 // Which l2stretch produced a report: the package version and the git commit.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPORTS } from './paths.ts';
-
-const ROOT = join(REPORTS, '..');
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT as ROOT } from '../cli/paths.ts';
 
 function git(...args: string[]): string | undefined {
   try {
@@ -19,8 +17,10 @@ export function suiteVersion(): string {
 }
 
 export function suiteIdentity(): { name: 'l2stretch'; version: string; commit: string; dirty: boolean } {
-  const commit = git('rev-parse', 'HEAD') ?? 'unknown (not a git checkout)';
+  // Installed as a package inside another project's checkout, the commit would be that project's.
+  const own = git('rev-parse', '--show-toplevel') === resolve(ROOT);
+  const commit = (own && git('rev-parse', 'HEAD')) || 'unknown (not a git checkout)';
   // Report files are git-ignored, so only changes to the suite itself count as dirty.
-  const dirty = (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '';
+  const dirty = own && (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '';
   return { name: 'l2stretch', version: suiteVersion(), commit, dirty };
 }

@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogueYaml } from '../suites/catalogue.ts';
 import { suiteVersion } from './suite-identity.ts';
-import { REPORTS } from './paths.ts';
+import { PACKAGE_ROOT } from '../cli/paths.ts';
 
-const file = join(REPORTS, '..', 'conformance.yaml');
+const file = join(PACKAGE_ROOT, 'conformance.yaml');
 writeFileSync(file, catalogueYaml(suiteVersion()));
 process.stdout.write(`wrote ${file}\n`);

@@ -9,7 +9,8 @@ import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.t
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
 import type { VtyshAnswer } from '../helpers/router.ts';
 import type { Stage } from './stages.ts';
-import { entry, selectedTiers, type CheckId, type Tier } from './catalogue.ts';
+import { entry, type CheckId, type Tier } from './catalogue.ts';
+import { selectedChecks, stagesLeftOut } from './selection.ts';
 import type { Feature } from '../topology/features.ts';
 import { collectDiagnosticsOnce } from '../reports/diagnostics.ts';
 import { redact } from '../reports/redact.ts';
@@ -86,14 +87,15 @@ export interface ConformanceSuite {
 
 export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite {
   const gate = stageGate(stage, after);
-  const tiers = selectedTiers();
+  const selected = selectedChecks();
+  const leftOut = stagesLeftOut(stage, selected);
   return {
     blocked: gate.blocked,
     check(id, title, body, opts) {
       const e = entry(id);
       if (e.suite !== stage) throw new Error(`${id} belongs to suite ${e.suite}, not ${stage}`);
-      // A tier left out of the run is not declared at all: it is neither run nor reported as skipped.
-      if (!tiers.includes(e.tier)) return;
+      // A check left out of the run (tier, --check, --skip) is not declared: neither run nor reported as skipped.
+      if (!selected.includes(id)) return;
       (opts?.concurrent ? it.concurrent : it)(`${id} ${title}`, async (ctx) => {
         await allure.epic('l2stretch conformance');
         await allure.feature(stage);
@@ -109,6 +111,9 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
           await body(ctx);
         } catch (e) {
           await diagnoseOnce(ctx);
+          if (leftOut.length && e instanceof Error) {
+            e.message += `\n(stage ${leftOut.join(', ')} did not run: left out of this run's selection, so a failure there could not skip this check)`;
+          }
           throw e;
         }
       });
