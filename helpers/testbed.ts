@@ -1,7 +1,6 @@
 // The testbed as the suites see it: routers that answer vtysh, workloads that run
 // commands, clusters that take manifests. The suites never learn which testbed
 // this is; a testbed file binds the topology's roles to how each one is reached.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './exec.ts';
 import { SshExecutor } from './ssh-executor.ts';
@@ -14,34 +13,50 @@ import type { Topology } from '../topology/schema.ts';
 import type { Manifest } from '../topology/manifests.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
 import { ALL_FEATURES, type Feature } from '../topology/features.ts';
+import { name as memberName } from '../topology/schema.ts';
+import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/input.ts';
+
+// Every string here reaches a command, a file path or a message: each is a strict
+// type, and member names, which name diagnostics files, are plain names.
+const line = z.string().min(1).max(4096).regex(/^[^\p{Cc}]*$/u, 'one line without control characters');
+const path = line;
+const plainName = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, `${what} (letters, digits, ".", "-", "_")`);
+const netnsName = plainName('a network namespace name');
+const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes name (lower-case letters, digits, "-", ".")');
+const hostName = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._:-]{0,252})$/, 'a host name or an IP address');
+const userName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a user name');
+const argv = z.array(line).min(1);
 
 const execSpec = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('netns'), netns: z.string() }),
-  z.strictObject({ type: z.literal('docker'), container: z.string().min(1) }),
+  z.strictObject({ type: z.literal('netns'), netns: netnsName }),
+  z.strictObject({ type: z.literal('docker'), container: plainName('a container name') }),
   z.strictObject({
     type: z.literal('ssh'),
-    host: z.string().min(1),
+    host: hostName,
     port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().min(1),
-    identityFile: z.string().optional(),
-    knownHostsFile: z.string().min(1),
-    proxyCommand: z.array(z.string()).min(1).optional(),
+    user: userName,
+    identityFile: path.optional(),
+    knownHostsFile: path,
+    proxyCommand: argv.optional(),
   }),
   z.strictObject({
     type: z.literal('kubectl'),
-    kubeconfig: z.string().min(1),
-    context: z.string().optional(),
-    namespace: z.string().min(1),
+    kubeconfig: path,
+    context: line.optional(),
+    namespace: dnsName,
     /** The pod is the one matching the selector on this node (openperouter's router pod: app=router). */
-    labelSelector: z.string().min(1),
-    node: z.string().min(1),
-    container: z.string().min(1),
+    labelSelector: line,
+    node: dnsName,
+    container: dnsName,
   }),
 ]);
 
 const clusterApiSpec = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('embedded'), socket: z.string() }),
-  z.strictObject({ type: z.literal('kubernetes'), kubeconfig: z.string().min(1), context: z.string().optional() }),
+  z.strictObject({ type: z.literal('embedded'), socket: path }),
+  z.strictObject({ type: z.literal('kubernetes'), kubeconfig: path, context: line.optional() }),
 ]);
 
 const deadlineOverrides = z.strictObject(
@@ -50,32 +65,37 @@ const deadlineOverrides = z.strictObject(
 
 export const testbedFileSchema = z.strictObject({
   kind: z.enum(['embedded', 'kind', 'existing']),
-  runId: z.string(),
-  topology: z.string(),
-  routers: z.record(z.string(), z.strictObject({ exec: execSpec, vtysh: z.array(z.string()).min(1) })),
-  workloads: z.record(z.string(), z.strictObject({ exec: execSpec })),
+  runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a run id of letters, digits, ".", "-", "_"'),
+  topology: path,
+  routers: z.record(memberName, z.strictObject({ exec: execSpec, vtysh: argv })),
+  workloads: z.record(memberName, z.strictObject({ exec: execSpec })),
   /** How to reach a VM by name (the embedded clusters give each VM a namespace). */
   vms: z
     .discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('netns'), netnsPrefix: z.string() }),
+      z.strictObject({ type: z.literal('netns'), netnsPrefix: netnsName }),
       // A real cluster's VMs, over the serial console of whichever cluster runs them.
-      z.strictObject({ type: z.literal('console'), namespace: z.string().default('default'), user: z.string().default('fedora'), password: z.string().default('fedora') }),
+      z.strictObject({
+        type: z.literal('console'),
+        namespace: dnsName.default('default'),
+        user: userName.default('fedora'),
+        password: line.default('fedora'),
+      }),
     ])
     .optional(),
-  clusters: z.record(z.string(), z.strictObject({ api: clusterApiSpec })),
+  clusters: z.record(memberName, z.strictObject({ api: clusterApiSpec })),
   deadlines: deadlineOverrides.default({}),
   /** How a VM starts the migration prober (argv before --target …); default the bundled Node prober, which the embedded VMs can run. */
-  prober: z.array(z.string()).min(1).optional(),
+  prober: argv.optional(),
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
-  kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: z.string().min(1) }).optional(),
+  kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: netnsName }).optional(),
   /** Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run record. */
-  versions: z.record(z.string(), z.string()).default({}),
+  versions: z.record(memberName, line).default({}),
   /** Testbed-specific facts the reports quote (ids, pids). */
-  info: z.record(z.string(), z.string()).default({}),
+  info: z.record(memberName, line).default({}),
   /** What the testbed can do; checks needing anything else are skipped with the reason. */
   features: z.array(z.enum(ALL_FEATURES as [Feature, ...Feature[]])).default(ALL_FEATURES),
   /** Features found missing when the run started, and why (a check needing one is skipped with that reason). */
-  featureGaps: z.partialRecord(z.enum(ALL_FEATURES as [Feature, ...Feature[]]), z.string()).default({}),
+  featureGaps: z.partialRecord(z.enum(ALL_FEATURES as [Feature, ...Feature[]]), line).default({}),
 });
 
 export type TestbedFile = z.infer<typeof testbedFileSchema>;
@@ -202,15 +222,8 @@ export function openTestbed(file: TestbedFile): Testbed {
 }
 
 export function readTestbedFile(path: string): TestbedFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`testbed file ${path}: ${(e as Error).message}`);
-  }
+  const raw = readStructured(path, `testbed file ${path}`, MAX_INPUT_BYTES.testbed, 'json');
   const r = testbedFileSchema.safeParse(raw);
-  if (!r.success) {
-    throw new Error(`testbed file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
-  }
+  if (!r.success) throw new Error(`testbed file ${path}: ${describeIssues(r.error.issues).join('; ')}`);
   return r.data;
 }

@@ -4,37 +4,45 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync, cpSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { redact } from './redact.ts';
 import { RUN_FILES } from './paths.ts';
+import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/input.ts';
+
+// Names end up in the bundle's folder name and in what verify-bundle prints: short,
+// one line, no control characters; a version is no path.
+const label = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, 'one line of at most 100 characters without control characters');
+const versionLabel = label.regex(/^[A-Za-z0-9][A-Za-z0-9_.+~-]*$/, 'a version of letters, digits, ".", "-", "+", "~"');
 
 export const productSchema = z.strictObject({
-  vendor: z.string().min(1),
-  product: z.string().min(1),
-  version: z.string().min(1),
-  contact: z.string().min(1),
+  vendor: label,
+  product: label,
+  version: versionLabel,
+  contact: label,
   /** What the vendor put in place of the reference testbed's parts; at least one. */
   replaced: z
     .strictObject({
-      fabricNos: z.string().min(1).optional(),
-      peImplementation: z.string().min(1).optional(),
-      kubevirtDistribution: z.string().min(1).optional(),
+      fabricNos: label.optional(),
+      peImplementation: label.optional(),
+      kubevirtDistribution: label.optional(),
     })
     .refine((r) => Object.keys(r).length > 0, 'name at least one of fabricNos, peImplementation, kubevirtDistribution'),
-  notes: z.string().optional(),
+  notes: z
+    .string()
+    .max(4000)
+    .regex(/^[^\x00-\x08\x0b-\x1f\x7f]*$/, 'text without control characters (newlines and tabs allowed)')
+    .optional(),
 });
 export type Product = z.infer<typeof productSchema>;
 
 export function readProduct(path: string): Product {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`product file ${path}: ${(e as Error).message}`);
-  }
+  const raw = readStructured(path, `product file ${path}`, MAX_INPUT_BYTES.product);
   const r = productSchema.safeParse(raw);
-  if (!r.success) throw new Error(`product file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`product file ${path}: ${describeIssues(r.error.issues).join('; ')}`);
   return r.data;
 }
 

@@ -84,7 +84,7 @@ describe('topology model', () => {
   it('rejects a malformed file naming the file, the field and what was expected', () => {
     const file = writeTemp('name: broken\nfabric:\n  routers:\n    spine: { role: spine, asn: "x", interfaces: {} }\nclusters: {}\nlinks: []\n');
     expect(() => loadTopology(file)).toThrowError(TopologyError);
-    expect(() => loadTopology(file)).toThrowError(new RegExp(`${file}.*\\n.*fabric\\.routers\\.spine\\.asn: .*number`));
+    expect(() => loadTopology(file)).toThrowError(new RegExp(`${file}: invalid topology: fabric\\.routers\\.spine\\.asn: .*number`));
   });
 
   it('rejects unknown fields and broken references', () => {

@@ -1,12 +1,11 @@
 // Loads a topology (the built-in one by name, or a YAML file) and rejects a wrong
 // one with the file, the field and what was expected.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { topologySchema, type Topology } from './schema.ts';
 import { inPrefix, addressOf } from './ip.ts';
+import { readStructured, describeIssues, InputError, MAX_INPUT_BYTES, oneLine, own } from './input.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BUILTIN_TOPOLOGIES: Record<string, string> = {
@@ -20,10 +19,9 @@ export class TopologyError extends Error {
 
 /** A built-in name or a path to a YAML file. */
 export function resolveTopologyPath(ref: string): string {
-  const builtin = BUILTIN_TOPOLOGIES[ref];
-  if (builtin) return builtin;
+  if (Object.hasOwn(BUILTIN_TOPOLOGIES, ref)) return BUILTIN_TOPOLOGIES[ref]!;
   if (!existsSync(ref)) {
-    throw new TopologyError(`topology "${ref}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor an existing file`);
+    throw new TopologyError(`topology "${oneLine(ref)}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor an existing file`);
   }
   return ref;
 }
@@ -32,26 +30,20 @@ export function loadTopology(ref: string = DEFAULT_TOPOLOGY): Topology {
   const file = resolveTopologyPath(ref);
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = readStructured(file, file, MAX_INPUT_BYTES.topology);
   } catch (e) {
-    throw new TopologyError(`${file}: not valid YAML: ${(e as Error).message}`);
+    throw e instanceof InputError ? new TopologyError(e.message) : e;
   }
   return parseTopology(raw, file);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  return `${path}: ${issue.message}`;
 }
 
 export function parseTopology(raw: unknown, source: string): Topology {
   const result = topologySchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map(describeIssue);
-    throw new TopologyError(`${source}: invalid topology:\n  ${lines.join('\n  ')}`);
+    throw new TopologyError(`${source}: invalid topology: ${describeIssues(result.error.issues).join('; ')}`);
   }
   const problems = crossCheck(result.data);
-  if (problems.length) throw new TopologyError(`${source}: inconsistent topology:\n  ${problems.join('\n  ')}`);
+  if (problems.length) throw new TopologyError(`${source}: inconsistent topology: ${problems.join('; ')}`);
   return result.data;
 }
 
@@ -71,8 +63,60 @@ function linkableMembers(t: Topology): Map<string, Set<string> | undefined> {
   return members;
 }
 
-function crossCheck(t: Topology): string[] {
+/**
+ * Each member and VRF becomes a namespace `<run>-<member>[-<vrf>]`: two that map to
+ * one name would share it, and teardown of one would take the other.
+ */
+function namespaceClashes(t: Topology): string[] {
+  const seen = new Map<string, string>();
   const problems: string[] = [];
+  const claim = (ns: string, field: string) => {
+    const first = seen.get(ns);
+    if (first) problems.push(`${field}: its namespace suffix "${ns}" is already that of ${first}`);
+    else seen.set(ns, field);
+  };
+  for (const [n, r] of Object.entries(t.fabric.routers)) {
+    claim(n, `fabric.routers.${n}`);
+    for (const v of Object.keys(r.vrfs)) claim(`${n}-${v}`, `fabric.routers.${n}.vrfs.${v}`);
+  }
+  t.fabric.switches.forEach((s, i) => claim(s, `fabric.switches.${i}`));
+  for (const n of Object.keys(t.hosts)) claim(n, `hosts.${n}`);
+  for (const [cn, c] of Object.entries(t.clusters)) {
+    for (const n of Object.keys(c.nodes)) claim(n, `clusters.${cn}.nodes.${n}`);
+  }
+  return problems;
+}
+
+/** An address given to two interfaces (or a VTEP, a node, a VM) would answer for both. */
+function duplicateAddresses(t: Topology): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  const claim = (cidr: string | undefined, field: string) => {
+    if (!cidr) return;
+    const address = cidr.split('/')[0]!.toLowerCase();
+    const first = seen.get(address);
+    if (first) problems.push(`${field}: ${address} is already the address of ${first}`);
+    else seen.set(address, field);
+  };
+  for (const [n, r] of Object.entries(t.fabric.routers)) {
+    claim(r.vtep, `fabric.routers.${n}.vtep`);
+    const vrfIfs = Object.values(r.vrfs).flatMap((v) => Object.entries(v.interfaces));
+    const ifs = [...Object.entries(r.interfaces), ...vrfIfs];
+    for (const [i, a] of ifs) {
+      claim(a.ipv4, `fabric.routers.${n}.${i}.ipv4`);
+      claim(a.ipv6, `fabric.routers.${n}.${i}.ipv6`);
+    }
+  }
+  for (const [n, h] of Object.entries(t.hosts)) claim(h.ipv4, `hosts.${n}.ipv4`);
+  for (const [cn, c] of Object.entries(t.clusters)) {
+    for (const [n, node] of Object.entries(c.nodes)) claim(node.ipv4, `clusters.${cn}.nodes.${n}.ipv4`);
+  }
+  for (const [n, vm] of Object.entries(t.overlay?.vms ?? {})) claim(vm.ipv4, `overlay.vms.${n}.ipv4`);
+  return problems;
+}
+
+function crossCheck(t: Topology): string[] {
+  const problems: string[] = [...namespaceClashes(t), ...duplicateAddresses(t)];
   const routers = t.fabric.routers;
   const members = linkableMembers(t);
   const used = new Set<string>();
@@ -89,15 +133,15 @@ function crossCheck(t: Topology): string[] {
     }
   });
   for (const [n, h] of Object.entries(t.hosts)) {
-    const leaf = routers[h.leaf];
+    const leaf = own(routers, h.leaf);
     if (!leaf) {
       problems.push(`hosts.${n}.leaf: no fabric router "${h.leaf}"`);
-    } else if (h.vrf !== 'default' && !leaf.vrfs[h.vrf]) {
+    } else if (h.vrf !== 'default' && !own(leaf.vrfs, h.vrf)) {
       problems.push(`hosts.${n}.vrf: ${h.leaf} has no VRF "${h.vrf}" (it has: ${Object.keys(leaf.vrfs).join(', ') || 'none'})`);
     }
   }
   for (const [cn, c] of Object.entries(t.clusters)) {
-    const tor = routers[c.tor];
+    const tor = own(routers, c.tor);
     if (!tor) {
       problems.push(`clusters.${cn}.tor: no fabric router "${c.tor}"`);
       continue;
@@ -118,8 +162,8 @@ function crossCheck(t: Topology): string[] {
       if (!Object.values(o.l3vnis).some((l3) => l3.vrf === v.vrf)) problems.push(`overlay.l2vnis.${n}.vrf: no L3VNI puts VRF "${v.vrf}" on the nodes`);
     }
     for (const [n, vm] of Object.entries(o.vms)) {
-      if (!t.clusters[vm.cluster]) problems.push(`overlay.vms.${n}.cluster: no cluster "${vm.cluster}"`);
-      const net = o.l2vnis[vm.network];
+      if (!own(t.clusters, vm.cluster)) problems.push(`overlay.vms.${n}.cluster: no cluster "${vm.cluster}"`);
+      const net = own(o.l2vnis, vm.network);
       if (!net) problems.push(`overlay.vms.${n}.network: no L2VNI "${vm.network}"`);
       else if (!inPrefix(addressOf(vm.ipv4), net.gateway)) problems.push(`overlay.vms.${n}.ipv4: ${vm.ipv4} is outside ${net.gateway} of ${vm.network}`);
     }

@@ -1,19 +1,32 @@
 // The typed description of a testbed. Every testbed (embedded, kind, a vendor's
 // lab) is realized from it, and every conformance expectation is derived from it,
 // never from what the routers report.
+// Every value here ends up in a command run as root (ip, FRR configs, lab scripts):
+// each field is a strict type, so that nothing but its value can get through.
 import { z } from 'zod';
 import { isIpv4Cidr, isIpv4 } from './ip.ts';
 
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, "-" or "_"');
-const ifname = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, 'a Linux interface name (at most 15 characters)');
-const asn = z.number().int().min(1).max(4294967295);
-const ipv4 = z.string().refine(isIpv4, 'an IPv4 address such as 192.168.1.1');
-const cidr4 = z.string().refine(isIpv4Cidr, 'an IPv4 prefix such as 192.168.1.0/31');
-const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a lower-case MAC address such as aa:bb:cc:00:00:65');
+/** Keys a plain object inherits: a member named so would be found where none was declared. */
+export const isInheritedName = (s: string): boolean => s in Object.prototype;
+
+// Namespace names (run id + member + VRF) stay well under the 255 bytes of a file name.
+export const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'a name of letters, digits, "-" or "_" (at most 63 characters)')
+  .refine((s) => !isInheritedName(s), 'a name that is not a JavaScript object property (constructor, toString…)');
+export const ifname = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, 'a Linux interface name (at most 15 characters)')
+  .refine((s) => !isInheritedName(s), 'an interface name that is not a JavaScript object property (constructor…)');
+export const asn = z.number().int().min(1).max(4294967295);
+export const ipv4 = z.string().refine(isIpv4, 'an IPv4 address such as 192.168.1.1');
+export const cidr4 = z.string().refine(isIpv4Cidr, 'an IPv4 prefix such as 192.168.1.0/31');
+const cidr6 = z.cidrv6('an IPv6 prefix such as 2001:db8::1/64');
+export const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'a lower-case MAC address (aa:bb:cc:00:00:65)');
 
 const iface = z.strictObject({
   ipv4: cidr4.optional(),
-  ipv6: z.string().optional(),
+  ipv6: cidr6.optional(),
 });
 
 const neighbor = z.strictObject({ address: ipv4, asn });
@@ -81,7 +94,7 @@ const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-
 
 export const topologySchema = z.strictObject({
   name,
-  description: z.string().optional(),
+  description: z.string().max(500).regex(/^[^\p{Cc}]*$/u, 'one line of text without control characters').optional(),
   fabric: z.strictObject({
     routers: z.record(name, fabricRouterSchema),
     switches: z.array(name).default([]),

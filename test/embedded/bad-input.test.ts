@@ -37,7 +37,7 @@ describe('bad input', () => {
     const f = file('unknown.yaml', 'name: x\nfabric: { routers: {} }\nclusters: {}\nlinks: []\nspines: 2\n');
     const r = await l2stretch(['testbed', 'up', '--topology', f]);
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/invalid topology:\n\s+\(top level\): Unrecognized key: "spines"/);
+    expect(r.out).toMatch(/invalid topology: \(top level\): Unrecognized key: "spines"/);
     noStack(r.out);
   });
 
