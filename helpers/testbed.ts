@@ -89,9 +89,9 @@ export const testbedFileSchema = z.strictObject({
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
   kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: netnsName }).optional(),
   /** Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run record. */
-  versions: z.record(memberName, line).default({}),
+  versions: z.record(line.max(128), line).default({}),
   /** Testbed-specific facts the reports quote (ids, pids). */
-  info: z.record(memberName, line).default({}),
+  info: z.record(line.max(128), line).default({}),
   /** What the testbed can do; checks needing anything else are skipped with the reason. */
   features: z.array(z.enum(ALL_FEATURES as [Feature, ...Feature[]])).default(ALL_FEATURES),
   /** Features found missing when the run started, and why (a check needing one is skipped with that reason). */
