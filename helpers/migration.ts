@@ -1,10 +1,14 @@
 // Driving KubeVirt live migrations through a cluster API: in-cluster (a VMIM with
-// only vmiName) and decentralized across clusters (receiver VM with runStrategy
-// WaitAsReceiver and a receive VMIM in the target, then a sendTo VMIM in the source
-// with connectURL taken verbatim from the target's synchronizationAddresses).
+// only vmiName) and decentralized across clusters, in the order KubeVirt's own tests
+// follow (tests/migration/namespace.go): the receiver VM (runStrategy WaitAsReceiver,
+// restore-run-strategy Always) in the target; once its VMI waits for sync, the
+// receive VMIM (KubeVirt refuses a VMIM whose VMI does not exist); then the sendTo
+// VMIM in the source with connectURL taken verbatim from the target's
+// synchronizationAddresses.
 import { randomBytes } from 'node:crypto';
 import type { Testbed } from './testbed.ts';
 import type { Manifest } from '../topology/manifests.ts';
+import { RESTORE_RUN_STRATEGY } from '../fixtures/embedded/kubevirt.ts';
 
 export const KUBEVIRT_API = 'kubevirt.io/v1';
 
@@ -36,9 +40,11 @@ async function vmManifest(tb: Testbed, cluster: string, vm: string): Promise<Man
   return { ...manifest, metadata: { name: m.metadata.name, ...(m.metadata.annotations ? { annotations: m.metadata.annotations } : {}) } };
 }
 
-/** The receiving VM of a decentralized migration: the same spec, waiting as receiver. */
+/** The receiving VM of a decentralized migration: the same spec, waiting as receiver, running once the guest arrived. */
 export function receiverOf(vm: Manifest): Manifest {
-  return { ...vm, spec: { ...vm.spec, runStrategy: 'WaitAsReceiver' } };
+  const annotations = { ...(vm.metadata.annotations as Record<string, string> | undefined) };
+  annotations[RESTORE_RUN_STRATEGY] = 'Always';
+  return { ...vm, metadata: { ...vm.metadata, annotations }, spec: { ...vm.spec, runStrategy: 'WaitAsReceiver' } };
 }
 
 async function waitFor<T>(what: string, deadlineMs: number, poll: () => Promise<T | undefined>, onWait?: (elapsedMs: number) => void): Promise<T> {
@@ -52,8 +58,11 @@ async function waitFor<T>(what: string, deadlineMs: number, poll: () => Promise<
   }
 }
 
+/** A VMIM that is gone was deleted (by someone else, or with its namespace): it will never succeed. */
 async function vmimStatus(tb: Testbed, cluster: string, name: string): Promise<VmimStatus> {
-  return (await tb.cluster(cluster).get<VmimStatus>('VirtualMachineInstanceMigration', name))?.status ?? {};
+  const m = await tb.cluster(cluster).get<VmimStatus>('VirtualMachineInstanceMigration', name);
+  if (!m) throw new Error(`${cluster}: migration ${name} was deleted before it finished`);
+  return m.status ?? {};
 }
 
 /** Polls until the VMIM Succeeded; a Failed one aborts at once with its reason. */
@@ -78,7 +87,12 @@ export async function migrateAcrossClusters(tb: Testbed, o: CrossClusterOptions)
   const id = randomBytes(4).toString('hex');
   const deadline = tb.deadlines.crossClusterMigration;
   const receiver = (o.receiver ?? ((m) => m))(receiverOf(await vmManifest(tb, o.from, o.vm)));
-  await tb.cluster(o.to).apply([receiver, vmim(`${o.vm}-in-${id}`, { vmiName: o.vm, receive: { migrationID: id } })]);
+  await tb.cluster(o.to).apply([receiver]);
+  await waitFor(`${o.to}: receiver VirtualMachineInstance ${o.vm} in phase WaitingForSync`, deadline, async () => {
+    const vmi = await tb.cluster(o.to).get<{ phase?: string }>('VirtualMachineInstance', o.vm);
+    return vmi?.status?.phase === 'WaitingForSync' ? true : undefined;
+  });
+  await tb.cluster(o.to).apply([vmim(`${o.vm}-in-${id}`, { vmiName: o.vm, receive: { migrationID: id } })]);
   const connectURL = await waitFor(`${o.to}: synchronization address of migration ${o.vm}-in-${id}`, deadline, async () => (await vmimStatus(tb, o.to, `${o.vm}-in-${id}`)).synchronizationAddresses?.[0]);
   const startedAt = Date.now();
   await tb.cluster(o.from).apply([vmim(`${o.vm}-out-${id}`, { vmiName: o.vm, sendTo: { migrationID: id, connectURL } })]);

@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { stageManifests, parseManifests, WALKTHROUGH_STAGES } from '../topology/manifests.ts';
-import { parseVirtualMachine, parseNadBridge, stableMac } from '../fixtures/embedded/kubevirt.ts';
+import { parseVirtualMachine, parseNad, stableMac } from '../fixtures/embedded/kubevirt.ts';
 import { parseL3Vnis, parseL2Vnis, anycastGatewayMac, ValidationError } from '../fixtures/embedded/openperouter.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS } from '../topology/openperouter.ts';
 import { loadTopology } from '../topology/load.ts';
 import { addressOf } from '../topology/ip.ts';
+import { VXLAN_MTU } from '../topology/kernel.ts';
 
 const t = loadTopology('multicluster');
 
@@ -35,9 +36,11 @@ describe("the walkthrough's manifests", () => {
     }
   });
 
-  it('the NAD plugs into the L2VNI host bridge', () => {
-    const nad = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'NetworkAttachmentDefinition')!;
-    expect(parseNadBridge(nad)).toBe('br-hs-110');
+  it('the NAD plugs into the L2VNI host bridge, at the VXLAN MTU (a deviation from the walkthrough: see README)', () => {
+    for (const cluster of Object.keys(t.clusters)) {
+      const nad = stageManifests(cluster, 'workload').find((m) => m.kind === 'NetworkAttachmentDefinition')!;
+      expect(parseNad(nad), cluster).toEqual({ bridge: 'br-hs-110', mtu: VXLAN_MTU });
+    }
   });
 });
 
@@ -65,7 +68,17 @@ describe('KubeVirt VirtualMachine reading', () => {
 
   it('refuses a NAD of a CNI it does not emulate', () => {
     const [nad] = parseManifests(`apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: {config: '{"type": "macvlan"}'}\n`, 'inline');
-    expect(() => parseNadBridge(nad!)).toThrowError('NetworkAttachmentDefinition m: CNI type macvlan is not supported by the embedded cluster; supported: bridge');
+    expect(() => parseNad(nad!)).toThrowError('NetworkAttachmentDefinition m: CNI type macvlan is not supported by the embedded cluster; supported: bridge');
+  });
+
+  it('gives pods the NAD\'s mtu, else the veth default of 1500, as bridge CNI does', () => {
+    const nad = (config: string) =>
+      parseManifests(`apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: {config: '${config}'}\n`, 'inline')[0]!;
+    expect(parseNad(nad('{"type": "bridge", "bridge": "br0"}'))).toEqual({ bridge: 'br0', mtu: 1500 });
+    expect(parseNad(nad('{"type": "bridge", "bridge": "br0", "mtu": 0}'))).toEqual({ bridge: 'br0', mtu: 1500 });
+    expect(parseNad(nad('{"type": "bridge", "bridge": "br0", "mtu": 1400}'))).toEqual({ bridge: 'br0', mtu: 1400 });
+    expect(() => parseNad(nad('{"type": "bridge", "bridge": "br0", "mtu": "1400"}')))
+      .toThrowError('NetworkAttachmentDefinition m: "mtu" must be a non-negative integer, not "1400"');
   });
 });
 

@@ -2,6 +2,7 @@
 // testbed (namespaces) and the kind testbed's lab scripts (containers).
 export const VXLAN_PORT = 4789;
 /** The VXLAN MTU of a 1500-byte underlay. */
+// fidelity: OPE-NET-001
 export const VXLAN_MTU = 1450;
 
 // iproute2's batch reader splits a line at blanks, honours quotes, backslashes and

@@ -237,6 +237,14 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     ],
   },
   {
+    name: 'NAD without mtu, as in the walkthrough (guests at 1500 over a 1450 VXLAN)',
+    inject: (tb) => withNads(tb, walkthroughNad),
+    heal: (tb) => withNads(tb, (c) => manifest(c, 'workload', 'NetworkAttachmentDefinition')),
+    // Frames over 1450 bytes are dropped where they meet the VXLAN MTU, silently (a
+    // bridge sends no ICMP): small requests pass, full-size frames and bulk TCP do not.
+    breaks: ['vm-1 → vm-2: full-size frames', 'vm-2 → vm-1: full-size frames', 'vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer'],
+  },
+  {
     name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
     inject: (tb) => applyAndRestart(tb, 'pe-kind-b', withVm2Gateway('192.170.1.254')),
     heal: (tb) => applyAndRestart(tb, 'pe-kind-b', manifest('pe-kind-b', 'workload', 'VirtualMachine')),
@@ -248,6 +256,20 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     ],
   },
 ];
+
+/** The walkthrough's NAD, without the `mtu` the reference manifests add. */
+function walkthroughNad(cluster: string): Manifest {
+  const nad = manifest(cluster, 'workload', 'NetworkAttachmentDefinition');
+  const { mtu: _mtu, ...config } = JSON.parse((nad.spec as { config: string }).config) as Record<string, unknown>;
+  return { ...nad, spec: { ...nad.spec, config: JSON.stringify(config) } };
+}
+
+/** Applies each cluster's NAD and restarts its VM: bridge CNI sets the MTU when a pod's interface is made. */
+const withNads = (tb: RunningTestbed, nad: (cluster: string) => Manifest) =>
+  Promise.all([['pe-kind-a', 'vm-1'], ['pe-kind-b', 'vm-2']].map(async ([cluster, vm]) => {
+    await tb.testbed.cluster(cluster!).apply([nad(cluster!)]);
+    await restartVm(tb.testbed, cluster!, vm!);
+  })).then(() => undefined);
 
 /** Faults live migration must catch. Each gets a fresh testbed: moves of earlier rows would count towards EVPN duplicate detection (5 in 180 s). */
 const MIGRATION_FAULTS: Fault[] = [

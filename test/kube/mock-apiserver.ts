@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stringify } from 'yaml';
+import { selectedOpenPERouter, type OpenPERouterRelease, type OpenPERouterVersion } from '../../topology/openperouter.ts';
 
 interface Resource {
   group: string;
@@ -24,11 +25,39 @@ const RESOURCES: Resource[] = [
   { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstance', plural: 'virtualmachineinstances', specFields: ['domain', 'networks', 'volumes'] },
   { group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachineInstanceMigration', plural: 'virtualmachineinstancemigrations', specFields: ['vmiName', 'receive', 'sendTo'] },
   { group: 'kubevirt.io', version: 'v1', kind: 'KubeVirt', plural: 'kubevirts', specFields: ['configuration', 'infra', 'workloads', 'imagePullPolicy'] },
-  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'Underlay', plural: 'underlays', specFields: ['asn', 'evpn', 'nics', 'neighbors'] },
-  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L2VNI', plural: 'l2vnis', specFields: ['vni', 'vrf', 'vxlanport', 'l2gatewayip', 'hostmaster'] },
-  { group: 'openpe.openperouter.github.io', version: 'v1alpha1', kind: 'L3VNI', plural: 'l3vnis', specFields: ['vni', 'vrf', 'vxlanport'] },
   { group: 'k8s.cni.cncf.io', version: 'v1', kind: 'NetworkAttachmentDefinition', plural: 'network-attachment-definitions', specFields: ['config'] },
 ];
+
+/** The spec fields each openperouter release's CRDs declare (config/crd/bases at its tag). */
+const OPENPE_SPEC_FIELDS: Record<OpenPERouterVersion, Record<'Underlay' | 'L2VNI' | 'L3VNI', string[]>> = {
+  'v0.0.5': {
+    Underlay: ['asn', 'evpn', 'neighbors', 'nics', 'routeridcidr'],
+    L2VNI: ['hostmaster', 'l2gatewayip', 'vni', 'vrf', 'vxlanport'],
+    L3VNI: ['hostsession', 'vni', 'vrf', 'vxlanport'],
+  },
+  'v0.1.0': {
+    Underlay: ['asn', 'evpn', 'neighbors', 'nics', 'nodeSelector', 'routeridcidr'],
+    L2VNI: ['hostmaster', 'l2gatewayips', 'nodeSelector', 'vni', 'vrf', 'vxlanport'],
+    L3VNI: ['hostsession', 'nodeSelector', 'vni', 'vrf', 'vxlanport'],
+  },
+  'v0.2.0': {
+    Underlay: ['asn', 'gracefulRestart', 'interfaces', 'isis', 'neighbors', 'nodeSelector', 'routeridcidr', 'srv6', 'tunnelEndpoint'],
+    L2VNI: ['hostmaster', 'l2gatewayips', 'nodeSelector', 'underlayAddressFamily', 'vni', 'vrf', 'vxlanport'],
+    L3VNI: ['exportRTs', 'hostsession', 'importRTs', 'nodeSelector', 'underlayAddressFamily', 'vni', 'vrf', 'vxlanport'],
+  },
+  main: {
+    Underlay: ['asn', 'gracefulRestart', 'interfaces', 'isis', 'neighbors', 'nodeSelector', 'routeReflector', 'routerIDCIDR', 'srv6', 'tunnelEndpoint'],
+    L2VNI: ['gatewayIPs', 'hostMaster', 'nodeSelector', 'routingDomain', 'underlayAddressFamily', 'vni', 'vxlanPort'],
+    L3VNI: ['exportRTs', 'hostSession', 'importRTs', 'nodeSelector', 'underlayAddressFamily', 'vni', 'vrf', 'vxlanPort'],
+  },
+};
+
+/** openperouter's kinds as the release serves them: its API group, its CRDs' fields. */
+function openperouterResources(release: OpenPERouterRelease): Resource[] {
+  const [group, version] = release.apiVersion.split('/') as [string, string];
+  const plural = { Underlay: 'underlays', L2VNI: 'l2vnis', L3VNI: 'l3vnis' } as const;
+  return (['Underlay', 'L2VNI', 'L3VNI'] as const).map((kind) => ({ group, version, kind, plural: plural[kind], specFields: OPENPE_SPEC_FIELDS[release.version][kind] }));
+}
 
 export interface Recorded {
   method: string;
@@ -66,11 +95,22 @@ const status = (code: number, reason: string, message: string) => ({ kind: 'Stat
 
 export class MockApiServer {
   readonly requests: Recorded[] = [];
+  private readonly resources: Resource[];
+
+  /** Serves openperouter's kinds as `openperouter` does (default: the release L2STRETCH_OPENPEROUTER selects). */
+  constructor(readonly openperouter: OpenPERouterRelease = selectedOpenPERouter()) {
+    this.resources = [...RESOURCES, ...openperouterResources(openperouter)];
+  }
+
   readonly objects = new Map<string, Obj>();
   pods: MockPod[] = [];
   nodes = new Map<string, Record<string, string>>();
   /** Called after each apply, like a controller reacting to a new object. */
   onApply: (obj: Obj) => void = () => {};
+  /** Admission webhooks: a denial (HTTP code and message) refuses the apply before anything is stored. */
+  admit: (obj: Obj, stored: Obj[]) => { code: number; message: string } | undefined = () => undefined;
+  /** ConfigMaps by namespace/name: their data and, per data key, the field manager that owns it. */
+  readonly configMaps = new Map<string, { data: Record<string, string>; owners: Record<string, string> }>();
   /** Spec fields of a kind as an older API version declares them (e.g. VMIM before KubeVirt 1.6). */
   readonly specFieldsOf = new Map<string, string[]>();
   /** Log text per pod/container. */
@@ -135,10 +175,12 @@ export class MockApiServer {
     // Discovery: /api/v1 and /apis/<group>/<version>.
     if (req.method === 'GET' && (url.pathname === '/api/v1' || (parts[0] === 'apis' && parts.length === 3))) {
       const [group, version] = url.pathname === '/api/v1' ? ['', 'v1'] : [parts[1]!, parts[2]!];
-      const resources = group === '' ? [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list'] }, { name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get', 'list', 'patch'] }] : RESOURCES.filter((r) => r.group === group && r.version === version).map((r) => ({ name: r.plural, kind: r.kind, namespaced: true, verbs: ['get', 'list', 'patch', 'delete'] }));
+      const resources = group === '' ? [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list'] }, { name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get', 'list', 'patch'] }] : this.resources.filter((r) => r.group === group && r.version === version).map((r) => ({ name: r.plural, kind: r.kind, namespaced: true, verbs: ['get', 'list', 'patch', 'delete'] }));
       if (!resources.length) return this.send(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
       return this.send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : 'v1', resources });
     }
+
+    if (parts[0] === 'api' && parts[4] === 'configmaps') return this.configMap(req, res, url, parts[3]!, parts[5], body);
 
     // Nodes and pod logs.
     if (req.method === 'GET' && parts[0] === 'api' && parts[2] === 'nodes' && parts[3]) {
@@ -164,7 +206,7 @@ export class MockApiServer {
     }
 
     // Custom resources: /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>]
-    const r = parts[0] === 'apis' && parts[3] === 'namespaces' ? RESOURCES.find((x) => x.group === parts[1] && x.version === parts[2] && x.plural === parts[5]) : undefined;
+    const r = parts[0] === 'apis' && parts[3] === 'namespaces' ? this.resources.find((x) => x.group === parts[1] && x.version === parts[2] && x.plural === parts[5]) : undefined;
     if (!r) return this.send(res, 404, status(404, 'NotFound', `no route ${req.method} ${url.pathname}`));
     const apiVersion = `${r.group}/${r.version}`;
     const ns = parts[4]!;
@@ -183,6 +225,8 @@ export class MockApiServer {
       if (req.headers['content-type'] !== 'application/apply-patch+yaml') return this.send(res, 415, status(415, 'UnsupportedMediaType', `only server-side apply is served here, not ${req.headers['content-type']}`));
       if (!url.searchParams.get('fieldManager')) return this.send(res, 422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
       const obj = body as Obj;
+      const denied = this.admit({ ...obj, metadata: { ...obj.metadata, namespace: ns } }, [...this.objects.values()].filter((o) => o.metadata.namespace === ns));
+      if (denied) return this.send(res, denied.code, status(denied.code, denied.code === 403 ? 'Forbidden' : 'BadRequest', denied.message));
       const fields = this.specFieldsOf.get(r.kind) ?? r.specFields;
       const unknown = Object.keys(obj.spec ?? {}).filter((f) => !fields.includes(f));
       const validation = url.searchParams.get('fieldValidation') ?? 'Warn';
@@ -194,6 +238,35 @@ export class MockApiServer {
       return this.onApply(stored);
     }
     this.send(res, 405, status(405, 'MethodNotAllowed', `${req.method} not served`));
+  }
+
+  /**
+   * ConfigMaps, with the field ownership server-side apply enforces: an apply without
+   * force that sets a data key another manager owns, to another value, is a conflict.
+   * A merge patch (what client-side `kubectl apply` sends) takes the key over.
+   */
+  private configMap(req: IncomingMessage, res: ServerResponse, url: URL, ns: string, name: string | undefined, body: unknown): void {
+    const key = `${ns}/${name}`;
+    const cm = this.configMaps.get(key);
+    const shown = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, managedFields: Object.entries(this.configMaps.get(key)!.owners).map(([k, m]) => ({ manager: m, fieldsV1: { [`f:data`]: { [`f:${k}`]: {} } } })) }, data: this.configMaps.get(key)!.data });
+    if (req.method === 'GET' && name) return cm ? this.send(res, 200, shown()) : this.send(res, 404, status(404, 'NotFound', `configmaps "${name}" not found`));
+    if (req.method !== 'PATCH' || !name) return this.send(res, 405, status(405, 'MethodNotAllowed', `${req.method} not served`));
+    const manager = url.searchParams.get('fieldManager') ?? '';
+    const data = ((body as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<string, string>;
+    const type = req.headers['content-type'];
+    if (type === 'application/apply-patch+yaml') {
+      if (!manager) return this.send(res, 422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+      const conflicts = Object.entries(data).filter(([k, v]) => cm && cm.owners[k] && cm.owners[k] !== manager && cm.data[k] !== v).map(([k]) => `conflict with "${cm!.owners[k]}" using v1: .data.${k}`);
+      if (conflicts.length && url.searchParams.get('force') !== 'true') {
+        return this.send(res, 409, status(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.join('\n')}`));
+      }
+    } else if (type !== 'application/merge-patch+json' && type !== 'application/strategic-merge-patch+json') {
+      return this.send(res, 415, status(415, 'UnsupportedMediaType', `${type} is not served for configmaps`));
+    } else if (!cm) return this.send(res, 404, status(404, 'NotFound', `configmaps "${name}" not found`));
+    const next = cm ?? { data: {}, owners: {} };
+    for (const [k, v] of Object.entries(data)) (next.data[k] = v), (next.owners[k] = manager || 'unknown');
+    this.configMaps.set(key, next);
+    this.send(res, 200, shown());
   }
 
   private exec(req: IncomingMessage, ws: WebSocket): void {
