@@ -22,6 +22,7 @@ import {
 import { runOrTearDown, runStages, kindTestbedFile, kindOptions, KIND_WAITS } from '../fixtures/kind/testbed.ts';
 import { kindPreflight } from '../fixtures/kind/preflight.ts';
 import { KIND_VERSIONS } from '../fixtures/kind/versions.ts';
+import { consoleLine, consoleResult } from '../helpers/vm-console.ts';
 import type { Manifest } from '../topology/manifests.ts';
 
 const t = loadTopology('multicluster');
@@ -376,5 +377,25 @@ describe('kind preflight and testbed file', () => {
     expect(file.info!['wait migrationObserve']).toContain('openperouter#203');
     // A pass/fail limit is not a wait time: the loss budget stays with its check.
     expect(Object.keys(file.deadlines!)).not.toContain('migrationLossBudget');
+  });
+});
+
+describe('the line the serial console types, run by a real shell', () => {
+  it('returns stdout and stderr apart, each whole, with the exit status, whatever the command prints last', async () => {
+    const bin = join(dir, 'no-sudo');
+    await execa('mkdir', ['-p', bin]);
+    // This shell is not a guest: a stand-in sudo keeps `dmesg -n 1` off the machine running the test.
+    writeFileSync(join(bin, 'sudo'), `#!/bin/sh\necho "$*" > ${dir}/sudo-args\n`);
+    chmodSync(join(bin, 'sudo'), 0o755);
+    const id = 'cafe0001';
+    const cmd = `printf '{"a":1}'; echo 'warn' >&2; printf 'no newline' >&2; exit 3`;
+    const r = await execa('/bin/sh', ['-c', consoleLine(cmd, id)], { env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const tty = String(r.stdout).replace(/\n/g, '\r\n');
+    expect(consoleResult(tty, (w) => `L2S-${w}${id}`)).toEqual({ stdout: '{"a":1}', stderr: 'warn\nno newline', exitCode: 3 });
+    expect(readFileSync(join(dir, 'sudo-args'), 'utf8').trim()).toBe('-n dmesg -n 1');
+    // Until the end marker arrives the result is not taken.
+    expect(consoleResult(tty.slice(0, tty.indexOf(`L2S-END${id}`)), (w) => `L2S-${w}${id}`)).toBeUndefined();
+    // The typed text itself (echoed by the terminal) never reads as a marker.
+    expect(consoleResult(consoleLine(cmd, id), (w) => `L2S-${w}${id}`)).toBeUndefined();
   });
 });

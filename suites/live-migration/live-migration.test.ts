@@ -3,6 +3,7 @@ import { testbed, expectEventually, conformanceSuite, reportDir } from '../conte
 import { requireOverlay, greetedVms } from '../overlay.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/migration.ts';
+import { recheckMigrationTrust } from '../../fixtures/kind/ca-exchange.ts';
 import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/frr-json.ts';
 import { routerNames, nodeVteps } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
@@ -70,6 +71,8 @@ for (const leg of legs) {
 
     beforeAll(async () => {
       if (suite.blocked || !tb.features.has(leg.needs) || !tb.features.has('migration-probe')) return;
+      // A kept kind testbed drops the peer's KubeVirt CA once its own is ~33 h old: trust is re-established first.
+      if (leg.from !== leg.to) await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
       obs = await observeMigration(tb, {
         label: leg.label,
         vm,

@@ -9,6 +9,7 @@ import { MockApiServer } from './mock-apiserver.ts';
 import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
 import { crossClusterMigrationGap } from '../../helpers/kubevirt-preflight.ts';
 import { existingTestbed } from './testbed-files.ts';
+import { notHere, type VmiPlacement } from '../../helpers/vm-console.ts';
 
 const a = new MockApiServer();
 const b = new MockApiServer();
@@ -75,5 +76,26 @@ describe('a VM reached wherever it runs', () => {
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
     vmi(b, 'Failed');
     await expect(tb.workload('vm-1').run(['hostname'])).rejects.toThrow('vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, kind-pe-kind-b: Failed)');
+  });
+
+  it('never picks the source of a decentralized migration while it hands over (still Running there)', async () => {
+    const tb = existingTestbed(dir, 'testbed.json', { vms: { type: 'console' }, clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } } } });
+    const vmi = (server: MockApiServer, status: VmiPlacement) =>
+      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-1', namespace: 'default' }, status });
+    for (const [s, name] of [[a, 'a'], [b, 'b']] as const) {
+      s.guests.set('vm-1', { user: 'fedora', password: 'fedora' });
+      s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
+    }
+    // kubevirt v1.6.2: the source stays Running with a completed migration state until its pod ends.
+    const handedOver = { phase: 'Running', nodeName: 'pe-kind-a-worker', migrationState: { sourceNode: 'pe-kind-a-worker', completed: true } };
+    vmi(a, handedOver);
+    vmi(b, { phase: 'Running', nodeName: 'pe-kind-b-worker', migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-b-worker', completed: true } });
+    expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
+    // Back home: in-cluster moves leave nodeName on the target, so a's instance is the VM again.
+    vmi(a, { phase: 'Running', nodeName: 'pe-kind-a-control-plane', migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-a-control-plane', completed: true } });
+    vmi(b, { phase: 'Succeeded' });
+    expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster a: hostname\n');
+    expect(notHere(handedOver)).toBe('Running, handed over');
+    expect(notHere({ ...handedOver, migrationState: { ...handedOver.migrationState, failed: true } })).toBeUndefined();
   });
 });

@@ -36,6 +36,7 @@ beforeEach(() => {
         : { output: `${vm}: ${cmd}\n`, status: 0 };
   mock.consoleStats.maxSessions = 0;
   mock.consoleStats.textFrames = 0;
+  mock.consoleStats.interrupts = 0;
 });
 
 describe('VM serial console (against a stand-in console websocket)', () => {
@@ -60,8 +61,29 @@ describe('VM serial console (against a stand-in console websocket)', () => {
   });
 
   it('says when the login is refused, when the VM has no console, and when the guest never answers', async () => {
-    await expect(new VmConsoleExecutor('vm-3', client).run(['true'])).rejects.toThrow("vm-3: `true` cannot be sent: the console refused fedora's login (serial console of default/vm-3 (cluster pe-kind-a))");
+    await expect(new VmConsoleExecutor('vm-3', client).run(['true'])).rejects.toThrow("vm-3: `true` cannot be sent: the console refused fedora's login 3 times (serial console of default/vm-3 (cluster pe-kind-a))");
     await expect(new VmConsoleExecutor('vm-9', client).run(['true'])).rejects.toThrow('vm-9: `true` could not reach the console (serial console of default/vm-9 (cluster pe-kind-a)): closed: virtualmachineinstance vm-9 not found');
     await expect(new VmConsoleExecutor('vm-4', client).run(['true'], { timeoutMs: 700 })).rejects.toThrow(/^vm-4: `true` did not finish within 700 ms \(serial console of default\/vm-4/);
+  });
+
+  it('keeps stdout apart from stderr, and quiets kernel messages first', async () => {
+    mock.onConsole = (_vm, cmd) => (cmd.endsWith('probe') ? { output: '{"probes":[]}\n', stderr: 'warning: slow clock\n', status: 0 } : { output: '', status: 1 });
+    const r = await new VmConsoleExecutor('vm-1', client).run(['python3', '/tmp/l2stretch_guest.py', 'probe']);
+    expect(r).toEqual({ stdout: '{"probes":[]}\n', stderr: 'warning: slow clock\n', exitCode: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ probes: [] });
+    expect(mock.guests.get('vm-1')!.kernelQuiet).toBe(true);
+  });
+
+  it('logs in again when a login is refused while the guest is still starting', async () => {
+    mock.guests.get('vm-1')!.refuseLogins = 2;
+    expect((await new VmConsoleExecutor('vm-1', client).run(['echo', 'x'])).stdout).toBe('vm-1: echo x\n');
+  });
+
+  it('interrupts a command that timed out, so the next command finds the shell free', async () => {
+    mock.onConsole = (vm, cmd) => (cmd === 'sleep 600' ? 'hang' : { output: `${vm}: ${cmd}\n`, status: 0 });
+    const ex = new VmConsoleExecutor('vm-2', client);
+    await expect(ex.run(['sleep', '600'], { timeoutMs: 500 })).rejects.toThrow(/^vm-2: `sleep 600` did not finish within 500 ms/);
+    expect((await ex.run(['echo', 'next'], { timeoutMs: 5000 })).stdout).toBe('vm-2: echo next\n');
+    expect(mock.consoleStats.interrupts).toBe(1);
   });
 });

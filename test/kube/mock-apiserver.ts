@@ -86,8 +86,26 @@ export interface ExecReply {
 
 export type ExecHandler = (call: { pod: string; container: string; command: string[]; stdin: string }) => ExecReply;
 
-/** What a guest's shell does with one command line of the console: its output and exit status. */
-export type ConsoleHandler = (vm: string, command: string) => { output: string; status: number };
+/** What a guest's shell does with one command of the console: its output, exit status and stderr, or 'hang' until Ctrl-C. */
+export type ConsoleHandler = (vm: string, command: string) => { output: string; status: number; stderr?: string } | 'hang';
+
+/** A guest's serial console: its login, and what its shell and kernel are doing. */
+export interface MockGuest {
+  user: string;
+  password: string;
+  loggedIn?: boolean;
+  silent?: boolean;
+  /** Correct logins refused before one is taken (a getty still starting). */
+  refuseLogins?: number;
+  /** A command runs and holds the shell. */
+  busy?: boolean;
+  /** `dmesg -n 1` ran: kernel messages stay off the console. */
+  kernelQuiet?: boolean;
+}
+
+// The line VmConsoleExecutor types (helpers/vm-console.ts consoleLine), taken apart as a shell would run it.
+const CONSOLE_LINE =
+  /^sudo -n dmesg -n 1 2>\/dev\/null; \( (.*) \) >\S+ 2>\S+; printf '%s-%s %s\\n' L2S (RC\w+) \$\?; printf '%s-%s\\n' L2S (OUT\w+); cat \S+; printf '%s-%s\\n' L2S (ERR\w+); cat \S+; printf '%s-%s\\n' L2S (END\w+); rm -f \S+ \S+$/;
 
 export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; spec?: Record<string, unknown>; status?: unknown };
 
@@ -117,10 +135,10 @@ export class MockApiServer {
   logs = new Map<string, string>();
   onExec: ExecHandler = () => ({ exitCode: 0 });
   /** Guests with a serial console, and their login. */
-  guests = new Map<string, { user: string; password: string; loggedIn?: boolean; silent?: boolean }>();
+  guests = new Map<string, MockGuest>();
   onConsole: ConsoleHandler = () => ({ output: '', status: 0 });
-  /** Most console sessions open at once on one VM, and text frames received (KubeVirt takes binary only). */
-  readonly consoleStats = { maxSessions: 0, textFrames: 0 };
+  /** Most console sessions open at once on one VM, text frames received (KubeVirt takes binary only), Ctrl-Cs that stopped a command. */
+  readonly consoleStats = { maxSessions: 0, textFrames: 0, interrupts: 0 };
   private readonly sessions = new Map<string, number>();
   private server?: Server;
   private readonly wss = new WebSocketServer({
@@ -317,6 +335,14 @@ export class MockApiServer {
       if (!isBinary) this.consoleStats.textFrames++;
       if (guest.silent) return;
       for (const ch of data.toString()) {
+        if (ch === '\x03' && guest.busy) {
+          guest.busy = false;
+          this.consoleStats.interrupts++;
+          show('^C\r\n');
+          prompt();
+          continue;
+        }
+        if (guest.busy) continue;
         if (ch !== '\r') {
           line += ch;
           if (state !== 'password') show(ch);
@@ -328,18 +354,24 @@ export class MockApiServer {
         if (state === 'getty') (state = 'user'), show(`${vm} login: `);
         else if (state === 'user') (user = typed), (state = 'password'), show('Password: ');
         else if (state === 'password') {
-          if (user === guest.user && typed === guest.password) (state = 'shell'), prompt();
+          const refused = guest.refuseLogins ? guest.refuseLogins-- > 0 : false;
+          if (user === guest.user && typed === guest.password && !refused) (state = 'shell'), prompt();
           else (state = 'user'), show(`Login incorrect\r\n${vm} login: `);
         } else {
-          for (const cmd of typed.split('; ')) {
-            const marker = /^printf '%s-%s(?: %s)?\\n' L2S (\S+)(?: \$\?)?$/.exec(cmd);
-            if (marker) show(`L2S-${marker[1]}${cmd.endsWith('$?') ? ` ${last}` : ''}\r\n`);
-            else {
-              const r = this.onConsole(vm, cmd.replace(/ 2>&1$/, ''));
-              if (r.output) show(r.output.replace(/\n/g, '\r\n'));
-              last = r.status;
-            }
+          const m = CONSOLE_LINE.exec(typed);
+          if (!m) {
+            show(`sh: not the console line of helpers/vm-console.ts: ${typed}\r\n`);
+            prompt();
+            continue;
           }
+          guest.kernelQuiet = true;
+          const r = this.onConsole(vm, m[1]!);
+          if (r === 'hang') {
+            guest.busy = true;
+            continue;
+          }
+          const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+          show(`L2S-${m[2]} ${r.status}\r\nL2S-${m[3]}\r\n${crlf(r.output)}L2S-${m[4]}\r\n${crlf(r.stderr ?? '')}L2S-${m[5]}\r\n`);
           prompt();
         }
       }
