@@ -70,6 +70,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * with an unconditional Update — a write that lands between the read and the
  * Update is lost unread.
  */
+// fidelity: KV-OP-002
 class FakeVirtOperator implements KubevirtCaStore {
   external = '';
   applied: Manifest[] = [];

@@ -87,6 +87,7 @@ describe('a VM reached wherever it runs', () => {
       s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
     }
     // kubevirt v1.6.2: the source stays Running with a completed migration state until its pod ends.
+    // fidelity: KV-VMI-001
     const handedOver = { phase: 'Running', nodeName: 'pe-kind-a-worker', migrationState: { sourceNode: 'pe-kind-a-worker', completed: true } };
     vmi(a, handedOver);
     vmi(b, { phase: 'Running', nodeName: 'pe-kind-b-worker', migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-b-worker', completed: true } });
