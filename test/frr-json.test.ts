@@ -110,3 +110,29 @@ describe('FRR 9/10 shapes: object bestpath, MAC mobility, sticky MACs, duplicate
     expect(parseBgpRoutes(table)).toEqual([{ prefix: '192.168.20.0/24', paths: [{ valid: true, best: false, nexthop: '100.64.0.2' }, { valid: true, best: true, nexthop: '100.64.0.1' }] }]);
   });
 });
+
+// Captured on the embedded testbed (FRR 8.4.4) after the live-migration suite moved vm-1
+// three times with duplicate detection at 2 moves (test/data/SOURCES.md).
+describe('FRR 8.4 after three moves: detail output, MM:3, a real duplicate', () => {
+  it('reads the object bestpath of detail output and the sequence of the last move', () => {
+    const routes = parseEvpnRoutes(dataJson('frr-8.4-embedded', 'evpn-route-detail-macip-spine-after-moves.json'));
+    const macIp = routes.filter((r) => r.mac === '02:03:04:05:06:07' && r.ip === '192.170.1.3');
+    expect(macIp.map((r) => [r.rd, r.paths.length])).toEqual([['10.0.0.1:3', 1]]);
+    // Detail output nests the peer (`peer.peerId`), which no judge reads.
+    expect(bestPath(macIp[0]!)).toMatchObject({
+      valid: true,
+      best: true,
+      nexthop: '100.65.0.0',
+      asPath: '64512 64514',
+      extendedCommunity: 'RT:64514:100 RT:64514:110 ET:8 MM:3 Rmac:02:64:64:41:00:00',
+      macMobilitySeq: 3,
+      routeTargets: ['64514:100', '64514:110'],
+      routerMac: '02:64:64:41:00:00',
+    });
+  });
+
+  it('reads isDuplicate: true as zebra printed it', () => {
+    const m = parseEvpnMacs(dataJson('frr-8.4-embedded', 'evpn-mac-110-pe-kind-b-worker-duplicate.json')).find((x) => x.mac === '02:03:04:05:06:07');
+    expect(m).toEqual({ mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.0', intf: undefined, localSequence: 2, remoteSequence: 3, isDuplicate: true });
+  });
+});

@@ -11,6 +11,7 @@ import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { restartVm } from '../../helpers/vm.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from '../../topology/openperouter.ts';
+import type { CheckId } from '../../suites/catalogue.ts';
 
 export interface Fault {
   name: string;
@@ -82,13 +83,17 @@ const withoutArpAccept = (tb: RunningTestbed) =>
   Promise.all(NODES.map((n) => setSysctls(new RunPaths(tb.runId).netns(`${n}-router`, 'red'), { 'net.ipv4.conf.all.arp_accept': 0, 'net.ipv4.conf.br-pe-110.arp_accept': 0 }))).then(() => undefined);
 
 /** Every L2 check between the two VMs, both ways. */
-const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1'].flatMap((p) => [`${p}: HTTP`, `${p}: ping`, `${p}: full-size frames`]).concat(['vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer']);
+const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1']
+  .flatMap((p) => [`L2S-L2-001 ${p}: HTTP`, `L2S-L2-002 ${p}: ping`, `L2S-L2-003 ${p}: full-size frames`])
+  .concat(['L2S-L2-004 vm-1 ← vm-2: a 2 MiB transfer', 'L2S-L2-004 vm-2 ← vm-1: a 2 MiB transfer']);
 
 const NODES = ['pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control-plane', 'pe-kind-b-worker'];
-/** The check titled `check` on every cluster node. */
-const nodes = (check: string) => NODES.map((n) => `${n}: ${check}`);
-/** The check on every router the type-3 checks run on: the spine, the ToRs and the nodes. */
-const everyRouterWithImet = (check: string) => ['spine', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: ${check}`);
+/** Check `id`, titled `check`, on each of `routers`. */
+const on = (routers: string[], id: CheckId, check: string) => routers.map((r) => `${id} ${r}: ${check}`);
+/** The check on every cluster node. */
+const nodes = (id: CheckId, check: string) => on(NODES, id, check);
+/** The type-3 check on every router it runs on: the spine, the ToRs and the nodes. */
+const everyRouterWithImet = () => on(['spine', 'leafkind-a', 'leafkind-b', ...NODES], 'L2S-EVPN-001', 'type-3 route for VNI 110');
 
 const VM1_MAC = '02:03:04:05:06:07';
 const VM1_ACL = 'l2s-vm-1';
@@ -102,17 +107,17 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'neighbor 192.168.1.1 shutdown'),
     heal: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'no neighbor 192.168.1.1 shutdown'),
     breaks: [
-      'spine: leafA, leafB, leafkind-a, leafkind-b Established',
-      'leafA: spine Established',
-      'leafA: type-2 MAC and MAC+IP routes',
-      'pe-kind-a-control-plane: VRF red has the type-5',
-      'pe-kind-a-worker: VRF red has the type-5',
-      'pe-kind-b-control-plane: VRF red has the type-5',
-      'pe-kind-b-worker: VRF red has the type-5',
-      'vm-1 → hostA_red',
-      'hostA_red → vm-1',
-      'vm-2 → hostA_red',
-      'hostA_red → vm-2',
+      'L2S-BGP-001 spine: leafA, leafB, leafkind-a, leafkind-b Established',
+      'L2S-BGP-001 leafA: spine Established',
+      'L2S-EVPN-002 leafA: type-2 MAC and MAC+IP routes',
+      'L2S-EVPN-003 pe-kind-a-control-plane: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-b-control-plane: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
+      'L2S-L3-001 vm-1 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-1',
+      'L2S-L3-001 vm-2 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-2',
     ],
   },
   {
@@ -120,12 +125,12 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'neighbor 192.168.12.2 shutdown'),
     heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'no neighbor 192.168.12.2 shutdown'),
     breaks: [
-      'leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
-      'pe-kind-b-worker: leafkind-b Established',
-      ...everyRouterWithImet('type-3 route for VNI 110'),
-      'pe-kind-b-worker: type-2 MAC and MAC+IP routes',
-      'pe-kind-b-worker: VRF red has the type-5',
-      ...nodes('zebra floods VNI 110'),
+      'L2S-BGP-001 leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
+      'L2S-BGP-001 pe-kind-b-worker: leafkind-b Established',
+      ...everyRouterWithImet(),
+      'L2S-EVPN-002 pe-kind-b-worker: type-2 MAC and MAC+IP routes',
+      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
     ],
   },
   {
@@ -135,18 +140,18 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     // IPv4 unicast stays up, so only EVPN is cut between cluster A and the rest: every
     // route between the clusters and to the red hosts goes, and all traffic built on them.
     breaks: [
-      'spine: leafA, leafB, leafkind-a, leafkind-b Established',
-      'leafkind-a: spine, pe-kind-a-control-plane, pe-kind-a-worker Established',
-      ...everyRouterWithImet('type-3 route for VNI 110'),
-      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
-      'pe-kind-a-control-plane: VRF red has the type-5',
-      'pe-kind-a-worker: VRF red has the type-5',
-      ...nodes('zebra floods VNI 110'),
+      'L2S-BGP-001 spine: leafA, leafB, leafkind-a, leafkind-b Established',
+      'L2S-BGP-001 leafkind-a: spine, pe-kind-a-control-plane, pe-kind-a-worker Established',
+      ...everyRouterWithImet(),
+      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
+      'L2S-EVPN-003 pe-kind-a-control-plane: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5',
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
       ...L2_BETWEEN_VMS,
-      'vm-1 → hostA_red',
-      'hostA_red → vm-1',
-      'vm-1 → hostB_red',
-      'hostB_red → vm-1',
+      'L2S-L3-001 vm-1 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-1',
+      'L2S-L3-001 vm-1 → hostB_red',
+      'L2S-L3-002 hostB_red → vm-1',
     ],
   },
   {
@@ -154,9 +159,9 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'no advertise-all-vni'),
     heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'advertise-all-vni'),
     breaks: [
-      ...everyRouterWithImet('type-3 route for VNI 110'),
-      'pe-kind-b-worker: VRF red has the type-5',
-      ...nodes('zebra floods VNI 110'),
+      ...everyRouterWithImet(),
+      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
     ],
   },
   {
@@ -174,9 +179,9 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     },
     // The segments no longer meet: no type-3 or MAC route crosses, and no L2 traffic.
     breaks: [
-      ...everyRouterWithImet('type-3 route for VNI 110'),
-      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
-      ...nodes('zebra floods VNI 110'),
+      ...everyRouterWithImet(),
+      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
       ...L2_BETWEEN_VMS,
     ],
   },
@@ -185,7 +190,7 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'route-target import 64520:200'),
     heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514 vrf red', 'address-family l2vpn evpn', 'no route-target import 64520:200'),
     breaks: [
-      'pe-kind-a-worker: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5',
     ],
   },
   {
@@ -193,18 +198,43 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
     heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
     breaks: [
-      'pe-kind-b-control-plane: VRF red has the type-5',
-      'pe-kind-b-worker: VRF red has the type-5',
-      'vm-2 → hostA_red',
-      'hostA_red → vm-2',
-      'vm-2 → hostB_red',
-      'hostB_red → vm-2',
+      'L2S-EVPN-003 pe-kind-b-control-plane: VRF red has the type-5',
+      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
+      'L2S-L3-001 vm-2 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-2',
+      'L2S-L3-001 vm-2 → hostB_red',
+      'L2S-L3-002 hostB_red → vm-2',
     ],
   },
 ];
 
+/** Routes that carry red's traffic for hostA_blue's subnet to leafA, over the L3VNI, like a type-5 route would. */
+const LEAK_TO_BLUE = ['route add 192.168.21.0/24 via 100.64.0.1 dev br-pe-100 onlink'];
+/** leafA's red and blue VRFs joined by a veth pair, with routes each way between the VMs' and hostA_blue's subnets. */
+async function leakRedIntoBlue(tb: RunningTestbed): Promise<void> {
+  const run = new RunPaths(tb.runId);
+  const [red, blue] = [run.netns('leafA', 'red'), run.netns('leafA', 'blue')];
+  await ipBatch([`link add leak-red type veth peer name leak-blue netns ${blue}`, 'addr add 169.254.100.0/31 dev leak-red', 'link set leak-red up'], red);
+  await ipBatch(['addr add 169.254.100.1/31 dev leak-blue', 'link set leak-blue up', 'route add 192.170.1.0/24 via 169.254.100.0'], blue);
+  await ipBatch(['route add 192.168.21.0/24 via 169.254.100.1'], red);
+  await Promise.all(NODES.map((n) => ipBatch(LEAK_TO_BLUE, run.netns(`${n}-router`, 'red'))));
+}
+async function sealRedFromBlue(tb: RunningTestbed): Promise<void> {
+  const run = new RunPaths(tb.runId);
+  await ipBatch(['link del leak-red'], run.netns('leafA', 'red'));
+  await Promise.all(NODES.map((n) => ipBatch(LEAK_TO_BLUE.map((l) => l.replace('route add', 'route del')), run.netns(`${n}-router`, 'red'))));
+}
+
 /** Faults of forwarding and of the workloads. */
 const DATA_PLANE_FAULTS: HealableFault[] = [
+  {
+    name: 'VRF leak in the data plane (red reaches hostA_blue through leafA; no route advertised)',
+    inject: leakRedIntoBlue,
+    heal: sealRedFromBlue,
+    // Kernel routes only: BGP's tables stay as they were, so the type-5 check still
+    // passes and only the isolation probes see the leak.
+    breaks: ['L2S-L3-003 vm-1 → hostA_blue', 'L2S-L3-003 vm-2 → hostA_blue'],
+  },
   {
     name: 'VXLAN UDP port mismatch (cluster B on 4790)',
     inject: (tb) => {
@@ -221,11 +251,11 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     heal: (tb) => ipBatch(['addr add 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     // Without its gateway address the node learns no IP for vm-2: its MAC+IP route goes, and with it its L3 paths.
     breaks: [
-      ...['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'].map((r) => `${r}: type-2 MAC and MAC+IP routes`),
-      'vm-2 → hostA_red',
-      'hostA_red → vm-2',
-      'vm-2 → hostB_red',
-      'hostB_red → vm-2',
+      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
+      'L2S-L3-001 vm-2 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-2',
+      'L2S-L3-001 vm-2 → hostB_red',
+      'L2S-L3-002 hostB_red → vm-2',
     ],
   },
   {
@@ -233,7 +263,7 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => ipBatch(['link set dev vni110 mtu 1400'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     heal: (tb) => ipBatch(['link set dev vni110 mtu 1450'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     breaks: [
-      'vm-2 → vm-1: full-size frames',
+      'L2S-L2-003 vm-2 → vm-1: full-size frames',
     ],
   },
   {
@@ -249,10 +279,10 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => applyAndRestart(tb, 'pe-kind-b', withVm2Gateway('192.170.1.254')),
     heal: (tb) => applyAndRestart(tb, 'pe-kind-b', manifest('pe-kind-b', 'workload', 'VirtualMachine')),
     breaks: [
-      'vm-2 → hostA_red',
-      'hostA_red → vm-2',
-      'vm-2 → hostB_red',
-      'hostB_red → vm-2',
+      'L2S-L3-001 vm-2 → hostA_red',
+      'L2S-L3-002 hostA_red → vm-2',
+      'L2S-L3-001 vm-2 → hostB_red',
+      'L2S-L3-002 hostB_red → vm-2',
     ],
   },
 ];
@@ -314,6 +344,20 @@ const MIGRATION_FAULTS: Fault[] = [
     // once the guest itself ARPs for its gateway: the reachability check is given
     // the time that takes, so only the route check is expected to fail.
     breaks: ['within pe-kind-a L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
+  },
+  {
+    name: 'a migration that fails (no network-attachment-definition for vm-1\'s network in pe-kind-b)',
+    // vm-2 keeps running: a deleted NAD leaves running pods alone, but no receiver
+    // can be plugged in, so the move across fails and vm-1 stays in pe-kind-a.
+    inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'workload', 'NetworkAttachmentDefinition')]),
+    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-001', 'back pe-kind-b → pe-kind-a L2S-MIG-001'],
+  },
+  {
+    name: 'duplicate address detection at 2 moves in 30 min on every node (FRR\'s default: 5 in 180 s)',
+    inject: (tb) => Promise.all(NODES.map((n) => vtysh(tb, n, `router bgp ${n.startsWith('pe-kind-a') ? 64514 : 64518}`, 'address-family l2vpn evpn', 'dup-addr-detection max-moves 2 time 1800'))).then(() => undefined),
+    // The second move (across) is the second one every node sees: from then on each
+    // node that saw both marks vm-1's MAC a duplicate, and it stays marked.
+    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-005', 'back pe-kind-b → pe-kind-a L2S-MIG-005'],
   },
 ];
 
