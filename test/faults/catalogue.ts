@@ -272,7 +272,7 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     heal: (tb) => withNads(tb, (c) => manifest(c, 'workload', 'NetworkAttachmentDefinition')),
     // Frames over 1450 bytes are dropped where they meet the VXLAN MTU, silently (a
     // bridge sends no ICMP): small requests pass, full-size frames and bulk TCP do not.
-    breaks: ['vm-1 → vm-2: full-size frames', 'vm-2 → vm-1: full-size frames', 'vm-1 ← vm-2: a 2 MiB transfer', 'vm-2 ← vm-1: a 2 MiB transfer'],
+    breaks: ['L2S-L2-003 vm-1 → vm-2: full-size frames', 'L2S-L2-003 vm-2 → vm-1: full-size frames', 'L2S-L2-004 vm-1 ← vm-2: a 2 MiB transfer', 'L2S-L2-004 vm-2 ← vm-1: a 2 MiB transfer'],
   },
   {
     name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
