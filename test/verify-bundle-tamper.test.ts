@@ -16,7 +16,7 @@ const PRODUCT_JSON = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1',
 interface Hand {
   version: string;
   catalogue: Array<[id: string, tier: string]>;
-  checks: Array<[id: string, tier: string, verdict: string]>;
+  checks: Array<[id: string, tier: string, verdict: string, instances?: number]>;
   tiers: string[];
   junit: string;
   verdict: string;
@@ -54,7 +54,14 @@ function write(h: Hand): string {
       product: PRODUCT_JSON,
       startedAt: '2026-11-28T00:00:00.000Z',
       finishedAt: '2026-11-28T00:09:00.000Z',
-      checks: h.checks.map(([id, tier, verdict]) => ({ id, tier, requirement: 'r', verdict, durationMs: 5, instances: [{ title: `${id} x`, verdict, durationMs: 5 }] })),
+      checks: h.checks.map(([id, tier, verdict, n = 1]) => ({
+        id,
+        tier,
+        requirement: 'r',
+        verdict,
+        durationMs: 5,
+        instances: Array.from({ length: n }, (_, i) => ({ title: `${id} x${i || ''}`, verdict, durationMs: 5, ...(i === 1 ? { message: 'first line\nsecond' } : {}) })),
+      })),
       strays: [],
       errors: h.errors,
       verdict: h.verdict,
@@ -126,5 +133,84 @@ describe('verify-bundle on hand-written bundles', () => {
       'run-record.json: its SHA-256 differs from SHA256SUMS (changed after the run)',
       'versions disagree: conformance.yaml is of l2stretch 0.0.9, the run was l2stretch 0.0.8',
     ]);
+  });
+
+  /** Rewrites one file of a written bundle and its line in SHA256SUMS, as a forger would. */
+  function forge(b: string, file: string, text: string): void {
+    writeFileSync(join(b, file), text);
+    const sums = readFileSync(join(b, 'SHA256SUMS'), 'utf8').replace(new RegExp(`^[0-9a-f]{64}  ${file.replace('.', '\\.')}$`, 'm'), `${createHash('sha256').update(text).digest('hex')}  ${file}`);
+    writeFileSync(join(b, 'SHA256SUMS'), sums);
+  }
+
+  it('a failed check with many failed instances shows three and counts the rest, first lines only', () => {
+    const h: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed', 5], ...CLEAN.checks.slice(1)], verdict: 'failed' };
+    expect(verifyBundle(write(h)).problems).toEqual([
+      'L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2; … 2 more',
+      'run-record.json: the run did not pass',
+    ]);
+    const three: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed', 3], ...CLEAN.checks.slice(1)], verdict: 'failed' };
+    expect(verifyBundle(write(three)).problems[0]).toBe('L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2');
+    const none: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'not run', 0], ...CLEAN.checks.slice(1)], verdict: 'incomplete' };
+    expect(verifyBundle(write(none)).problems[0]).toBe('L2S-BGP-001: not run');
+  });
+
+  it('SHA256SUMS lines must be exactly "<64 hex>  <file>"', () => {
+    const b = write(CLEAN);
+    const sums = readFileSync(join(b, 'SHA256SUMS'), 'utf8');
+    const [first, ...rest] = sums.trimEnd().split('\n');
+    writeFileSync(join(b, 'SHA256SUMS'), [`x${first}`, ...rest, `${first!.slice(0, 64)} ${first!.slice(66)}`, ''].join('\n'));
+    const file = first!.slice(66);
+    expect(verifyBundle(b).problems).toEqual([
+      `SHA256SUMS: malformed line "x${first}"`,
+      `SHA256SUMS: malformed line "${first!.slice(0, 64)} ${file}"`,
+      `${file}: not listed in SHA256SUMS (added after the run)`,
+    ]);
+  });
+
+  it('files that are missing or cannot be read are each named', () => {
+    const b = write(CLEAN);
+    for (const f of ['run.log', 'product.yaml']) rmSync(join(b, f));
+    rmSync(join(b, 'allure-results'), { recursive: true });
+    writeFileSync(join(b, 'SHA256SUMS'), '');
+    expect(verifyBundle(b).problems).toEqual([
+      'conformance.yaml: not listed in SHA256SUMS (added after the run)',
+      'junit.xml: not listed in SHA256SUMS (added after the run)',
+      'run-record.json: not listed in SHA256SUMS (added after the run)',
+      'product.yaml is missing',
+      'run.log is missing',
+      'allure-results/ is missing',
+      expect.stringMatching(/^product\.yaml: cannot be read \(ENOENT: no such file or directory, open '.*product\.yaml'\)$/),
+      'product.yaml: : Invalid input: expected object, received undefined',
+    ]);
+  });
+
+  it('a record or product that is not what l2stretch writes is refused, with the fields', () => {
+    const b = write(CLEAN);
+    forge(b, 'run-record.json', '{"schema":"l2stretch.run-record/v1",');
+    forge(b, 'product.yaml', 'vendor: [unclosed');
+    const p = verifyBundle(b).problems;
+    expect(p).toEqual([
+      expect.stringMatching(/^product\.yaml: cannot be read \(.+\)$/),
+      'product.yaml: : Invalid input: expected object, received undefined',
+      expect.stringMatching(/^run-record\.json: cannot be read \(.+\)$/),
+      'run-record.json: not a run record (: Invalid input: expected object, received undefined)',
+    ]);
+    const c = write(CLEAN);
+    forge(c, 'run-record.json', JSON.stringify({ schema: 'l2stretch.run-record/v2', suite: {}, tiers: ['gold'] }));
+    forge(c, 'product.yaml', 'vendor: Acme\n');
+    expect(verifyBundle(c).problems).toEqual([
+      'product.yaml: product: Invalid input: expected string, received undefined; version: Invalid input: expected string, received undefined; contact: Invalid input: expected string, received undefined; replaced: Invalid input: expected object, received undefined',
+      'run-record.json: not a run record (schema: Invalid input: expected "l2stretch.run-record/v1"; suite.name: Invalid input: expected "l2stretch"; suite.version: Invalid input: expected string, received undefined)',
+    ]);
+  });
+
+  it('a run that did not record its FRR version says so, and the summary shows "?"', () => {
+    const b = write(CLEAN);
+    const r = JSON.parse(readFileSync(join(b, 'run-record.json'), 'utf8'));
+    r.testbed.versions = {};
+    forge(b, 'run-record.json', JSON.stringify(r));
+    const v = verifyBundle(b);
+    expect(v.problems).toEqual(['run-record.json: the FRR version of the testbed is not recorded']);
+    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on a embedded testbed, FRR ?, 2026-11-28T00:09:00.000Z');
   });
 });
