@@ -37,7 +37,8 @@ beforeEach(() => {
   ];
 });
 
-const overlay = () => stageManifests('pe-kind-a', 'overlay');
+// The stand-in API server serves openperouter v0.0.5's shapes (test/kube/mock-apiserver.ts).
+const overlay = () => stageManifests('pe-kind-a', 'overlay', 'v0.0.5');
 const kubeTestbed = () => ({
   routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl' as const, kubeconfig, ...routerPodOn('pe-kind-a-worker') }, vtysh: ['vtysh'] } },
   clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig } } },
