@@ -6,7 +6,8 @@ import { describe, it, expect } from 'vitest';
 import { parseUnderlays, parseL3Vnis, parseL2Vnis, renderNodeFrr, ValidationError } from '../fixtures/embedded/openperouter.ts';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { migrationNetwork } from '../fixtures/kind/cluster-manifests.ts';
-import { stageManifests, type Manifest } from '../topology/manifests.ts';
+import { parse } from 'yaml';
+import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
 import {
   OPENPEROUTER_RELEASES,
   OPENPEROUTER_VERSIONS,
@@ -182,5 +183,51 @@ describe("each release's FRR rendering", () => {
       const mine = render(v).split('\n');
       for (const line of ['exit', 'advertise-svi-ip']) expect(count(mine, line), `${v}: "${line}" lines`).toBe(count(golden(dir), line));
     }
+  });
+});
+
+/**
+ * Inconsistencies in upstream's own files, confirmed from the files themselves (README
+ * "openperouter releases" reports them). Each test fails once upstream's files agree.
+ */
+describe.skipIf(skipWithoutShared)(`findings about releases, from their own files (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
+  const yamlDocs = (...parts: string[]) => parseManifests(sharedText('openperouter', ...parts), parts.join('/'));
+  const labLinks = (dir: string) =>
+    (parse(sharedText('openperouter', dir, 'clab', 'multicluster', 'kind.clab.yml')) as { topology: { links: Array<{ endpoints: string[] }> } }).topology.links.map((l) => l.endpoints);
+  /** The interfaces of a node in the lab, each with the node it is linked to. */
+  const legs = (dir: string, node: string) =>
+    labLinks(dir)
+      .flatMap(([a, b]): Array<[string, string]> => [[a!, b!], [b!, a!]])
+      .filter(([end]) => end.startsWith(`${node}:`))
+      .map(([end, peer]) => `${end.split(':')[1]}→${peer.split(':')[0]}`);
+
+  it("v0.2.0: the multi-cluster example's Underlay asks for toswitch1, which no node of its multi-cluster lab has", () => {
+    const underlay = yamlDocs('v0.2.0', 'examples', 'evpn', 'multi-cluster', 'cluster-a-openpe.yaml').find((m) => m.kind === 'Underlay')!;
+    const wanted = (underlay.spec as { interfaces: Array<{ networkDevice: { interfaceName: string } }> }).interfaces.map((i) => i.networkDevice.interfaceName);
+    expect(wanted).toEqual(['toswitch1']);
+    expect(legs('v0.2.0', 'pe-kind-a-worker')).toEqual(['toswitch→leafkind-sw-a', 'toswitch2→leafkind-sw-b']);
+    // v0.1.0's lab and example agree: one leg per node, named as the Underlay's nics.
+    expect(legs('v0.1.0', 'pe-kind-a-worker').map((l) => l.split('→')[0])).toEqual(['toswitch']);
+  });
+
+  it("v0.2.0: the lab plugs pe-kind-b's toswitch into cluster A's switch, while its ip_map addresses it in cluster B's subnet", () => {
+    expect(legs('v0.2.0', 'pe-kind-b-worker')).toContain('toswitch→leafkind-sw-a');
+    expect(sharedText('openperouter', 'v0.2.0', 'clab', 'multicluster', 'ip_map.txt')).toContain('pe-kind-b-worker,toswitch,192.168.12.4/24');
+  });
+
+  it("main: the migration L2VNI's routingDomain names an L3VNI (rouge) that no manifest of the example creates", () => {
+    const dir = ['head-1d5dcdfd', 'examples', 'evpn', 'multi-cluster'];
+    const l2 = yamlDocs(...dir, 'cluster-a-migration-l2vni.yaml').find((m) => m.kind === 'L2VNI')!;
+    expect((l2.spec as { routingDomain: { l3vni: { name: string } } }).routingDomain.l3vni.name).toBe('rouge');
+    const files = ['cluster-a-openpe.yaml', 'cluster-b-openpe.yaml', 'cluster-a-migration-l2vni.yaml', 'cluster-b-migration-l2vni.yaml'];
+    expect(files.flatMap((f) => yamlDocs(...dir, f)).filter((m) => m.kind === 'L3VNI').map((m) => m.metadata.name)).not.toContain('rouge');
+  });
+
+  it("v0.1.0: the linuxBridge rule reads autoCreate unguarded (v0.2.0 guards it); the L3VPN host-session rule of v0.2.0 does not guard hostasn (L3VNI's does)", () => {
+    const rules = (dir: string, kind: string) => [...sharedText('openperouter', dir, 'config', 'crd', 'bases', `openpe.openperouter.github.io_${kind}.yaml`).matchAll(/rule: (.*)/g)].map((m) => m[1]!);
+    expect(rules('v0.1.0', 'l2vnis')).toContain('(self.?name.orValue("") == "") == self.autoCreate');
+    expect(rules('v0.2.0', 'l2vnis')).toContain('(self.?name.orValue("") != "") != self.?autoCreate.orValue(false)');
+    expect(rules('v0.2.0', 'l3vpns')).toContain("'!has(self.hostsession) || self.hostsession.hostasn != self.hostsession.asn'");
+    expect(rules('v0.2.0', 'l3vnis').some((r) => r.includes('has(self.hostsession.hostasn)'))).toBe(true);
   });
 });
