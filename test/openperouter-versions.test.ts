@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { parseUnderlays, parseL3Vnis, parseL2Vnis, renderNodeFrr, ValidationError } from '../fixtures/embedded/openperouter.ts';
 import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { migrationNetwork } from '../fixtures/kind/cluster-manifests.ts';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
 import {
@@ -48,6 +49,12 @@ describe('the selected openperouter release', () => {
     expect(() => selectedOpenPERouter({ L2STRETCH_OPENPEROUTER: 'v0.3.0' })).toThrowError(
       'L2STRETCH_OPENPEROUTER "v0.3.0" is not a supported openperouter version; supported: v0.0.5, v0.1.0, v0.2.0, main',
     );
+  });
+
+  it('the nightly workflow runs every release as a matrix', () => {
+    const wf = parse(readFileSync(new URL('../.github/workflows/nightly.yml', import.meta.url), 'utf8')) as { jobs: { conformance: { strategy: { matrix: { openperouter: string[] } }; env: Record<string, string> } } };
+    expect(wf.jobs.conformance.strategy.matrix.openperouter).toEqual([...OPENPEROUTER_VERSIONS]);
+    expect(wf.jobs.conformance.env.L2STRETCH_OPENPEROUTER).toBe('${{ matrix.openperouter }}');
   });
 
   it('main is the only release in the network.openperouter.io group', () => {
