@@ -51,7 +51,9 @@ const OPENPEROUTER_STAGES: readonly Stage[] = ['underlay', 'overlay'];
  */
 export function stageManifests(cluster: string, stage: Stage, openperouter?: OpenPERouterVersion): Manifest[] {
   const version = openperouter ?? selectedOpenPERouter().version;
-  const dir = OPENPEROUTER_STAGES.includes(stage) ? join(MANIFEST_DIR, cluster, `openperouter-${version}`) : join(MANIFEST_DIR, cluster);
+  const dir = OPENPEROUTER_STAGES.includes(stage)
+    ? join(MANIFEST_DIR, cluster, `openperouter-${version}`)
+    : join(MANIFEST_DIR, cluster);
   return readdirSync(dir)
     .filter((f) => f.startsWith(stage) && f.endsWith('.yaml'))
     .sort()

@@ -28,14 +28,50 @@ export interface OpenPERouterRelease {
 const OPENPE_GROUP = 'openpe.openperouter.github.io/v1alpha1';
 
 export const OPENPEROUTER_RELEASES: Record<OpenPERouterVersion, OpenPERouterRelease> = {
-  'v0.0.5': { version: 'v0.0.5', commit: '26415084469f3dc4aaf8ff5a5b2a457f007ad99f', apiVersion: OPENPE_GROUP, frr: '10.2.1', arpAccept: false, vtepDevice: 'lound',
-    routerNamespace: 'pod', closesBgpBlocks: false, advertiseSviIp: true },
-  'v0.1.0': { version: 'v0.1.0', commit: '46f5f660e0d807450c9ea6f5fee7b3233e8a49c2', apiVersion: OPENPE_GROUP, frr: '10.2.1', arpAccept: true, vtepDevice: 'lound',
-    routerNamespace: 'pod', closesBgpBlocks: false, advertiseSviIp: true },
-  'v0.2.0': { version: 'v0.2.0', commit: 'ac3d5ed4bb708a2fc3dc04c0b7657dd6918e53a7', apiVersion: OPENPE_GROUP, frr: '10.6.0', arpAccept: true, vtepDevice: 'lo',
-    routerNamespace: 'perouter', closesBgpBlocks: true, advertiseSviIp: true },
-  main: { version: 'main', commit: '1d5dcdfd8b9e538d46ecee90df4249a00d33e948', apiVersion: 'network.openperouter.io/v1alpha1', frr: '10.6.0', arpAccept: true,
-    vtepDevice: 'lo', routerNamespace: 'perouter', closesBgpBlocks: true, advertiseSviIp: false },
+  'v0.0.5': {
+    version: 'v0.0.5',
+    commit: '26415084469f3dc4aaf8ff5a5b2a457f007ad99f',
+    apiVersion: OPENPE_GROUP,
+    frr: '10.2.1',
+    arpAccept: false,
+    vtepDevice: 'lound',
+    routerNamespace: 'pod',
+    closesBgpBlocks: false,
+    advertiseSviIp: true,
+  },
+  'v0.1.0': {
+    version: 'v0.1.0',
+    commit: '46f5f660e0d807450c9ea6f5fee7b3233e8a49c2',
+    apiVersion: OPENPE_GROUP,
+    frr: '10.2.1',
+    arpAccept: true,
+    vtepDevice: 'lound',
+    routerNamespace: 'pod',
+    closesBgpBlocks: false,
+    advertiseSviIp: true,
+  },
+  'v0.2.0': {
+    version: 'v0.2.0',
+    commit: 'ac3d5ed4bb708a2fc3dc04c0b7657dd6918e53a7',
+    apiVersion: OPENPE_GROUP,
+    frr: '10.6.0',
+    arpAccept: true,
+    vtepDevice: 'lo',
+    routerNamespace: 'perouter',
+    closesBgpBlocks: true,
+    advertiseSviIp: true,
+  },
+  main: {
+    version: 'main',
+    commit: '1d5dcdfd8b9e538d46ecee90df4249a00d33e948',
+    apiVersion: 'network.openperouter.io/v1alpha1',
+    frr: '10.6.0',
+    arpAccept: true,
+    vtepDevice: 'lo',
+    routerNamespace: 'perouter',
+    closesBgpBlocks: true,
+    advertiseSviIp: false,
+  },
 };
 
 /** The newest release. */
@@ -54,7 +90,9 @@ export function isOpenPERouterVersion(v: string): v is OpenPERouterVersion {
 /** A release by its name, e.g. a pin in a testbed's versions. */
 export function releaseNamed(v: string, source = 'openperouter version'): OpenPERouterRelease {
   if (!isOpenPERouterVersion(v)) {
-    throw new OpenPERouterVersionError(`${source} "${v}" is not a supported openperouter version; supported: ${OPENPEROUTER_VERSIONS.join(', ')}`);
+    throw new OpenPERouterVersionError(
+      `${source} "${v}" is not a supported openperouter version; supported: ${OPENPEROUTER_VERSIONS.join(', ')}`,
+    );
   }
   return OPENPEROUTER_RELEASES[v];
 }
@@ -66,7 +104,11 @@ export function selectedOpenPERouter(env: NodeJS.ProcessEnv = process.env): Open
 
 /** What a testbed of this release cannot offer, and why: the suites skip the checks that need it, with the reason. */
 export function releaseGaps(r: OpenPERouterRelease): Partial<Record<Feature, string>> {
-  return r.arpAccept ? {} : { 'garp-moves-mac-ip': `openperouter ${r.version} sets neither arp_accept nor accept_untracked_na where the SVIs live (v0.1.0 does)` };
+  return r.arpAccept
+    ? {}
+    : {
+        'garp-moves-mac-ip': `openperouter ${r.version} sets neither arp_accept nor accept_untracked_na where the SVIs live (v0.1.0 does)`,
+      };
 }
 
 /** How a run record and a testbed file name the release: version, commit and API group. */

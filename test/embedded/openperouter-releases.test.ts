@@ -9,7 +9,12 @@ import { upEmbedded } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { inNetns } from '../../fixtures/embedded/netns.ts';
 import { runSuites } from '../faults/run-suites.ts';
-import { DEFAULT_OPENPEROUTER, OPENPEROUTER_ENV, OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS } from '../../topology/openperouter.ts';
+import {
+  DEFAULT_OPENPEROUTER,
+  OPENPEROUTER_ENV,
+  OPENPEROUTER_RELEASES,
+  OPENPEROUTER_VERSIONS,
+} from '../../topology/openperouter.ts';
 
 const SUITES = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch'];
 const DEADLINES = 'bgpEstablished=60s,evpnRoutes=60s,dataPlane=30s';
@@ -27,14 +32,25 @@ describe('openperouter releases on the embedded testbed', () => {
         else process.env[OPENPEROUTER_ENV] = before;
       });
       try {
-        const file = JSON.parse(readFileSync(tb.stateFile, 'utf8')) as { versions: Record<string, string>; featureGaps?: Record<string, string> };
-        expect(file.versions.openperouter).toBe(`embedded ${version} (${release.commit.slice(0, 8)}, ${release.apiVersion})`);
+        const file = JSON.parse(readFileSync(tb.stateFile, 'utf8')) as {
+          versions: Record<string, string>;
+          featureGaps?: Record<string, string>;
+        };
+        expect(file.versions.openperouter).toBe(
+          `embedded ${version} (${release.commit.slice(0, 8)}, ${release.apiVersion})`,
+        );
         expect(Object.keys(file.featureGaps ?? {})).toEqual(release.arpAccept ? [] : ['garp-moves-mac-ip']);
 
         const paths = new RunPaths(tb.runId);
-        const arpAccept = await inNetns(paths.netns(paths.nodeRouter(NODE), 'red'), ['sysctl', '-n', 'net.ipv4.conf.all.arp_accept']);
+        const arpAccept = await inNetns(paths.netns(paths.nodeRouter(NODE), 'red'), [
+          'sysctl',
+          '-n',
+          'net.ipv4.conf.all.arp_accept',
+        ]);
         expect(arpAccept.trim(), `${NODE}: arp_accept in VRF red`).toBe(release.arpAccept ? '1' : '0');
-        const addrs = JSON.parse(await inNetns(paths.netns(paths.nodeRouter(NODE)), ['ip', '-j', '-4', 'addr', 'show'])) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>;
+        const addrs = JSON.parse(
+          await inNetns(paths.netns(paths.nodeRouter(NODE)), ['ip', '-j', '-4', 'addr', 'show']),
+        ) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>;
         const vtepDevice = addrs.find((l) => l.addr_info.some((a) => a.local === '100.65.0.1'))?.ifname;
         expect(vtepDevice, `${NODE}: the device holding VTEP 100.65.0.1`).toBe(release.vtepDevice);
 
