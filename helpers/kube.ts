@@ -18,6 +18,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Manifest } from '../topology/manifests.ts';
 import type { ClusterApi } from './testbed.ts';
+import { selectedOpenPERouter } from '../topology/openperouter.ts';
 import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
 
 export const FIELD_MANAGER = 'l2stretch';
@@ -28,9 +29,10 @@ export const KIND_HOME: Record<string, { apiVersion: string; namespace: string }
   VirtualMachine: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
   VirtualMachineInstance: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
   VirtualMachineInstanceMigration: { apiVersion: 'kubevirt.io/v1', namespace: 'default' },
-  Underlay: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
-  L2VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
-  L3VNI: { apiVersion: 'openpe.openperouter.github.io/v1alpha1', namespace: 'openperouter-system' },
+  // openperouter's group is the selected release's (main renamed it); diagnostics list it.
+  Underlay: { apiVersion: selectedOpenPERouter().apiVersion, namespace: 'openperouter-system' },
+  L2VNI: { apiVersion: selectedOpenPERouter().apiVersion, namespace: 'openperouter-system' },
+  L3VNI: { apiVersion: selectedOpenPERouter().apiVersion, namespace: 'openperouter-system' },
   NetworkAttachmentDefinition: { apiVersion: 'k8s.cni.cncf.io/v1', namespace: 'default' },
   KubeVirt: { apiVersion: 'kubevirt.io/v1', namespace: 'kubevirt' },
 };

@@ -73,6 +73,9 @@ function checkJunit(dir: string, problems: string[]): void {
   for (const n of ['failures', 'errors', 'skipped']) if (total(n) > 0) problems.push(`${BUNDLE_FILES.junit}: ${total(n)} ${n}`);
 }
 
+/** The PE the run tested, when it was openperouter: a product that replaced it records none. */
+const openperouterOf = (versions: Record<string, string>) => (versions.openperouter ? `, openperouter ${versions.openperouter}` : '');
+
 export function verifyBundle(dir: string): Verification {
   const problems: string[] = [];
   if (!existsSync(dir)) return { ok: false, problems: [`${dir} does not exist`] };
@@ -106,7 +109,7 @@ export function verifyBundle(dir: string): Verification {
   checkJunit(dir, problems);
   const summary =
     product.success && record.success
-      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on a ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}, ${record.data.finishedAt}`
+      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on a ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}${openperouterOf(record.data.testbed.versions)}, ${record.data.finishedAt}`
       : undefined;
   return { ok: problems.length === 0, problems, ...(summary ? { summary } : {}) };
 }
