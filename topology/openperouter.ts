@@ -27,6 +27,7 @@ export interface OpenPERouterRelease {
 
 const OPENPE_GROUP = 'openpe.openperouter.github.io/v1alpha1';
 
+// fidelity: OPE-API-001
 export const OPENPEROUTER_RELEASES: Record<OpenPERouterVersion, OpenPERouterRelease> = {
   'v0.0.5': {
     version: 'v0.0.5',
@@ -103,6 +104,7 @@ export function selectedOpenPERouter(env: NodeJS.ProcessEnv = process.env): Open
 }
 
 /** What a testbed of this release cannot offer, and why: the suites skip the checks that need it, with the reason. */
+// fidelity: OPE-NODE-001
 export function releaseGaps(r: OpenPERouterRelease): Partial<Record<Feature, string>> {
   return r.arpAccept
     ? {}
