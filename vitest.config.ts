@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // The project's own tests. The conformance suites have their own config
 // (vitest.conformance.config.ts): their reporters write what users get.
+// test/embedded/ needs root (network namespaces, FRR daemons): without it, they are
+// left out and test/needs-root.test.ts lists each of them as skipped, with the reason.
+const root = process.getuid?.() === 0;
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,9 +13,18 @@ export default defineConfig({
         test: {
           name: 'self',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/faults/**', 'test/kube/**'],
+          exclude: ['test/faults/**', 'test/kube/**', ...(root ? ['test/needs-root.test.ts'] : ['test/embedded/**'])],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // `npm run test:unit`: what needs neither root nor FRR (captured JSON, renderers, the CLI in-process).
+        test: {
+          name: 'unit',
+          include: ['test/*.test.ts'],
+          exclude: ['test/needs-root.test.ts'],
+          testTimeout: 60_000,
         },
       },
       {

@@ -28,6 +28,8 @@ export default defineConfig({
       ['junit', { outputFile: join(dir, 'junit.xml'), suiteName: 'l2stretch conformance' }],
       ['allure-vitest/reporter', { resultsDir: join(dir, 'allure-results') }],
       './reports/run-record-reporter.ts',
+      // What the soak and the bench read (reports/conformance-run.ts).
+      ['json', { outputFile: join(dir, 'vitest.json') }],
     ],
   },
 });

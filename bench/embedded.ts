@@ -1,28 +1,44 @@
 // Benchmark of the embedded testbed: bring-up until every BGP session is
 // Established, teardown, memory of the FRR daemons, leftovers. Prints figures;
 // the goals are printed next to them, never asserted.
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
 import { upEmbedded } from '../fixtures/embedded/testbed.ts';
 import { leftoversOf } from '../fixtures/embedded/cleanup.ts';
 import { RunPaths } from '../fixtures/embedded/run.ts';
 import { expectedSessions, routerNames } from '../topology/expectations.ts';
 import { checkRouterSessions } from '../suites/bgp-sessions/checks.ts';
 import { eventually } from '../helpers/wait.ts';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mkdirSync, existsSync } from 'node:fs';
 import { greetedVms } from '../suites/overlay.ts';
 import { observeMigration } from '../suites/live-migration/observe.ts';
 import { lossWindow } from '../suites/live-migration/checks.ts';
 import { checkHttpSourceIp } from '../suites/l2-stretch/checks.ts';
 import { migrateAcrossClusters } from '../helpers/migration.ts';
 import { DEFAULT_MOVE } from '../fixtures/embedded/migration.ts';
+import { runConformance } from '../reports/conformance-run.ts';
+import { REPORTS } from '../reports/paths.ts';
+import { PACKAGE_ROOT } from '../cli/paths.ts';
+import { startupFigures } from './startup.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number(values.runs);
+function args(): { runs: number } {
+  try {
+    const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } }, strict: true, allowPositionals: false });
+    if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1) throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
+    return { runs: Number(values.runs) };
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N]\n`);
+    process.exit(2);
+  }
+}
+
+const { runs } = args();
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+const outDir = join(process.env.L2STRETCH_REPORT_DIR ?? REPORTS, `bench-${stamp}`);
+mkdirSync(outDir, { recursive: true });
+const figures: Record<string, unknown> = { machine: { platform: process.platform, cores: cpus().length, node: process.version }, runs };
 
 function frrRssMiB(runId: string): number {
   // Node routers restart FRR when their VNIs change: only the daemons still running count.
@@ -76,11 +92,14 @@ for (let i = 0; i < runs; i++) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+figures.testbed = Object.fromEntries((Object.keys(samples[0]!) as Array<keyof Sample>).map((k) => [k, spread(samples.map((s) => s[k]))]));
 const row = (name: string, key: keyof Sample, unit: string, goal: string) => {
   const xs = samples.map((s) => s[key]);
-  return `${name.padEnd(42)} ${median(xs).toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})  goal ${goal}`;
+  const { median: m, min, max } = spread(xs);
+  return `${name.padEnd(42)} ${m.toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${min.toFixed(2)}, max ${max.toFixed(2)})  goal ${goal}`;
 };
-console.log(`\nembedded testbed, ${runs} runs, medians (${process.platform} ${(await import('node:os')).cpus().length} cores)`);
+console.log(`\nembedded testbed, ${runs} runs, medians (${process.platform} ${cpus().length} cores)`);
 console.log(row('testbed up (fabric, manifests, VMs Ready)', 'bringUpS', 's', '-'));
 console.log(row('bring-up until all sessions Established', 'sessionsS', 's', '≤ 3 s'));
 console.log(row('teardown', 'teardownS', 's', '≤ 2 s'));
@@ -88,15 +107,13 @@ console.log(row('FRR daemons resident memory (18 daemons)', 'rssMiB', 'MiB', '-'
 console.log(row('leftovers after teardown', 'leftovers', '', '0'));
 
 // One whole conformance run, as a user starts it: bring-up, manifests, every suite, teardown.
-const out = join(root, 'reports', 'bench-conformance.json');
-mkdirSync(dirname(out), { recursive: true });
-const t0 = performance.now();
-const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'conformance', '--reporter=json', `--outputFile=${out}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-const wall = (performance.now() - t0) / 1000;
-const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: Array<{ name: string; startTime: number; endTime: number }> };
-console.log(`\nconformance run (npm run conformance), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${report.numPassedTests} passed, ${report.numFailedTests} failed${run.status ? `, exit ${run.status}` : ''})`);
-for (const f of report.testResults.sort((a, b) => a.startTime - b.startTime)) {
-  console.log(`  ${f.name.replace(`${root}/`, '').padEnd(44)} ${((f.endTime - f.startTime) / 1000).toFixed(1).padStart(6)} s`);
+{
+  const t0 = performance.now();
+  const r = await runConformance([], {}, join(outDir, 'conformance-run'));
+  const wall = (performance.now() - t0) / 1000;
+  figures.conformanceRun = { seconds: wall, checks: r.checks, passed: r.passed, exitCode: r.exitCode, suiteSeconds: Object.fromEntries(r.suiteSeconds) };
+  console.log(`\nconformance run (l2stretch run), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${r.passed}/${r.checks} passed${r.exitCode ? `, exit ${r.exitCode}` : ''})`);
+  for (const [file, seconds] of r.suiteSeconds) console.log(`  ${file.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
 }
 
 // Live migrations across clusters, watched from the other VM: loss window and total time,
@@ -108,7 +125,8 @@ for (const f of report.testResults.sort((a, b) => a.startTime - b.startTime)) {
     await greetedVms(t);
     const pause = DEFAULT_MOVE.pauseMs;
     const rows: string[] = [];
-    const svgDir = join(root, 'reports', 'bench');
+    const moves: Array<Record<string, unknown>> = [];
+    const svgDir = join(outDir, 'live-migration');
     mkdirSync(svgDir, { recursive: true });
     for (const [from, to] of [['pe-kind-a', 'pe-kind-b'], ['pe-kind-b', 'pe-kind-a'], ['pe-kind-a', 'pe-kind-b'], ['pe-kind-b', 'pe-kind-a']] as const) {
       await eventually(() => checkHttpSourceIp(t.workload('vm-2'), { name: 'vm-2', ip: '192.170.1.30' }, { name: 'vm-1', ip: '192.170.1.3' }, 8090), 20_000);
@@ -117,12 +135,22 @@ for (const f of report.testResults.sort((a, b) => a.startTime - b.startTime)) {
         migrate: () => migrateAcrossClusters(t, { vm: 'vm-1', from, to }),
       });
       const w = lossWindow(obs.probes);
+      const routeMovedMs = obs.routeMovedAt === undefined ? undefined : obs.routeMovedAt - obs.outcome.startedAt;
+      moves.push({ from, to, lossWindowMs: w.windowMs, pauseMs: pause, migrationMs: obs.outcome.finishedAt - obs.outcome.startedAt, routeMovedMs, streamBroken: obs.probes.stream.broken, streamMaxGapMs: obs.probes.stream.maxGapMs });
       rows.push(`  ${from} → ${to}: loss window ${String(w.windowMs).padStart(5)} ms (pause ${pause} ms, +${w.windowMs - pause} ms; goal ≤ pause + 300 ms), migration ${obs.outcome.finishedAt - obs.outcome.startedAt} ms, spine moved the route after ${obs.routeMovedAt === undefined ? '?' : obs.routeMovedAt - obs.outcome.startedAt} ms, stream ${obs.probes.stream.broken ? 'BROKEN' : `kept (longest silence ${obs.probes.stream.maxGapMs} ms)`}`);
       // EVPN duplicate detection freezes a MAC after 5 moves in 180 s: four moves stay below it.
     }
     console.log(`\ncross-cluster live migration of vm-1, probed from vm-2 every 100 ms:`);
     for (const r of rows) console.log(r);
+    figures.migrations = moves;
   } finally {
     await tb.down();
   }
 }
+
+// How soon each command starts its work, with the compiled JavaScript users run.
+figures.commandStartup = await startupFigures();
+
+const file = join(outDir, 'bench.json');
+writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`\nfigures as JSON: ${relative(process.cwd(), file)}`);

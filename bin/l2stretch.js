@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The package's command. It runs the JavaScript that `npm run build` compiles next to
-// each TypeScript file (at install: `prepare`); in a checkout whose sources changed
-// since the last build, it runs the TypeScript through tsx instead (slower to start).
+// each TypeScript file (`prepare` and `npm pack` run it); in a git checkout whose
+// sources changed since the last build, it runs the TypeScript through tsx instead
+// (slower to start). An installed package is never edited, and npm does not keep
+// the files' times, so there the build is taken as it is.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,8 @@ function staleSince(builtMs) {
   return undefined;
 }
 
-const newer = existsSync(compiled) ? staleSince(statSync(compiled).mtimeMs) : 'no build';
+const checkout = existsSync(join(root, '.git'));
+const newer = !existsSync(compiled) ? 'no build' : checkout ? staleSince(statSync(compiled).mtimeMs) : undefined;
 if (newer === undefined) {
   await import(compiled);
 } else {

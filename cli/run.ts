@@ -143,8 +143,10 @@ export async function run(flags: RunFlags, vitestArgs: string[]): Promise<number
     throw new UsageError(named);
   }
   if (!ids.length) throw new UsageError('the selection leaves no check to run (`l2stretch list` shows the checks and their tiers)');
-  const files = selectedStages(ids).map((s) => `suites/${s}/${s}.test.ts`);
-  return judge(await vitest([...files, ...vitestArgs], env), runDir);
+  const stages = selectedStages(ids);
+  const on = env.L2STRETCH_TESTBED_FILE ? `the testbed of ${env.L2STRETCH_TESTBED_FILE}` : `a fresh ${env.L2STRETCH_TESTBED ?? 'embedded'} testbed`;
+  process.stderr.write(`l2stretch: ${ids.length} checks of ${stages.join(', ')} on ${on}; reports in ${relative(process.cwd(), runDir)}/\n`);
+  return judge(await vitest([...stages.map((s) => `suites/${s}/${s}.test.ts`), ...vitestArgs], env), runDir);
 }
 
 export async function results(dir: string | undefined, opts: { json?: boolean }): Promise<number> {

@@ -22,4 +22,5 @@ export const RUN_FILES = {
   testbed: 'testbed.json',
   diagnostics: 'diagnostics',
   log: 'run.log',
+  vitestJson: 'vitest.json',
 } as const;

@@ -254,7 +254,8 @@ describe('as a process', () => {
       fake('l2s-c11003', 0o755, dead);
     });
 
-    it.skipIf(process.getuid?.() !== 0)('as another user: not yours for an unreadable run or a live process of root, leftover when the owner is gone', async () => {
+    it('as another user: not yours for an unreadable run or a live process of root, leftover when the owner is gone', async (ctx) => {
+      if (process.getuid?.() !== 0) ctx.skip('needs root, to run the command as another user');
       const r = await l2stretch(['testbed', 'status'], { uid: nobody, env: { TMPDIR: tmp } });
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toMatch(/^l2s-c11001 .*not yours: another user runs it/m);
