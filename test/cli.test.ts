@@ -236,6 +236,16 @@ describe('as a process', () => {
     }
   });
 
+  it('soak and bench refuse bad arguments before running anything', async () => {
+    for (const script of ['bench/soak.ts', 'bench/embedded.ts']) {
+      for (const args of [['--runs', 'abc'], ['--runs', '0'], ['--rnus', '3']]) {
+        const r = await execa('node', ['--import', 'tsx', join(root, script), ...args], { reject: false, cwd: root });
+        expect(r.exitCode, `${script} ${args.join(' ')}`).toBe(2);
+        expect(r.stderr).toMatch(/^(soak|bench): .*\nusage: npm run/);
+      }
+    }
+  });
+
   describe('testbed status tells another user’s run (EPERM, EACCES) from one that is gone (ESRCH)', () => {
     const nobody = 65534;
     const tmp = join(scratch, 'tmp');
