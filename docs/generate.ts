@@ -17,7 +17,7 @@ interface CheckDoc {
   reads: string;
   /** A failure message as the check writes it. */
   failure: string;
-  /** Which fault-catalogue expectations name this check: they name checks by a fragment of their title. */
+  /** Fault-catalogue expectations without a check ID that name this check (by a fragment of its title). */
   title: RegExp;
 }
 
@@ -127,7 +127,9 @@ export function faultRows(): { byCheck: Map<CheckId, string[]>; unclaimed: strin
   for (const group of FAULT_GROUPS) {
     for (const fault of group.faults) {
       for (const fragment of fault.breaks) {
-        const ids = checkIds().filter((id) => CHECK_DOCS[id].title.test(fragment));
+        // A fragment that carries its check's ID names it; one that does not is told by the title.
+        const named = checkIds().filter((id) => new RegExp(`\\b${id}\\b`).test(fragment));
+        const ids = named.length ? named : checkIds().filter((id) => CHECK_DOCS[id].title.test(fragment));
         if (!ids.length) unclaimed.push(`${fault.name}: ${fragment}`);
         if (ids.length > 1) ambiguous.push(`${fault.name}: ${fragment} (${ids.join(', ')})`);
         for (const id of ids) if (!byCheck.get(id)!.includes(fault.name)) byCheck.get(id)!.push(fault.name);
