@@ -108,12 +108,16 @@ export function faultShard(order: number, group: FaultGroup): void {
         }
         const { failed, seconds } = await onTestbed((tb) => judge(tb, fault, heal));
         const titles = [...failed.keys()];
-        const missing = fault.breaks.filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
-        const unexpected = titles.filter((t) => ![...fault.breaks, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)));
-        const ok = !missing.length && !unexpected.length;
+        const skips = fault.skips ?? [];
+        const missing = [...fault.breaks, ...skips].filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
+        const unexpected = titles.filter((t) => ![...fault.breaks, ...skips, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)));
+        const notSkipped = skips.flatMap((b) => titles.filter((t) => t.includes(b) && failed.get(t) !== 'skipped').map((t) => `${t} — ${failed.get(t)}`));
+        const ok = !missing.length && !unexpected.length && !notSkipped.length;
         const may = fault.mayBreak?.length ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map((m) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`)).join(', ')})` : '';
-        rows.push(`| ${fault.name} | ${fault.breaks.length}${may} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'})`} |`);
-        expect({ missing, unexpected }).toEqual({ missing: [], unexpected: [] });
+        const expected = `${fault.breaks.length}${skips.length ? ` (+${skips.length} skipped)` : ''}${may}`;
+        const why = `missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'}${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
+        rows.push(`| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`);
+        expect({ missing, unexpected, notSkipped }).toEqual({ missing: [], unexpected: [], notSkipped: [] });
       });
     }
   });
