@@ -277,8 +277,10 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => withNads(tb, walkthroughNad),
     heal: (tb) => withNads(tb, (c) => manifest(c, 'workload', 'NetworkAttachmentDefinition')),
     // Frames over 1450 bytes are dropped where they meet the VXLAN MTU, silently (a
-    // bridge sends no ICMP): small requests pass, full-size frames and bulk TCP do not.
-    breaks: ['L2S-L2-003 vm-1 → vm-2: full-size frames', 'L2S-L2-003 vm-2 → vm-1: full-size frames', 'L2S-L2-004 vm-1 ← vm-2: a 2 MiB transfer', 'L2S-L2-004 vm-2 ← vm-1: a 2 MiB transfer'],
+    // bridge sends no ICMP). TCP's segmentation offloads carry the 2 MiB transfers
+    // across as large segments cut up only after encapsulation, so only the full-size
+    // frames with DF set show it (measured).
+    breaks: ['L2S-L2-003 vm-1 → vm-2: full-size frames', 'L2S-L2-003 vm-2 → vm-1: full-size frames'],
   },
   {
     name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
