@@ -131,6 +131,19 @@ describe('the embedded cluster admits before it touches the machine', () => {
       .rejects.toThrow(`${KV_CREATE}the VMI "default/vm-1" does not exist`);
   });
 
+  it('a WaitAsReceiver VM gets a receiver VMI waiting for sync; its receive VMIM is then admitted, and a second one is not', async () => {
+    const c = cluster();
+    const vm = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'VirtualMachine')!;
+    await c.apply([receiverOf(vm)]);
+    expect((c.get('VirtualMachineInstance', 'vm-1')?.status as { phase: string }).phase).toBe('WaitingForSync');
+    expect((c.get('VirtualMachine', 'vm-1')?.status as { printableStatus: string }).printableStatus).toBe('WaitingForReceiver');
+    await c.apply([vmim('vm-1-in-1', { vmiName: 'vm-1', receive: { migrationID: '1' } })]);
+    const status = c.get('VirtualMachineInstanceMigration', 'vm-1-in-1')?.status as { phase: string; synchronizationAddresses: string[] };
+    expect(status).toEqual(expect.objectContaining({ phase: 'WaitingForSync', synchronizationAddresses: ['192.168.12.3:9185'] }));
+    await expect(c.apply([vmim('vm-1-in-2', { vmiName: 'vm-1', receive: { migrationID: '2' } })])).rejects.toThrow(/in-flight migration detected/);
+    await expect(c.apply([vmim('vm-1-in-1', { vmiName: 'vm-1', receive: { migrationID: '3' } })])).rejects.toThrow(/spec is restricted$/);
+  });
+
   it('refuses a second Underlay with openperouter\'s message', async () => {
     const underlay = stageManifests('pe-kind-b', 'underlay')[0]!;
     await expect(cluster().apply([underlay, { ...underlay, metadata: { name: 'second' } }]))
