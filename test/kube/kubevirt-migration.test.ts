@@ -26,8 +26,10 @@ const vm1 = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'Virt
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'l2s-migration-'));
-  const [ka, kb] = [a.kubeconfig(dir, await a.start(), 'kind-pe-kind-a'), b.kubeconfig(dir, await b.start(), 'kind-pe-kind-b')];
-  tb = existingTestbed(dir, 'testbed.json', { clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: ka } }, 'pe-kind-b': { api: { type: 'kubernetes', kubeconfig: kb } } }, deadlines: { crossClusterMigration: 10_000, inClusterMigration: 10_000 } });
+  const ka = a.kubeconfig(dir, await a.start(), 'kind-pe-kind-a');
+  const kb = b.kubeconfig(dir, await b.start(), 'kind-pe-kind-b');
+  const clusters = { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: ka } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kb } } };
+  tb = existingTestbed(dir, 'testbed.json', { clusters, deadlines: { crossClusterMigration: 10_000, inClusterMigration: 10_000 } });
 });
 afterAll(async () => {
   await Promise.all([a.stop(), b.stop()]);
@@ -36,7 +38,8 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const obj = (s: MockApiServer, kind: string, name = 'vm-1') => s.objects.get(s.key('kubevirt.io/v1', kind, 'default', name));
-const runStrategy = (s: MockApiServer) => (obj(s, 'VirtualMachine')?.spec as { runStrategy?: string } | undefined)?.runStrategy;
+const runStrategy = (s: MockApiServer) => (obj(s, 'VirtualMachine')?.spec as { runStrategy?: string } | undefined)
+  ?.runStrategy;
 
 beforeEach(async () => {
   // A migration a test abandoned finishes before the next test starts.
@@ -66,7 +69,8 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     expect(receiver.metadata.annotations).toEqual(expect.objectContaining({ 'kubevirt.io/restore-run-strategy': 'Always' }));
     const target = [...b.objects.values()].find((o) => o.kind === 'VirtualMachineInstanceMigration')!;
     const source = [...a.objects.values()].find((o) => o.kind === 'VirtualMachineInstanceMigration')!;
-    expect((source.spec as { sendTo: { migrationID: string; connectURL: string } }).sendTo).toEqual({ migrationID: (target.spec as { receive: { migrationID: string } }).receive.migrationID, connectURL: SYNC_B });
+    const { migrationID } = (target.spec as { receive: { migrationID: string } }).receive;
+    expect((source.spec as { sendTo: unknown }).sendTo).toEqual({ migrationID, connectURL: SYNC_B });
     expect(runStrategy(b), 'target VM runs Always again').toBe('Always');
     expect(runStrategy(a), 'source VM').toBe('Halted');
     expect(obj(a, 'VirtualMachineInstance'), 'source VMI').toBeUndefined();
@@ -82,8 +86,11 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
   it('the stand-in refuses a receive VMIM applied with its VM, before the VMI exists (the order of the helper before the fix)', async () => {
     const id = 'abcd1234';
     kvB.vmControllerHeld = true;
-    await expect(tb.cluster('pe-kind-b').apply([receiverOf(vm1), vmim(`vm-1-in-${id}`, { vmiName: 'vm-1', receive: { migrationID: id } })]))
-      .rejects.toThrow('pe-kind-b: applying VirtualMachineInstanceMigration vm-1-in-abcd1234 failed: HTTP 400: admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI "default/vm-1" does not exist');
+    const receive = vmim(`vm-1-in-${id}`, { vmiName: 'vm-1', receive: { migrationID: id } });
+    await expect(tb.cluster('pe-kind-b').apply([receiverOf(vm1), receive])).rejects.toThrow(
+      'pe-kind-b: applying VirtualMachineInstanceMigration vm-1-in-abcd1234 failed: HTTP 400: '
+      + 'admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI "default/vm-1" does not exist',
+    );
   });
 
   it('without the restore annotation the receiver stays WaitAsReceiver, and on the way back the source is not halted', async () => {
@@ -99,7 +106,8 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     kvA.failNext = undefined;
     const first = migrateWithinCluster(tb, 'pe-kind-a', 'vm-1');
     await sleep(20);
-    await expect(tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })])).rejects.toThrow(/denied the request: in-flight migration detected\. Active migration job \(uid-vm-1-move-[0-9a-f]+\) is currently already in progress for VMI vm-1\.$/);
+    await expect(tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })])).rejects
+      .toThrow(/in-flight migration detected\. Active migration job \(uid-vm-1-move-[0-9a-f]+\) is currently already in progress for VMI vm-1\.$/);
     await first;
     await tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })]);
   });
@@ -116,12 +124,14 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
   it('a migration that fails aborts at once with KubeVirt’s reason', async () => {
     kvA.failNext = 'target refused the connection';
     const start = Date.now();
-    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects.toThrow(/^pe-kind-(a|b): migration vm-1-(out|in)-[0-9a-f]+ failed: target refused the connection$/);
+    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects
+      .toThrow(/^pe-kind-(a|b): migration vm-1-(out|in)-[0-9a-f]+ failed: target refused the connection$/);
     expect(Date.now() - start).toBeLessThan(5000);
   });
 
   it('KubeVirt before 1.6 (no receive/sendTo in its schema) is an error, never a silent local migration', async () => {
     b.specFieldsOf.set('VirtualMachineInstanceMigration', ['vmiName']);
-    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects.toThrow(/applying VirtualMachineInstanceMigration vm-1-in-[0-9a-f]+ failed: HTTP 400: .*unknown field "spec.receive"/);
+    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects
+      .toThrow(/applying VirtualMachineInstanceMigration vm-1-in-[0-9a-f]+ failed: HTTP 400: .*unknown field "spec.receive"/);
   });
 });

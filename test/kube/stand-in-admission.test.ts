@@ -24,7 +24,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'l2s-admission-'));
   url = await server.start();
   kv = new StandInKubeVirt(server, { hub: new StandInHub(), syncAddress: '192.168.11.3:9185' });
-  tb = existingTestbed(dir, 'testbed.json', { clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig: server.kubeconfig(dir, url) } } } });
+  const kubeconfig = server.kubeconfig(dir, url);
+  tb = existingTestbed(dir, 'testbed.json', { clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } } });
 });
 afterAll(async () => {
   await server.stop();
@@ -37,7 +38,8 @@ describe("the stand-in API server runs openperouter's webhooks (v0.0.5)", () => 
     await tb.cluster('pe-kind-a').apply([underlay]);
     await tb.cluster('pe-kind-a').apply([underlay]);
     await expect(tb.cluster('pe-kind-a').apply([{ ...underlay, metadata: { name: 'second' } }]))
-      .rejects.toThrow('HTTP 403: admission webhook "underlayvalidationwebhook.openperouter.io" denied the request: validation failed: can\'t have more than one underlay');
+      .rejects.toThrow('HTTP 403: admission webhook "underlayvalidationwebhook.openperouter.io" denied the request: '
+        + "validation failed: can't have more than one underlay");
   });
 
   it("an L2VNI's gateway cannot change", async () => {
@@ -53,14 +55,22 @@ describe("virt-operator's CA ConfigMaps on the stand-in", () => {
   const OWN = '-----BEGIN CERTIFICATE-----\nMIIBown\n-----END CERTIFICATE-----';
   const path = `/api/v1/namespaces/kubevirt/configmaps/kubevirt-external-ca`;
   const patch = (type: string, query: string) =>
-    fetch(`${url}${path}?${query}`, { method: 'PATCH', headers: { 'content-type': type }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-external-ca', namespace: 'kubevirt' }, data: { 'ca-bundle': PEER } }) });
-  const bundle = async (name: string) => ((await (await fetch(`${url}/api/v1/namespaces/kubevirt/configmaps/${name}`)).json()) as { data: Record<string, string> }).data['ca-bundle'];
+    fetch(`${url}${path}?${query}`, {
+      method: 'PATCH',
+      headers: { 'content-type': type },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-external-ca', namespace: 'kubevirt' }, data: { 'ca-bundle': PEER } }),
+    });
+  const bundle = async (name: string) => {
+    const cm = (await (await fetch(`${url}/api/v1/namespaces/kubevirt/configmaps/${name}`)).json()) as { data: Record<string, string> };
+    return cm.data['ca-bundle'];
+  };
 
   it('server-side apply without force conflicts with virt-operator; a merge patch goes through; the operator merges and empties', async () => {
     kv.installCA(OWN);
     const ssa = await patch('application/apply-patch+yaml', 'fieldManager=l2stretch');
     expect(ssa.status).toBe(409);
-    expect(((await ssa.json()) as { message: string }).message).toBe('Apply failed with 1 conflict: conflict with "virt-operator" using v1: .data.ca-bundle');
+    expect(((await ssa.json()) as { message: string }).message)
+      .toBe('Apply failed with 1 conflict: conflict with "virt-operator" using v1: .data.ca-bundle');
     expect(await bundle('kubevirt-external-ca')).toBe('');
     const csa = await patch('application/merge-patch+json', 'fieldManager=kubectl-client-side-apply');
     expect(csa.status).toBe(200);
