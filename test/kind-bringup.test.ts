@@ -3,13 +3,13 @@
 // external CA as a real PEM in valid YAML, the plan's pins, retries, pre-pulls and
 // order, commands that fail loudly, a failed bring-up torn down, idempotent bridges,
 // and preflight over a fake machine.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadTopology } from '../topology/load.ts';
 import { kindUpPlan, WEBHOOK_RETRY, type Stage, type Step } from '../fixtures/kind/plan.ts';
 import { renderContainerlab } from '../fixtures/kind/containerlab.ts';
@@ -80,6 +80,8 @@ class FakeVirtOperator implements KubevirtCaStore {
     /** Writes the next reconciles lose (emptied before being read). */
     private lose = 0,
     private merges = true,
+    /** Its own CA is past the overlap: MergeCABundle keeps only it, so a merge lasts one reconcile. */
+    private pastOverlap = false,
   ) {}
   async bundle() {
     this.reconcile();
@@ -90,6 +92,7 @@ class FakeVirtOperator implements KubevirtCaStore {
     this.external = (m.data as Record<string, string>)['ca-bundle']!;
   }
   private reconcile() {
+    if (this.pastOverlap) this.caBundle = parseBundle(this.name, this.caBundle)[0]!.toString();
     if (this.lose > 0 && this.external) this.lose--;
     else if (this.merges) {
       const have = new Set(parseBundle(this.name, this.caBundle).map((c) => c.fingerprint256));
@@ -158,6 +161,21 @@ describe('kubevirt CA exchange (against an emulated virt-operator)', () => {
     );
   });
 
+  it('a merge virt-operator drops at its next reconcile (own CA past the overlap) is not taken for trust, and the error says why', async () => {
+    // Only the clock moves: 3 days into the 7-day CAs, past their 1.4-day overlap.
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3 * 86_400_000);
+    try {
+      const a = new FakeVirtOperator('pe-kind-a', certs[0]!, 0, true, true);
+      const b = new FakeVirtOperator('pe-kind-b', certs[1]!);
+      await expect(ensureKubevirtTrust([a, b], { ...quick, deadlineMs: 100 })).rejects.toThrow(
+        /^pe-kind-a: kubevirt-ca still lacks CN=kubevirt.io@1700000002 .* after 0.1 s of applying kubevirt-external-ca; its own CA \(CN=kubevirt.io@1700000001, valid from .*\) is older than 33.6 h, after which virt-operator drops merged CAs at each reconcile/,
+      );
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('a re-check on a testbed already trusted applies nothing', async () => {
     const a = new FakeVirtOperator('pe-kind-a', certs[0]! + certs[1]!);
     const b = new FakeVirtOperator('pe-kind-b', certs[1]! + certs[0]!);
@@ -217,6 +235,18 @@ describe('kind bring-up plan: what was wrong, corrected', () => {
     expect(a.findIndex((x) => x.includes('set image daemonset/whereabouts'))).toBeLessThan(
       a.findIndex((x) => x.includes('rollout status daemonset/whereabouts')),
     );
+  });
+
+  it("gives KubeVirt a CA whose overlap outlasts a kept testbed's day and a half, within what its webhook admits", () => {
+    const crs = runs(up).flatMap((r) => (r.st.stdin ? parseAllDocuments(r.st.stdin).map((d) => d.toJS() as Manifest) : [])).filter((m) => m.kind === 'KubeVirt');
+    expect(crs).toHaveLength(2);
+    for (const cr of crs) {
+      const ca = (cr.spec as { certificateRotateStrategy: { selfSigned: { ca: { duration: string; renewBefore: string } } } }).certificateRotateStrategy.selfSigned.ca;
+      expect(ca).toEqual({ duration: '8760h', renewBefore: '8000h' });
+      // kubevirt-update-admitter.go: renewBefore <= duration, and the 24 h server certificates within the CA.
+      expect(parseInt(ca.renewBefore)).toBeLessThanOrEqual(parseInt(ca.duration));
+      expect(parseInt(ca.renewBefore)).toBeGreaterThan(30 * 24);
+    }
   });
 
   it('records the KinD version containerlab embeds, not a CLI version', () => {
