@@ -50,7 +50,7 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
   let interrupted: Promise<void> | undefined;
   const onSignal = () => {
     process.stderr.write(`\ninterrupted: removing the half-built testbed ${runId}…\n`);
-    interrupted ??= downRun(runId);
+    interrupted ??= downRun(runId).then(() => undefined);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -87,8 +87,9 @@ export async function testbedDown(flags: KindFlags & { testbed: TestbedKind; run
   const targets = flags.run ? [flags.run] : runs.filter((r) => !r.notYours && (flags.all || r.kept || !r.inUse)).map((r) => r.runId);
   for (const id of targets) {
     const start = Date.now();
-    await downRun(id);
+    const r = await downRun(id);
     process.stdout.write(`removed ${id} (${elapsed(start)})\n`);
+    if (r.keptDir) process.stdout.write(`  ${r.keptDir}\n`);
   }
   if (!targets.length) process.stdout.write('nothing to remove\n');
   for (const r of runs.filter((r) => !targets.includes(r.runId))) {

@@ -8,7 +8,7 @@ import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
 import { loadTopology } from '../topology/load.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 import { unreachableRouters } from '../helpers/reachability.ts';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { crossClusterMigrationGap } from '../helpers/kubevirt-preflight.ts';
 import { join } from 'node:path';
@@ -50,9 +50,12 @@ async function withFeatureGaps(testbedFile: string): Promise<{ file: string; cle
   const gaps = (await Promise.all(tb.kubeClients.map((c) => crossClusterMigrationGap(c).catch((e: Error) => `${c.name}: ${e.message}`)))).filter(Boolean);
   if (!gaps.length) return none;
   process.stderr.write(`l2stretch: cross-cluster migration checks will be skipped: ${gaps.join('; ')}\n`);
-  const derived = join(tmpdir(), `l2s-testbed-${process.pid}.json`);
-  writeFileSync(derived, JSON.stringify({ ...file, featureGaps: { ...file.featureGaps, 'cross-cluster-migration': gaps.join('; ') } }), { mode: 0o600 });
-  return { file: derived, cleanup: () => rmSync(derived, { force: true }) };
+  // A folder of our own (mkdtemp: unpredictable, 0700), the file created exclusively in it.
+  const folder = mkdtempSync(join(tmpdir(), 'l2s-testbed-'));
+  const derived = join(folder, 'testbed.json');
+  const gapped = { ...file, featureGaps: { ...file.featureGaps, 'cross-cluster-migration': gaps.join('; ') } };
+  writeFileSync(derived, JSON.stringify(gapped), { mode: 0o600, flag: 'wx' });
+  return { file: derived, cleanup: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 async function useGiven(project: TestProject, given: string): Promise<() => Promise<void>> {
