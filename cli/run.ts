@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readTestbedFile } from '../helpers/testbed.ts';
-import { readProduct, writeBundle } from '../reports/bundle.ts';
+import { readProduct, writeBundle, assertBundleTarget } from '../reports/bundle.ts';
+import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
 import { verifyBundle, type Verification } from '../reports/verify-bundle.ts';
 import { LATEST, REPORTS, RUN_FILES, runReportDir } from '../reports/paths.ts';
 import { redact } from '../reports/redact.ts';
@@ -185,12 +186,16 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   const stamp = relative(REPORTS, runDir).replace(/^run-/, '');
   const name = `certification-${slug(product.vendor)}-${slug(product.product)}-${slug(product.version)}-${stamp}`;
   const out = resolve(flags.out ?? join(REPORTS, name));
-  mkdirSync(runDir, { recursive: true });
+  // Refused before the run, not after it: a bundle never mixes with earlier files.
+  assertBundleTarget(out);
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
   const env = testbedEnv(flags);
   Object.assign(env, { L2STRETCH_TIERS: 'conformance', L2STRETCH_PRODUCT_FILE: resolve(flags.product), L2STRETCH_REPORT_DIR: runDir });
   // A certification is never narrowed.
   delete env.L2STRETCH_CHECKS;
   delete env.L2STRETCH_SKIP;
+  const kubeconfigs = env.L2STRETCH_TESTBED_FILE ? auditKubeconfigs(readTestbedFile(env.L2STRETCH_TESTBED_FILE)) : [];
+  for (const f of kubeconfigs) process.stderr.write(`l2stretch: flagged, recorded in the bundle: ${f.kubeconfig}: ${f.flag}\n`);
   process.stderr.write(`l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: every conformance-tier check, none may be skipped\n`);
   let log = '';
   const code = await vitest([], env, (c, to) => {
@@ -201,7 +206,7 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   if (code === EXIT.interrupted) return code;
   const judged = judge(code, runDir);
   if (judged === EXIT.usage) return judged;
-  writeBundle({ product: flags.product, catalogue: join(PACKAGE_ROOT, 'conformance.yaml'), runDir }, out);
+  writeBundle({ product: flags.product, catalogue: join(PACKAGE_ROOT, 'conformance.yaml'), runDir, kubeconfigs }, out);
   const v = verifyBundle(out);
   process.stdout.write(`\ncertification bundle: ${relative(process.cwd(), out)}\n`);
   printVerification(relative(process.cwd(), out), v);

@@ -32,17 +32,41 @@ function hostMatches(field: string, names: string[]): boolean {
   });
 }
 
-/** The base64 host keys known_hosts lists for host:port. */
-export function knownKeys(knownHosts: string, host: string, port: number): string[] {
-  const names = hostPatterns(host, port);
-  return knownHosts
+const entries = (knownHosts: string) =>
+  knownHosts
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#') && !l.startsWith('@revoked'))
-    .map((l) => l.split(/\s+/))
-    .filter(([hosts, , key]) => hosts !== undefined && key !== undefined && hostMatches(hosts, names))
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/));
+
+/** The base64 host keys known_hosts lists for host:port (marked lines, `@revoked` or `@cert-authority`, are not). */
+export function knownKeys(knownHosts: string, host: string, port: number): string[] {
+  const names = hostPatterns(host, port);
+  return entries(knownHosts)
+    .filter(([hosts, , key]) => hosts !== undefined && !hosts.startsWith('@') && key !== undefined && hostMatches(hosts, names))
     .map(([, , key]) => key!);
 }
+
+/** Keys known_hosts marks `@revoked`: refused for every host, as OpenSSH does, even when also listed as known. */
+export function revokedKeys(knownHosts: string): string[] {
+  return entries(knownHosts)
+    .filter(([marker, , , key]) => marker === '@revoked' && key !== undefined)
+    .map(([, , , key]) => key!);
+}
+
+/**
+ * Only algorithms OpenSSH still enables by default: no SHA-1 (ssh-rsa signatures,
+ * hmac-sha1, diffie-hellman-group1/14-sha1), no CBC ciphers, no DSA.
+ */
+export const SSH_ALGORITHMS = {
+  kex: [
+    'curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521',
+    'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512', 'diffie-hellman-group14-sha256',
+  ],
+  serverHostKey: ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'],
+  cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr', 'aes192-ctr', 'aes128-ctr'],
+  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'],
+} satisfies ConnectConfig['algorithms'];
 
 function proxySocket(argv: string[]): Duplex {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -54,6 +78,8 @@ function proxySocket(argv: string[]): Duplex {
 export class SshExecutor implements Executor {
   readonly via: string;
   private readonly port: number;
+  /** The server showed a key known_hosts revokes: the error says so. */
+  private revokedSeen = false;
 
   constructor(
     readonly member: string,
@@ -66,8 +92,11 @@ export class SshExecutor implements Executor {
   private config(command: string): ConnectConfig {
     const t = this.target;
     let known: string[];
+    let revoked: string[];
     try {
-      known = knownKeys(readFileSync(t.knownHostsFile, 'utf8'), t.host, this.port);
+      const text = readFileSync(t.knownHostsFile, 'utf8');
+      known = knownKeys(text, t.host, this.port);
+      revoked = revokedKeys(text);
     } catch (e) {
       throw new ExecError(this.member, command, `cannot be sent: known_hosts file ${t.knownHostsFile}: ${(e as Error).message}`);
     }
@@ -81,7 +110,12 @@ export class SshExecutor implements Executor {
       ...auth,
       readyTimeout: 10_000,
       ...(t.proxyCommand ? { sock: proxySocket(t.proxyCommand) } : {}),
-      hostVerifier: (key: Buffer) => known.includes(key.toString('base64')),
+      algorithms: SSH_ALGORITHMS,
+      hostVerifier: (key: Buffer) => {
+        const k = key.toString('base64');
+        if (revoked.includes(k)) this.revokedSeen = true;
+        return !revoked.includes(k) && known.includes(k);
+      },
     };
   }
 
@@ -102,8 +136,12 @@ export class SshExecutor implements Executor {
       const fail = (what: string) => finish(() => reject(new ExecError(this.member, command, what)));
       const timer = setTimeout(() => fail(`did not finish within ${timeoutMs} ms (${this.via})`), timeoutMs);
       conn.on('error', (e: Error & { level?: string }) => {
-        const why = /host key|host denied/i.test(e.message) || e.level === 'client-verification'
+        const why = this.revokedSeen
+          ? `cannot be sent: the host key of ${this.target.host}:${this.port} is marked @revoked in ${this.target.knownHostsFile}`
+          : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
           ? `cannot be sent: the host key of ${this.target.host}:${this.port} is not the one ${this.target.knownHostsFile} lists`
+          : /no matching/i.test(e.message)
+            ? `cannot be sent: ${this.target.host}:${this.port} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
           : e.level === 'client-authentication'
             ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
             : `failed (${this.via}): ${e.message}`;

@@ -2,10 +2,12 @@
 // JUnit, the run's log, the Allure results, the catalogue it was judged against,
 // and SHA256SUMS over all of them. Every text file is redacted on the way in.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync, cpSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, lstatSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { z } from 'zod';
-import { redact } from './redact.ts';
+import { redactFile, redactJson } from './redact.ts';
+import { KUBECONFIG_AUDIT_FILE, type KubeconfigFinding } from './kubeconfig-audit.ts';
+import { runRecordSchema } from './run-record.ts';
 import { RUN_FILES } from './paths.ts';
 import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/input.ts';
 
@@ -56,39 +58,105 @@ export const BUNDLE_FILES = {
   sums: 'SHA256SUMS',
 } as const;
 
-const TEXT = /\.(json|ya?ml|xml|txt|log|svg|html|csv|md)$/i;
+export class BundleError extends Error {
+  override name = 'BundleError';
+}
+
+/** Every regular file under dir, relative; a link or a special file anywhere is reported, never followed. */
+export function walkBundle(dir: string): { files: string[]; strange: string[] } {
+  const files: string[] = [];
+  const strange: string[] = [];
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const st = lstatSync(join(dir, f));
+    if (st.isSymbolicLink()) strange.push(`${f}: a symbolic link (a bundle holds files only)`);
+    else if (st.isFile()) files.push(f);
+    else if (!st.isDirectory()) strange.push(`${f}: not a regular file`);
+  }
+  return { files, strange };
+}
 
 export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => statSync(join(dir, f)).isFile())
-    .sort();
+  return walkBundle(dir).files;
 }
 
 export const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 function copyRedacted(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  if (TEXT.test(from)) writeFileSync(to, redact(readFileSync(from, 'utf8')));
-  else cpSync(from, to);
+  const st = lstatSync(from);
+  if (!st.isFile()) throw new BundleError(`${from}: not a regular file (a link?): it does not go into a bundle`);
+  mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
+  writeFileSync(to, redactFile(from, readFileSync(from)), { flag: 'wx', mode: 0o600 });
 }
 
 export interface BundleSources {
   product: string;
   catalogue: string;
   runDir: string;
+  /** What the testbed's kubeconfigs let the run do (exec plugins, unchecked TLS): recorded in the bundle. */
+  kubeconfigs?: KubeconfigFinding[];
 }
 
-/** Assembles the bundle in `out` from a finished run's report directory and writes SHA256SUMS last. */
-export function writeBundle(src: BundleSources, out: string): string[] {
-  mkdirSync(out, { recursive: true });
-  copyRedacted(src.product, join(out, BUNDLE_FILES.product));
-  copyRedacted(src.catalogue, join(out, BUNDLE_FILES.catalogue));
-  for (const f of [RUN_FILES.record, RUN_FILES.junit, RUN_FILES.log]) {
-    if (existsSync(join(src.runDir, f))) copyRedacted(join(src.runDir, f), join(out, f));
+/**
+ * A bundle goes into a folder of its own: `out` must not exist, or be an empty
+ * directory (never a link), so that no earlier file can pass for this run's.
+ */
+export function assertBundleTarget(out: string): void {
+  let st;
+  try {
+    st = lstatSync(out);
+  } catch {
+    return;
   }
-  const results = join(src.runDir, RUN_FILES.allureResults);
-  if (existsSync(results)) for (const f of filesUnder(results)) copyRedacted(join(results, f), join(out, RUN_FILES.allureResults, f));
-  const files = filesUnder(out).filter((f) => f !== BUNDLE_FILES.sums);
-  writeFileSync(join(out, BUNDLE_FILES.sums), files.map((f) => `${sha256(join(out, f))}  ${f}\n`).join(''));
-  return files;
+  if (st.isSymbolicLink() || !st.isDirectory()) throw new BundleError(`--out ${out}: exists and is not a directory`);
+  if (readdirSync(out).length) throw new BundleError(`--out ${out}: not empty (a bundle never mixes with earlier files)`);
+}
+
+/** The run record, complete and valid, or why no bundle can be written from this run. */
+function finishedRecord(runDir: string): void {
+  const file = join(runDir, RUN_FILES.record);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new BundleError(`no bundle written: ${file}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'} (the run did not finish)`);
+  }
+  if (!runRecordSchema.safeParse(raw).success) throw new BundleError(`no bundle written: ${file} is not a complete run record`);
+}
+
+/**
+ * Assembles the bundle from a finished run's report directory: built in a fresh
+ * folder next to `out`, SHA256SUMS written last, then renamed into place, so `out`
+ * holds a whole bundle of this run or nothing.
+ */
+export function writeBundle(src: BundleSources, out: string): string[] {
+  assertBundleTarget(out);
+  finishedRecord(src.runDir);
+  mkdirSync(dirname(out), { recursive: true });
+  const building = mkdtempSync(join(dirname(out), '.l2s-bundle-'));
+  try {
+    copyRedacted(src.product, join(building, BUNDLE_FILES.product));
+    copyRedacted(src.catalogue, join(building, BUNDLE_FILES.catalogue));
+    for (const f of [RUN_FILES.record, RUN_FILES.junit, RUN_FILES.log]) {
+      if (existsSync(join(src.runDir, f))) copyRedacted(join(src.runDir, f), join(building, f));
+    }
+    const results = join(src.runDir, RUN_FILES.allureResults);
+    if (existsSync(results)) {
+      const { files, strange } = walkBundle(results);
+      if (strange.length) throw new BundleError(`no bundle written: ${results}: ${strange.join('; ')}`);
+      for (const f of files) copyRedacted(join(results, f), join(building, RUN_FILES.allureResults, f));
+    }
+    if (src.kubeconfigs) {
+      const audit = redactJson(JSON.stringify(src.kubeconfigs, null, 2));
+      writeFileSync(join(building, KUBECONFIG_AUDIT_FILE), audit, { flag: 'wx', mode: 0o600 });
+    }
+    const files = filesUnder(building);
+    const sums = files.map((f) => `${sha256(join(building, f))}  ${f}\n`).join('');
+    writeFileSync(join(building, BUNDLE_FILES.sums), sums, { flag: 'wx', mode: 0o600 });
+    // Replaces an empty `out` directory in one step.
+    renameSync(building, out);
+    return files;
+  } catch (e) {
+    rmSync(building, { recursive: true, force: true });
+    throw e;
+  }
 }

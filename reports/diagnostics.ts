@@ -2,12 +2,12 @@
 // routers' own view, every member's kernel state and the clusters' objects, taken
 // once per run at the first failure (the state right after it is the useful one).
 import { openSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { Testbed } from '../helpers/testbed.ts';
 import type { Executor } from '../helpers/exec.ts';
 import { quoteArgv } from '../helpers/exec.ts';
-import { redact } from './redact.ts';
+import { redact, redactFile } from './redact.ts';
 
 export const ROUTER_COMMANDS = [
   'show running-config',
@@ -62,12 +62,15 @@ export interface Diagnostics {
 }
 
 export async function collectDiagnostics(tb: Testbed, dir: string, trigger: string): Promise<Diagnostics> {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files: string[] = [];
   const write = (name: string, text: string) => {
     const path = join(dir, name);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, redact(text));
+    // Names come from the testbed (routers, pods): none may lead out of the folder.
+    const rel = relative(dir, path);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`diagnostics: ${name} leads outside ${dir}`);
+    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(path, redactFile(name, text), { mode: 0o600 });
     files.push(name);
     return text;
   };

@@ -9,7 +9,7 @@ import { suiteIdentity } from './suite-identity.ts';
 import { selectedTiers } from '../suites/catalogue.ts';
 import { selectedChecks } from '../suites/selection.ts';
 import { LATEST, RUN_FILES, REPORTS } from './paths.ts';
-import { redact } from './redact.ts';
+import { redactJson } from './redact.ts';
 import { readProduct } from './bundle.ts';
 import type { TestbedFacts } from './testbed-facts.ts';
 
@@ -66,7 +66,7 @@ export default class RunRecordReporter implements Reporter {
       ...partial,
       verdict: runVerdict(partial),
     };
-    writeFileSync(join(dir, RUN_FILES.record), redact(JSON.stringify(record, null, 2)) + '\n');
+    writeFileSync(join(dir, RUN_FILES.record), redactJson(JSON.stringify(record, null, 2)) + '\n');
     mkdirSync(REPORTS, { recursive: true });
     rmSync(LATEST, { force: true });
     symlinkSync(relative(REPORTS, dir), LATEST);

@@ -1,11 +1,13 @@
 // `l2stretch verify-bundle <dir>`: is this a clean, complete certification run of
 // the product it names? Every reason it is not is reported, not just the first.
 // SHA256SUMS proves the files are the ones the run wrote; it is not a signature.
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, lstatSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import { BUNDLE_FILES, filesUnder, sha256, productSchema } from './bundle.ts';
+import { BUNDLE_FILES, walkBundle, sha256, productSchema } from './bundle.ts';
+import { oneLine } from '../topology/input.ts';
+import { KUBECONFIG_AUDIT_FILE, type KubeconfigFinding } from './kubeconfig-audit.ts';
 import { runRecordSchema, type RunRecord } from './run-record.ts';
 import { CATALOGUE, checkIds } from '../suites/catalogue.ts';
 import { suiteVersion } from './suite-identity.ts';
@@ -17,9 +19,12 @@ export interface Verification {
   summary?: string;
 }
 
-function checkSums(dir: string, problems: string[]): void {
+/** A path SHA256SUMS may name: relative, inside the bundle, no `..`. */
+const insideBundle = (f: string) => !isAbsolute(f) && normalize(f) === f && !f.startsWith('..') && !f.includes('\\');
+
+function checkSums(dir: string, present: Set<string>, problems: string[]): void {
   const sumsFile = join(dir, BUNDLE_FILES.sums);
-  if (!existsSync(sumsFile)) {
+  if (!present.has(BUNDLE_FILES.sums)) {
     problems.push(`${BUNDLE_FILES.sums} is missing: the files cannot be checked`);
     return;
   }
@@ -27,17 +32,20 @@ function checkSums(dir: string, problems: string[]): void {
   for (const line of readFileSync(sumsFile, 'utf8').split('\n').filter(Boolean)) {
     const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (!m) problems.push(`${BUNDLE_FILES.sums}: malformed line "${line}"`);
+    else if (!insideBundle(m[2]!)) problems.push(`${BUNDLE_FILES.sums}: names ${m[2]}, a file outside the bundle`);
     else listed.set(m[2]!, m[1]!);
   }
-  const present = new Set(filesUnder(dir).filter((f) => f !== BUNDLE_FILES.sums));
   for (const [f, hash] of listed) {
     if (!present.has(f)) problems.push(`${f}: listed in ${BUNDLE_FILES.sums} but missing`);
     else if (sha256(join(dir, f)) !== hash) problems.push(`${f}: its SHA-256 differs from ${BUNDLE_FILES.sums} (changed after the run)`);
   }
-  for (const f of present) if (!listed.has(f)) problems.push(`${f}: not listed in ${BUNDLE_FILES.sums} (added after the run)`);
+  for (const f of present) {
+    if (f !== BUNDLE_FILES.sums && !listed.has(f)) problems.push(`${f}: not listed in ${BUNDLE_FILES.sums} (added after the run)`);
+  }
 }
 
-function readJsonOrYaml(dir: string, file: string, problems: string[]): unknown {
+function readJsonOrYaml(dir: string, present: Set<string>, file: string, problems: string[]): unknown {
+  if (!present.has(file)) return undefined;
   try {
     const text = readFileSync(join(dir, file), 'utf8');
     return file.endsWith('.json') ? JSON.parse(text) : parse(text);
@@ -62,11 +70,36 @@ function checkRecord(r: RunRecord, catalogueIds: string[], problems: string[]): 
   for (const e of r.errors) problems.push(`error outside the checks: ${e}`);
   if (r.verdict !== 'passed') problems.push('run-record.json: the run did not pass');
   if (!r.testbed.versions.frr) problems.push('run-record.json: the FRR version of the testbed is not recorded');
+  // l2stretch builds these testbeds from reference parts only: a vendor's product is in none of them.
+  const reference = REFERENCE_TESTBEDS.includes(r.testbed.kind) ? r.testbed.kind
+    : Object.values(r.testbed.versions).some((v) => /^embedded\b/.test(v)) ? 'embedded (by its component versions)' : undefined;
+  if (reference) problems.push(`run-record.json: the run was on the ${reference} testbed, which contains none of the product: it certifies nothing`);
 }
 
-function checkJunit(dir: string, problems: string[]): void {
+const REFERENCE_TESTBEDS = ['embedded', 'kind'];
+
+/** What certify recorded about the testbed's kubeconfigs, for the reader to weigh (not a failure). */
+function flags(dir: string, present: Set<string>): string[] {
+  if (!present.has(KUBECONFIG_AUDIT_FILE)) return [];
+  try {
+    const found = JSON.parse(readFileSync(join(dir, KUBECONFIG_AUDIT_FILE), 'utf8')) as KubeconfigFinding[];
+    return found.map((f) => `${f.kubeconfig}: ${f.flag}`);
+  } catch {
+    return [`${KUBECONFIG_AUDIT_FILE} cannot be read`];
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function checkJunit(dir: string, present: Set<string>, problems: string[]): void {
   const file = join(dir, BUNDLE_FILES.junit);
-  if (!existsSync(file)) return void problems.push(`${BUNDLE_FILES.junit} is missing`);
+  if (!present.has(BUNDLE_FILES.junit)) return void problems.push(`${BUNDLE_FILES.junit} is missing`);
   const suites = [...readFileSync(file, 'utf8').matchAll(/<testsuite\s([^>]*)>/g)].map((m) => m[1]!);
   const total = (n: string) => suites.reduce((sum, a) => sum + Number(new RegExp(`\\b${n}="(\\d+)"`).exec(a)?.[1] ?? 0), 0);
   if (!(total('tests') > 0)) problems.push(`${BUNDLE_FILES.junit}: no tests recorded`);
@@ -76,20 +109,39 @@ function checkJunit(dir: string, problems: string[]): void {
 /** The PE the run tested, when it was openperouter: a product that replaced it records none. */
 const openperouterOf = (versions: Record<string, string>) => (versions.openperouter ? `, openperouter ${versions.openperouter}` : '');
 
-export function verifyBundle(dir: string): Verification {
-  const problems: string[] = [];
-  if (!existsSync(dir)) return { ok: false, problems: [`${dir} does not exist`] };
-  checkSums(dir, problems);
-  for (const f of [BUNDLE_FILES.product, BUNDLE_FILES.catalogue, BUNDLE_FILES.record, BUNDLE_FILES.log]) {
-    if (!existsSync(join(dir, f))) problems.push(`${f} is missing`);
-  }
-  if (!existsSync(join(dir, BUNDLE_FILES.allureResults))) problems.push(`${BUNDLE_FILES.allureResults}/ is missing`);
+/** Every problem and the summary as one line each, control characters shown, never sent to the terminal. */
+function printable(v: Verification): Verification {
+  return { ...v, problems: v.problems.map(oneLine), ...(v.summary ? { summary: oneLine(v.summary) } : {}) };
+}
 
-  const product = productSchema.safeParse(readJsonOrYaml(dir, BUNDLE_FILES.product, problems));
+export function verifyBundle(dir: string): Verification {
+  return printable(verify(dir));
+}
+
+function verify(dir: string): Verification {
+  const problems: string[] = [];
+  let top;
+  try {
+    top = lstatSync(dir);
+  } catch {
+    return { ok: false, problems: [`${dir} does not exist`] };
+  }
+  if (top.isSymbolicLink() || !top.isDirectory()) return { ok: false, problems: [`${dir}: not a directory (a link?)`] };
+  // Only regular files count; nothing is read through a link.
+  const walked = walkBundle(dir);
+  problems.push(...walked.strange);
+  const present = new Set(walked.files);
+  checkSums(dir, present, problems);
+  for (const f of [BUNDLE_FILES.product, BUNDLE_FILES.catalogue, BUNDLE_FILES.record, BUNDLE_FILES.log]) {
+    if (!present.has(f)) problems.push(`${f} is missing`);
+  }
+  if (!isDirectory(join(dir, BUNDLE_FILES.allureResults))) problems.push(`${BUNDLE_FILES.allureResults}/ is missing`);
+
+  const product = productSchema.safeParse(readJsonOrYaml(dir, present, BUNDLE_FILES.product, problems));
   if (!product.success) problems.push(`${BUNDLE_FILES.product}: ${product.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const record = runRecordSchema.safeParse(readJsonOrYaml(dir, BUNDLE_FILES.record, problems));
+  const record = runRecordSchema.safeParse(readJsonOrYaml(dir, present, BUNDLE_FILES.record, problems));
   if (!record.success) problems.push(`${BUNDLE_FILES.record}: not a run record (${record.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
-  const catalogue = readJsonOrYaml(dir, BUNDLE_FILES.catalogue, problems) as { version?: string; checks?: Array<{ id: string; tier: string }> } | undefined;
+  const catalogue = readJsonOrYaml(dir, present, BUNDLE_FILES.catalogue, problems) as { version?: string; checks?: Array<{ id: string; tier: string }> } | undefined;
 
   // The bundle is judged against its own catalogue; when it is this verifier's
   // version, that catalogue must also be the verifier's.
@@ -106,10 +158,12 @@ export function verifyBundle(dir: string): Verification {
     if (catalogue?.version && catalogue.version !== r.suite.version) problems.push(`versions disagree: ${BUNDLE_FILES.catalogue} is of l2stretch ${catalogue.version}, the run was l2stretch ${r.suite.version}`);
     if (product.success && !isDeepStrictEqual(r.product, product.data)) problems.push(`${BUNDLE_FILES.record} names another product than ${BUNDLE_FILES.product}`);
   }
-  checkJunit(dir, problems);
+  checkJunit(dir, present, problems);
   const summary =
     product.success && record.success
-      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on a ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}${openperouterOf(record.data.testbed.versions)}, ${record.data.finishedAt}`
+      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on ${/^[aeiou]/.test(record.data.testbed.kind) ? 'an' : 'a'} ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}${openperouterOf(record.data.testbed.versions)}, ${record.data.finishedAt}`
       : undefined;
-  return { ok: problems.length === 0, problems, ...(summary ? { summary } : {}) };
+  const flagged = flags(dir, present);
+  const described = summary && flagged.length ? `${summary}; flagged: ${flagged.join('; ')}` : summary;
+  return { ok: problems.length === 0, problems, ...(described ? { summary: described } : {}) };
 }

@@ -13,7 +13,7 @@ import { entry, type CheckId, type Tier } from './catalogue.ts';
 import { selectedChecks, stagesLeftOut } from './selection.ts';
 import type { Feature } from '../topology/features.ts';
 import { collectDiagnosticsOnce } from '../reports/diagnostics.ts';
-import { redact } from '../reports/redact.ts';
+import { redactFile } from '../reports/redact.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -165,7 +165,8 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
     } catch (e) {
       if (!(e instanceof CheckFailed)) throw e;
       for (const a of last) {
-        const body = redact(a.raw);
+        // Evidence is JSON: redacted by structure, so it stays JSON.
+        const body = String(redactFile('evidence.json', a.raw));
         await ctx.annotate(`${a.router}: ${a.command}`, { body, bodyEncoding: 'utf-8', contentType: 'application/json' });
         await allure.attachment(`${a.router}: ${a.command}`, body, { contentType: 'application/json' });
       }

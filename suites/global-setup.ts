@@ -8,7 +8,8 @@ import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
 import { loadTopology } from '../topology/load.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 import { unreachableRouters } from '../helpers/reachability.ts';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { redactJson, redactTree } from '../reports/redact.ts';
 import { tmpdir } from 'node:os';
 import { crossClusterMigrationGap } from '../helpers/kubevirt-preflight.ts';
 import { join } from 'node:path';
@@ -22,12 +23,13 @@ import { RUN_FILES } from '../reports/paths.ts';
 async function startReport(project: TestProject, testbedFile: string): Promise<void> {
   const dir = process.env.L2STRETCH_REPORT_DIR;
   if (!dir) giveUp('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   const file = join(dir, 'stage-failures.json');
   writeFileSync(file, '{}');
   project.provide('stageFile', file);
   const facts = await testbedFacts(openTestbed(readTestbedFile(testbedFile)));
-  writeFileSync(join(dir, RUN_FILES.testbed), JSON.stringify(facts, null, 2));
+  writeFileSync(join(dir, RUN_FILES.testbed), redactJson(JSON.stringify(facts, null, 2)), { mode: 0o600 });
   process.stderr.write(`l2stretch: reports go to ${dir}\n`);
 }
 
@@ -115,8 +117,22 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   try {
     if (!['embedded', 'kind', 'existing'].includes(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
     if (kind === 'existing' && !given) giveUp('L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach your routers, hosts, VMs and clusters');
-    return await (given ? useGiven(project, given) : kind === 'kind' ? standUpKind(project) : standUp(project));
+    const teardown = await (given ? useGiven(project, given) : kind === 'kind' ? standUpKind(project) : standUp(project));
+    return async () => {
+      await teardown();
+      finishReport();
+    };
   } catch (e) {
     giveUp((e as Error).message);
   }
+}
+
+/**
+ * Every reporter has written its files by now (teardown runs after them): JUnit,
+ * Allure results, attachments and diagnostics are redacted by structure in place
+ * and closed to other users.
+ */
+function finishReport(): void {
+  const dir = process.env.L2STRETCH_REPORT_DIR;
+  if (dir && existsSync(dir)) redactTree(dir);
 }

@@ -37,7 +37,7 @@ function fakeRun(tests: FinishedTest[], edit: (r: RunRecord) => void = () => {})
   const record: RunRecord = {
     schema: 'l2stretch.run-record/v1',
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
-    testbed: { kind: 'embedded', runId: 'l2s-000000', topology: 'multicluster', features: [], versions: { frr: '8.4.4' } },
+    testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: [], versions: { frr: '8.4.4' } },
     tiers: ['conformance'],
     product: readProduct(product),
     startedAt: '2026-11-28T00:00:00.000Z',

@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadTopology } from '../topology/load.ts';
 import { renderFabricRouter } from '../topology/frr-fabric.ts';
 import { kindUpPlan, kindDownPlan, formatPlan, type Stage } from '../fixtures/kind/plan.ts';
+import { toBeMade } from '../fixtures/kind/marker.ts';
 import { renderLab, kindConfig, routerSetup } from '../fixtures/kind/lab.ts';
 import { kindTestbedFile, upKind, kindOptions } from '../fixtures/kind/testbed.ts';
 import { kindPreflight } from '../fixtures/kind/preflight.ts';
@@ -29,7 +30,7 @@ const appliedManifests = (stages: Stage[]) =>
 describe('kind testbed plan (commands and manifests, not a running lab)', () => {
   it('up and down are what the snapshot holds', () => {
     expect(formatPlan(up)).toMatchSnapshot();
-    expect(formatPlan(kindDownPlan(t, o))).toMatchSnapshot();
+    expect(formatPlan(kindDownPlan(toBeMade(t, o.labDir), o))).toMatchSnapshot();
   });
 
   it('runs the stages in the walkthrough order', () => {

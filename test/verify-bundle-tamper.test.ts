@@ -49,7 +49,7 @@ function write(h: Hand): string {
     'run-record.json': JSON.stringify({
       schema: 'l2stretch.run-record/v1',
       suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
-      testbed: { kind: 'embedded', runId: 'l2s-abcdef', topology: 'multicluster', features: ['l2vni'], versions: { frr: '8.4.4', openperouter: 'embedded v0.2.0 (ac3d5ed4, openpe.openperouter.github.io/v1alpha1)' } },
+      testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: ['l2vni'], versions: { frr: '8.4.4', openperouter: 'v0.2.0' } },
       tiers: h.tiers,
       product: PRODUCT_JSON,
       startedAt: '2026-11-28T00:00:00.000Z',
@@ -81,7 +81,7 @@ describe('verify-bundle on hand-written bundles', () => {
     const v = verifyBundle(write(CLEAN));
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
-    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on a embedded testbed, FRR 8.4.4, openperouter embedded v0.2.0 (ac3d5ed4, openpe.openperouter.github.io/v1alpha1), 2026-11-28T00:09:00.000Z');
+    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR 8.4.4, openperouter v0.2.0, 2026-11-28T00:09:00.000Z');
   });
 
   it('a catalogue of its own version that left out conformance checks is not the verifier\'s', () => {

@@ -84,6 +84,28 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
     );
   });
 
+  it('refuses a host key marked @revoked, even when it is also listed as known', async () => {
+    const revoked = join(dir, 'known_hosts_revoked');
+    writeFileSync(revoked, `${readFileSync(join(dir, 'known_hosts'), 'utf8')}@revoked * ${publicKey(join(dir, 'hostkey'))}\n`);
+    expect(knownKeys(readFileSync(revoked, 'utf8'), 'lab-switch', 2222)).toHaveLength(1);
+    await expect(new SshExecutor('lab-switch', target({ knownHostsFile: revoked })).run(['true'])).rejects.toThrow(
+      `lab-switch: \`true\` cannot be sent: the host key of lab-switch:2222 is marked @revoked in ${revoked}`,
+    );
+  });
+
+  it('refuses a server that signs its host key with SHA-1 only (ssh-rsa)', async () => {
+    await execa('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dir, 'rsakey')]);
+    const config = join(dir, 'sshd_config_sha1');
+    const base = readFileSync(join(dir, 'sshd_config'), 'utf8').replace(/^HostKey .*$/m, `HostKey ${dir}/rsakey`);
+    writeFileSync(config, `${base}HostKeyAlgorithms ssh-rsa\n`);
+    const known = join(dir, 'known_hosts_rsa');
+    writeFileSync(known, `[lab-switch]:2222 ${publicKey(join(dir, 'rsakey'))}\n`);
+    const proxyCommand = ['ip', 'netns', 'exec', ns, SSHD, '-i', '-f', config];
+    await expect(new SshExecutor('lab-switch', target({ knownHostsFile: known, proxyCommand })).run(['true'])).rejects.toThrow(
+      /^lab-switch: `true` cannot be sent: lab-switch:2222 offers no algorithm l2stretch accepts \(SHA-1 and CBC are refused\)/,
+    );
+  });
+
   it('refuses a host known_hosts does not list, and says how to add it', async () => {
     await expect(new SshExecutor('lab-switch', target({ port: 2200 })).run(['true'])).rejects.toThrow(
       `lab-switch: \`true\` cannot be sent: ${join(dir, 'known_hosts')} has no host key for [lab-switch]:2200 (add it with ssh-keyscan, after checking it)`,
