@@ -179,7 +179,6 @@ describe('verify-bundle on hand-written bundles', () => {
       'product.yaml is missing',
       'run.log is missing',
       'allure-results/ is missing',
-      expect.stringMatching(/^product\.yaml: cannot be read \(ENOENT: no such file or directory, open '.*product\.yaml'\)$/),
       'product.yaml: : Invalid input: expected object, received undefined',
     ]);
   });
@@ -211,6 +210,6 @@ describe('verify-bundle on hand-written bundles', () => {
     forge(b, 'run-record.json', JSON.stringify(r));
     const v = verifyBundle(b);
     expect(v.problems).toEqual(['run-record.json: the FRR version of the testbed is not recorded']);
-    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on a embedded testbed, FRR ?, 2026-11-28T00:09:00.000Z');
+    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR ?, 2026-11-28T00:09:00.000Z');
   });
 });
