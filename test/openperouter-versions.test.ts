@@ -206,7 +206,7 @@ describe("each release's webhook and CEL rules", () => {
     expect(parseL2Vnis([l2('main', rd('rouge'))], l3, r('main'))[0]!.spec.vrf).toBeUndefined();
   });
 
-  it('from v0.2.0 an Underlay needs a neighbor and names no neighbor twice; before, one without neighbors is taken', () => {
+  it('from v0.2.0 an Underlay needs a neighbor and names no neighbor or interface twice; before, one without neighbors is taken', () => {
     for (const v of ['v0.2.0', 'main'] as const) {
       expect(() => parseUnderlays(underlayOf(v, { neighbors: [] }), r(v))).toThrowError(
         'underlay underlay must have at least one neighbor configured',
@@ -217,6 +217,10 @@ describe("each release's webhook and CEL rules", () => {
       ];
       expect(() => parseUnderlays(underlayOf(v, { neighbors: twice }), r(v))).toThrowError(
         'underlay underlay has duplicate neighbor address: duplicate entry 192.168.11.2',
+      );
+      const nic = { type: 'NetworkDevice', networkDevice: { interfaceName: 'toswitch' } };
+      expect(() => parseUnderlays(underlayOf(v, { interfaces: [nic, nic] }), r(v))).toThrowError(
+        'underlay underlay has duplicate interface name: duplicate entry toswitch',
       );
     }
     for (const v of ['v0.0.5', 'v0.1.0'] as const)
