@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/frr-json.ts';
 import { dataJson, fixtureJson, needsShared, sharedJson } from './shared.ts';
 
 const pub = (f: string) => sharedJson('frr-json', 'public', f);
-const e84 = (f: string) => sharedJson('frr-json', 'frr-8.4-embedded', f);
+const e84 = (f: string) => dataJson('frr-8.4-prototype', f);
 
 describe('BGP summary (captured from the embedded testbed, FRR 8.4)', () => {
   it('reads both address families of every peer, dynamic peers flagged', () => {
@@ -38,7 +38,6 @@ describe('BGP summary (captured from the embedded testbed, FRR 8.4)', () => {
 });
 
 describe('EVPN routes, VNIs, MACs across FRR versions', () => {
-  beforeEach((ctx) => needsShared(ctx));
   it('reads nested paths (route json, 8.4) with next hop, route targets and router MAC', () => {
     const routes = parseEvpnRoutes(e84('evpn-type2-leafA.json'));
     const macIp = routes.find((r) => r.type === 2 && r.ip === '192.170.1.3')!;
@@ -50,20 +49,26 @@ describe('EVPN routes, VNIs, MACs across FRR versions', () => {
     expect(best.macMobilitySeq).toBe(0);
   });
 
-  it('reads flat paths (`show bgp l2vpn evpn json`, FRR 10) and type-5 prefixes', () => {
+  it('reads flat paths (`show bgp l2vpn evpn json`, FRR 10) and type-5 prefixes', (ctx) => {
+    needsShared(ctx);
     const routes = parseEvpnRoutes(pub('frr-topotest__show_bgp_l2vpn_evpn_json__type5.json'));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.every((r) => r.type === 5 && r.paths.length > 0)).toBe(true);
   });
 
-  it('reads brief output with no paths and type-3 keys without failing', () => {
+  it('reads brief output with no paths and type-3 keys without failing', (ctx) => {
+    needsShared(ctx);
     const routes = parseEvpnRoutes(pub('frr-pr21019__show_bgp_l2vpn_evpn_route_json_brief.json'));
     expect(routes.filter((r) => r.type === 3).map((r) => r.ip)).toEqual(['10:10:10::10', '10:30:30::30']);
     expect(routes.every((r) => r.paths.length === 0)).toBe(true);
   });
 
-  it('reads numRemoteVteps as an array (8.4), remoteVteps as strings or {ip, flood}, vni as string', () => {
+  it('reads numRemoteVteps as an array (8.4)', () => {
     expect(parseEvpnVnis(e84('evpn-vni-110-peA.json'))).toEqual([{ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', remoteVteps: ['100.65.1.1'] }]);
+  });
+
+  it('reads remoteVteps as strings or {ip, flood}, vni as string (FRR 9/10 topotests)', (ctx) => {
+    needsShared(ctx);
     expect(parseEvpnVnis(pub('frr-topotest__show_evpn_vni_101_json__subset.json'))[0]!.remoteVteps).toEqual(['10.30.30.30']);
     expect(parseEvpnVnis(pub('frr-topotest__show_evpn_vni_json__remoteVteps_type3__subset.json'))).toEqual([{ vni: 101, type: 'L2', vxlanInterface: undefined, vtepIp: undefined, remoteVteps: ['fd00:100::2'] }]);
     expect(parseEvpnVnis(pub('frr-topotest__show_bgp_l2vpn_evpn_vni_101_json__subset.json'))[0]!.vni).toBe(101);
