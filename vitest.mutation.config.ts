@@ -1,10 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// What Stryker runs against each mutant: the fast unit tests only (no root, no FRR,
-// no testbed), so a mutant is killed by a judge's or parser's own tests or not at all.
+// What Stryker runs against each mutant: the unit tests of the mutated modules (no
+// root, no FRR, no testbed, no child processes), so a mutant is killed by a judge's,
+// parser's or verifier's own tests or not at all.
 export default defineConfig({
   test: {
-    include: ['test/*.test.ts'],
+    include: [
+      'test/bgp-sessions-checks.test.ts',
+      'test/bundle.test.ts',
+      'test/frr-json*.test.ts',
+      'test/live-migration-*.test.ts',
+      'test/oracle.test.ts',
+      'test/overlay*.test.ts',
+      'test/redact.test.ts',
+      'test/router-checks.test.ts',
+      'test/topology.test.ts',
+      'test/traffic-checks.test.ts',
+      'test/verify-bundle-tamper.test.ts',
+    ],
     testTimeout: 30_000,
   },
 });
