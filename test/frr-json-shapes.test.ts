@@ -1,6 +1,8 @@
 // The parsers on small JSON documents written here in each shape FRR prints (see
 // helpers/frr-json.ts and test/data/SOURCES.md for where each shape is seen), each
 // compared whole with the records expected: a dropped key, alias or condition shows.
+// Only shapes FRR prints: what a parser does with anything else is its refusal's
+// business (issue #13), not asserted here.
 import { describe, it, expect } from 'vitest';
 import { parseBgpSummary, parseNegotiatedFamilies, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/frr-json.ts';
 
@@ -9,9 +11,8 @@ const peer = { vrf: 'default', afi: 'ipv4Unicast', address: '192.168.1.1', state
 describe('BGP summaries', () => {
   it('AF-keyed (show bgp summary json): every family, every peer, aliases of state and received prefixes', () => {
     const data = {
-      ipv4Unicast: { vrfName: 'default', peers: { '192.168.1.1': { state: 'Established', remoteAs: 64520, hostname: 'leafA', pfxRcd: 3 }, bogus: 7 } },
+      ipv4Unicast: { vrfName: 'default', peers: { '192.168.1.1': { state: 'Established', remoteAs: 64520, hostname: 'leafA', pfxRcd: 3 } } },
       l2VpnEvpn: { peers: { '192.168.11.4': { peerState: 'OK', remoteAs: '64514', dynamicPeer: true, prefixReceivedCount: '12' } } },
-      ipv6Unicast: 'not a summary',
     };
     expect(parseBgpSummary(data)).toEqual([
       peer,
@@ -29,25 +30,19 @@ describe('BGP summaries', () => {
     expect(parseBgpSummary(data, { afi: 'ipv4Unicast' })).toEqual([peer]);
     expect(parseBgpSummary(data, { vrf: 'red', afi: 'l2VpnEvpn' })[0]).toMatchObject({ vrf: 'red', afi: 'l2VpnEvpn' });
     expect(parseBgpSummary(data)[0]).toMatchObject({ vrf: 'default', afi: 'unknown' });
-    expect(parseBgpSummary({ peers: { x: { remoteAs: 1 } } })[0]).toMatchObject({ state: 'unknown', remoteAs: 1 });
   });
 
-  it('numbers: digits only, as numbers or strings', () => {
-    const at = (remoteAs: unknown) => parseBgpSummary({ peers: { p: { remoteAs } } })[0]!.remoteAs;
-    expect([at(64520), at('64520'), at('64520x'), at('x64520'), at(''), at(true)]).toEqual([64520, 64520, undefined, undefined, undefined, undefined]);
-  });
-
-  it('what is no summary gives no peer', () => {
-    expect([parseBgpSummary(null), parseBgpSummary([]), parseBgpSummary('x'), parseBgpSummary({})]).toEqual([[], [], [], []]);
+  it('numbers as numbers or as strings of digits', () => {
+    const at = (remoteAs: unknown) => parseBgpSummary({ peers: { '192.168.1.1': { state: 'Established', remoteAs } } })[0]!.remoteAs;
+    expect([at(64520), at('64520')]).toEqual([64520, 64520]);
   });
 });
 
 describe('negotiated families (show bgp neighbors json)', () => {
   it('both sides, one side, neither; neighbors without capabilities are left out', () => {
-    const mp = { ipv4Unicast: { advertisedAndReceived: true, advertised: true, received: true }, l2VpnEvpn: { advertised: true }, ipv6Unicast: { received: true }, ipv4Vpn: {}, bad: 1 };
-    const data = { '192.168.1.1': { neighborCapabilities: { multiprotocolExtensions: mp } }, '192.168.1.3': { neighborCapabilities: {} }, '192.168.1.5': { bgpState: 'Idle' }, x: 3 };
+    const mp = { ipv4Unicast: { advertisedAndReceived: true, advertised: true, received: true }, l2VpnEvpn: { advertised: true }, ipv6Unicast: { received: true }, ipv4Vpn: {} };
+    const data = { '192.168.1.1': { neighborCapabilities: { multiprotocolExtensions: mp } }, '192.168.1.3': { neighborCapabilities: {} }, '192.168.1.5': { bgpState: 'Idle' } };
     expect(parseNegotiatedFamilies(data)).toEqual(new Map([['192.168.1.1', new Map([['ipv4Unicast', 'both'], ['l2VpnEvpn', 'local only'], ['ipv6Unicast', 'peer only']])]]));
-    expect(parseNegotiatedFamilies([])).toEqual(new Map());
   });
 });
 
@@ -61,9 +56,8 @@ describe('EVPN routes', () => {
         '[2]:[0]:[48]:[02:00:00:00:01:03]:[32]:[192.170.1.3]': { paths: [path] },
         '[3]:[0]:[32]:[100.65.0.1]': { paths: [[{ valid: false, path: '64514', extendedCommunity: { string: 'RT:64514:110 ET:8' }, nexthops: [] }]] },
       },
-      '100.64.0.1:2': { '[5]:[0]:[24]:[192.168.20.0]': { paths: [{ valid: true, bestpath: { overall: true }, nexthops: [{ ip: '100.64.0.1' }] }] }, '[1]:[0]:[x]': { paths: [] }, '[9]:[x]': 'no route' },
+      '100.64.0.1:2': { rd: '100.64.0.1:2', '[5]:[0]:[24]:[192.168.20.0]': { paths: [{ valid: true, bestpath: { overall: true }, nexthops: [{ ip: '100.64.0.1' }] }] }, '[1]:[0]:[x]': { paths: [] } },
       numPrefix: 3,
-      garbage: 'x',
     };
     expect(parseEvpnRoutes(data)).toEqual([
       {
@@ -94,47 +88,35 @@ describe('EVPN routes', () => {
     expect(bestPath(route([{ best: false, nexthop: 'a' }, { best: false, nexthop: 'b' }]))).toBeUndefined();
     expect(bestPath(route([]))).toBeUndefined();
   });
-
-  it('a bestpath that is neither true nor an object is not best', () => {
-    const [r] = parseEvpnRoutes({ rd: { '[3]:[0]:[32]:[1.1.1.1]': { paths: [{ bestpath: 'true' }, { bestpath: false }, { bestpath: null }, { bestpath: [] }] } } });
-    expect(r!.paths.map((p) => p.best)).toEqual([false, false, false, false]);
-  });
 });
 
 describe('zebra EVPN', () => {
   it('one VNI (show evpn vni N json), with every alias', () => {
     expect(parseEvpnVnis({ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', numRemoteVteps: ['100.65.1.1', 5] })).toEqual([{ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', remoteVteps: ['100.65.1.1', '5'] }]);
     expect(parseEvpnVnis({ vni: '110', vxlanIf: 'vx', numRemoteVteps: 'n/a', remoteVteps: [{ ip: '1.1.1.1', flood: 'HER' }, { flood: 'x' }] })).toEqual([{ vni: 110, type: 'unknown', vxlanInterface: 'vx', vtepIp: undefined, remoteVteps: ['1.1.1.1'] }]);
-    expect(parseEvpnVnis({ vni: 'all' })).toEqual([]);
   });
 
   it('keyed by VNI (show evpn vni json / detail json), the key standing in for a missing vni', () => {
-    expect(parseEvpnVnis({ '110': { type: 'L2', numRemoteVteps: 1, remoteVteps: ['100.65.1.1'] }, '100': { vni: 100, type: 'L3' }, x: { type: 'L2' }, '200': 'bad' })).toEqual([
+    expect(parseEvpnVnis({ '110': { type: 'L2', numRemoteVteps: 1, remoteVteps: ['100.65.1.1'] }, '100': { vni: 100, type: 'L3' } })).toEqual([
       { vni: 100, type: 'L3', vxlanInterface: undefined, vtepIp: undefined, remoteVteps: [] },
       { vni: 110, type: 'L2', vxlanInterface: undefined, vtepIp: undefined, remoteVteps: ['100.65.1.1'] },
     ]);
-    expect(parseEvpnVnis(null)).toEqual([]);
   });
 
   it('MAC tables of one VNI and of all VNIs', () => {
-    const one = { numMacs: 2, macs: { '02:00:00:00:01:03': { type: 'remote', remoteVtep: '100.65.0.1', localSequence: '1', remoteSequence: 2, isDuplicate: 'true' }, x: 5, '02:00:00:00:01:1e': { intf: 'pe-110' } } };
+    const one = { numMacs: 2, macs: { '02:00:00:00:01:03': { type: 'remote', remoteVtep: '100.65.0.1', localSequence: '1', remoteSequence: 2, isDuplicate: 'true' }, '02:00:00:00:01:1e': { intf: 'pe-110' } } };
     const macs = [
       { mac: '02:00:00:00:01:03', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 1, remoteSequence: 2, isDuplicate: false },
       { mac: '02:00:00:00:01:1e', type: 'unknown', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, isDuplicate: false },
     ];
     expect(parseEvpnMacs(one)).toEqual(macs);
     expect(parseEvpnMacs({ '110': one, '111': { numMacs: 0, macs: {} } })).toEqual(macs.map((m) => ({ ...m, vni: 110 })));
-    expect(parseEvpnMacs('x')).toEqual([]);
   });
 });
 
 describe('unicast tables (show bgp vrf X ipv4 unicast json)', () => {
-  it('every prefix with its paths; what is not a path list gives none', () => {
-    const data = { vrfName: 'red', routes: { '192.168.20.0/24': [{ valid: true, bestpath: true, nexthops: [{ ip: '100.64.0.1' }, { ip: 'x' }] }, 'junk', { nexthops: 'x' }], '10.0.0.0/8': { not: 'a list' } } };
-    expect(parseBgpRoutes(data)).toEqual([
-      { prefix: '192.168.20.0/24', paths: [{ valid: true, best: true, nexthop: '100.64.0.1' }, { valid: false, best: false, nexthop: undefined }] },
-      { prefix: '10.0.0.0/8', paths: [] },
-    ]);
-    expect([parseBgpRoutes({}), parseBgpRoutes({ routes: [] }), parseBgpRoutes(7)]).toEqual([[], [], []]);
+  it('every prefix with its paths, the first next hop of each', () => {
+    const data = { vrfName: 'red', routes: { '192.168.20.0/24': [{ valid: true, bestpath: true, nexthops: [{ ip: '100.64.0.1' }, { ip: '100.64.0.9' }] }, { valid: true, nexthops: [] }] } };
+    expect(parseBgpRoutes(data)).toEqual([{ prefix: '192.168.20.0/24', paths: [{ valid: true, best: true, nexthop: '100.64.0.1' }, { valid: true, best: false, nexthop: undefined }] }]);
   });
 });
