@@ -3,11 +3,12 @@ N ?= 20
 
 .PHONY: deps build conformance test self bench soak clean typecheck report certify verify-bundle catalogue kind-up kind-down kind-plan
 
-# FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, sshd for the SSH transport's tests, and the npm packages of package-lock.json.
+# FRR (zebra, bgpd, vtysh), iproute2, the workloads' curl, ping and arping, sshd for the SSH transport's tests,
+# chromium for the HTML report's test (about 30 s to install), and the npm packages of package-lock.json.
 deps:
 	@command -v apt-get >/dev/null || { echo "make deps needs apt-get (Debian/Ubuntu); install FRR and iproute2 yourself, then run npm ci"; exit 1; }
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps curl iputils-ping iputils-arping openssh-server >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr iproute2 procps curl iputils-ping iputils-arping openssh-server chromium >/dev/null
 	npm ci --no-audit --no-fund
 
 # The compiled JavaScript the l2stretch command runs (npm ci builds it too).

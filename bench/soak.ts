@@ -11,9 +11,14 @@ import { REPORTS } from '../reports/paths.ts';
 
 function args(): { runs: number } {
   try {
-    const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      options: { runs: { type: 'string', default: '20' } },
+      strict: true,
+      allowPositionals: false,
+    });
     const runs = Number(values.runs);
-    if (!/^\d+$/.test(values.runs) || runs < 1) throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
+    if (!/^\d+$/.test(values.runs) || runs < 1)
+      throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
     return { runs };
   } catch (e) {
     process.stderr.write(`soak: ${(e as Error).message}\nusage: npm run soak -- [--runs N]   (= make soak N=…)\n`);
@@ -27,7 +32,8 @@ const dir = join(process.env.L2STRETCH_REPORT_DIR ?? REPORTS, `soak-${stamp}`);
 mkdirSync(dir, { recursive: true });
 
 const failures = new Map<string, { count: number; lastMessage: string; runs: number[] }>();
-const perRun: Array<{ run: number; dir: string; seconds: number; checks?: number; passed?: number; error?: string }> = [];
+const perRun: Array<{ run: number; dir: string; seconds: number; checks?: number; passed?: number; error?: string }> =
+  [];
 for (let i = 1; i <= runs; i++) {
   const runDir = join(dir, `run-${String(i).padStart(3, '0')}`);
   const t0 = performance.now();
@@ -39,7 +45,10 @@ for (let i = 1; i <= runs; i++) {
       const f = failures.get(name) ?? { count: 0, lastMessage: '', runs: [] };
       failures.set(name, { count: f.count + 1, lastMessage: message, runs: [...f.runs, i] });
     }
-    process.stderr.write(`run ${i}/${runs}: ${r.passed}/${r.checks} checks passed, ${seconds.toFixed(1)} s (${relative(process.cwd(), runDir)})\n`);
+    process.stderr.write(
+      `run ${i}/${runs}: ${r.passed}/${r.checks} checks passed, ${seconds.toFixed(1)} s ` +
+        `(${relative(process.cwd(), runDir)})\n`,
+    );
   } catch (e) {
     perRun.push({ run: i, dir: runDir, seconds: (performance.now() - t0) / 1000, error: (e as Error).message });
     process.stderr.write(`run ${i}/${runs}: ${(e as Error).message}\n`);
@@ -61,7 +70,10 @@ const summary = {
 const summaryFile = join(dir, 'soak-summary.json');
 writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
 
-console.log(`\nsoak: ${runs} embedded conformance runs of ${checks} checks, ${mean === undefined ? '-' : mean.toFixed(1)} s each on average; runs without a report: ${broken}`);
+console.log(
+  `\nsoak: ${runs} embedded conformance runs of ${checks} checks, ` +
+    `${mean === undefined ? '-' : mean.toFixed(1)} s each on average; runs without a report: ${broken}`,
+);
 if (!failures.size && !broken) console.log('every check passed in every run (goal: 0 failures in 20 runs)');
 for (const [name, f] of [...failures].sort((a, b) => b[1].count - a[1].count)) {
   console.log(`  ${String(f.count).padStart(3)}/${runs}  ${name}\n         last: ${f.lastMessage}`);

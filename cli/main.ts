@@ -27,7 +27,13 @@ function testbedKind(flag: TestbedKind | undefined): TestbedKind {
 }
 
 /** `--check A,B C` and `--check A --check B` alike. */
-const idList = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const idList = (value: string, previous: string[] | undefined) => [
+  ...(previous ?? []),
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** Set by the command that ran: the exit code of its result. */
 let exitCode: number = EXIT.passed;
@@ -36,7 +42,9 @@ const done = (code: number) => void (exitCode = code);
 function program(vitestArgs: string[]): Command {
   const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   const p = new Command('l2stretch')
-    .description('End-to-end conformance suite for a Layer 2 network stretched across KubeVirt clusters with EVPN/VXLAN')
+    .description(
+      'End-to-end conformance suite for a Layer 2 network stretched across KubeVirt clusters with EVPN/VXLAN',
+    )
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(l2stretch --help lists the commands)')
@@ -44,8 +52,10 @@ function program(vitestArgs: string[]): Command {
     .configureOutput({ outputError: (s, write) => write(`l2stretch: ${s.replace(/^error: /, '')}`) })
     .addHelpText('after', EXIT_CODES);
 
-  const kindOption = () => new Option('--testbed <kind>', 'embedded (default, or L2STRETCH_TESTBED) or kind').choices(['embedded', 'kind']);
-  const topology = () => new Option('--topology <name|file>', 'built-in topology or YAML file').env('L2STRETCH_TOPOLOGY');
+  const kindOption = () =>
+    new Option('--testbed <kind>', 'embedded (default, or L2STRETCH_TESTBED) or kind').choices(['embedded', 'kind']);
+  const topology = () =>
+    new Option('--topology <name|file>', 'built-in topology or YAML file').env('L2STRETCH_TOPOLOGY');
   const testbed = p.command('testbed').description('stand a testbed up or down, or see which run on this machine');
   testbed
     .command('up')
@@ -67,10 +77,19 @@ function program(vitestArgs: string[]): Command {
     .option('--all', 'also runs that a conformance run still uses')
     .option('--dry-run', 'kind: print every command instead of running it')
     .option('--lab-dir <dir>', 'kind: the lab directory')
-    .action(async (o: { testbed?: TestbedKind; topology?: string; run?: string; all?: boolean; dryRun?: boolean; labDir?: string }) => {
-      const { testbedDown } = await import('./testbed.ts');
-      done(await testbedDown({ ...o, testbed: testbedKind(o.testbed) }));
-    });
+    .action(
+      async (o: {
+        testbed?: TestbedKind;
+        topology?: string;
+        run?: string;
+        all?: boolean;
+        dryRun?: boolean;
+        labDir?: string;
+      }) => {
+        const { testbedDown } = await import('./testbed.ts');
+        done(await testbedDown({ ...o, testbed: testbedKind(o.testbed) }));
+      },
+    );
   testbed
     .command('status')
     .description('list the embedded testbeds on this machine and whose they are')
@@ -78,7 +97,9 @@ function program(vitestArgs: string[]): Command {
 
   p.command('run')
     .description('run the conformance suites, on a fresh testbed or a kept one (--testbed-file)')
-    .addOption(new Option('--testbed <kind>', 'testbed to stand up for the run').choices(['embedded', 'kind', 'existing']))
+    .addOption(
+      new Option('--testbed <kind>', 'testbed to stand up for the run').choices(['embedded', 'kind', 'existing']),
+    )
     .option('--testbed-file <file>', 'run on this kept testbed (testbed up, kind-up or your own lab)')
     .option('--check <ids...>', 'run only these checks (IDs, space or comma separated)', idList)
     .option('--skip <ids...>', 'leave these checks out', idList)
@@ -97,7 +118,9 @@ function program(vitestArgs: string[]): Command {
     .description("a past run's verdict table (default the latest run); exits as that run did")
     .argument('[run-dir]', 'a run directory under reports/')
     .option('--json', 'the run record as JSON')
-    .action(async (dir: string | undefined, o: { json?: boolean }) => done(await (await import('./run.ts')).results(dir, o)));
+    .action(async (dir: string | undefined, o: { json?: boolean }) =>
+      done(await (await import('./run.ts')).results(dir, o)),
+    );
 
   p.command('report')
     .description('the HTML report of a run (default the latest), as one file that opens in any browser')
@@ -106,10 +129,15 @@ function program(vitestArgs: string[]): Command {
 
   p.command('certify')
     .description('run every conformance-tier check, none skipped, and write a certification bundle')
-    .requiredOption('--product <file>', 'YAML: vendor, product, version, contact and what was replaced (README, "Certification")')
+    .requiredOption(
+      '--product <file>',
+      'YAML: vendor, product, version, contact and what was replaced (README, "Certification")',
+    )
     .option('--testbed-file <file>', 'certify on this testbed')
     .option('--out <dir>', 'bundle directory (default reports/certification-…)')
-    .action(async (o: { product: string; testbedFile?: string; out?: string }) => done(await (await import('./run.ts')).certify(o)));
+    .action(async (o: { product: string; testbedFile?: string; out?: string }) =>
+      done(await (await import('./run.ts')).certify(o)),
+    );
 
   p.command('verify-bundle')
     .description('check a certification bundle: every conformance check present and passed, hashes intact')
@@ -134,4 +162,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
 }
-

@@ -42,7 +42,9 @@ export function runDirOf(dir: string | undefined): string {
   const d = resolve(dir ?? LATEST);
   if (!existsSync(d)) {
     throw new UsageError(
-      dir ? `${dir}: no such run directory` : `no run yet under ${relative(process.cwd(), REPORTS) || '.'}/: run the suites first (l2stretch run)`,
+      dir
+        ? `${dir}: no such run directory`
+        : `no run yet under ${relative(process.cwd(), REPORTS) || '.'}/: run the suites first (l2stretch run)`,
     );
   }
   return realpathSync(d);
@@ -88,7 +90,11 @@ function rerunPlan(dir: string): { ids: CheckId[]; tests: Array<{ selector: stri
 }
 
 /** Runs vitest on the conformance config; resolves with its exit code (130 when interrupted). */
-function vitest(args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: Buffer, to: NodeJS.WriteStream) => void): Promise<number> {
+function vitest(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onOutput?: (chunk: Buffer, to: NodeJS.WriteStream) => void,
+): Promise<number> {
   const child = spawn(process.execPath, [vitestCli(), 'run', '-c', CONFORMANCE_CONFIG, ...args], {
     env,
     stdio: ['inherit', onOutput ? 'pipe' : 'inherit', onOutput ? 'pipe' : 'inherit'],
@@ -100,7 +106,9 @@ function vitest(args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: Buffe
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
   process.once('SIGINT', forward('SIGINT'));
   process.once('SIGTERM', forward('SIGTERM'));
-  return new Promise((done) => child.on('close', (code, signal) => done(code ?? (signal ? EXIT.interrupted : EXIT.usage))));
+  return new Promise((done) =>
+    child.on('close', (code, signal) => done(code ?? (signal ? EXIT.interrupted : EXIT.usage))),
+  );
 }
 
 /** The run's exit code from what it left: its run record, or a tool error when it left none. */
@@ -122,7 +130,8 @@ export async function run(flags: RunFlags, vitestArgs: string[]): Promise<number
   if (flags.skip) env.L2STRETCH_SKIP = flags.skip.join(',');
   const runDir = (env.L2STRETCH_REPORT_DIR ??= runReportDir());
   if (flags.rerunFailed) {
-    if (flags.check || flags.skip || flags.tier) throw new UsageError('--rerun-failed takes its selection from the earlier run: no --check, --skip or --tier');
+    if (flags.check || flags.skip || flags.tier)
+      throw new UsageError('--rerun-failed takes its selection from the earlier run: no --check, --skip or --tier');
     const from = runDirOf(flags.rerunFailed === true ? undefined : flags.rerunFailed);
     const plan = rerunPlan(from);
     if (!plan.tests.length) {
@@ -134,19 +143,30 @@ export async function run(flags: RunFlags, vitestArgs: string[]): Promise<number
     writeFileSync(planFile, JSON.stringify({ version: '1.0', tests: plan.tests }, null, 2));
     env.ALLURE_TESTPLAN_PATH = planFile;
     env.L2STRETCH_CHECKS = plan.ids.join(',');
-    process.stderr.write(`l2stretch: rerunning ${plan.tests.length} test(s) of ${plan.ids.join(', ')} that did not pass in ${relative(process.cwd(), from)}\n`);
+    process.stderr.write(
+      `l2stretch: rerunning ${plan.tests.length} test(s) of ${plan.ids.join(', ')} ` +
+        `that did not pass in ${relative(process.cwd(), from)}\n`,
+    );
   }
   let ids: CheckId[];
   try {
     ids = selectedChecks(env);
   } catch (e) {
-    const named = (e as Error).message.replace(/^L2STRETCH_CHECKS/, flags.check ? '--check' : '$&').replace(/^L2STRETCH_SKIP/, flags.skip ? '--skip' : '$&');
+    const named = (e as Error).message
+      .replace(/^L2STRETCH_CHECKS/, flags.check ? '--check' : '$&')
+      .replace(/^L2STRETCH_SKIP/, flags.skip ? '--skip' : '$&');
     throw new UsageError(named);
   }
-  if (!ids.length) throw new UsageError('the selection leaves no check to run (`l2stretch list` shows the checks and their tiers)');
+  if (!ids.length)
+    throw new UsageError('the selection leaves no check to run (`l2stretch list` shows the checks and their tiers)');
   const stages = selectedStages(ids);
-  const on = env.L2STRETCH_TESTBED_FILE ? `the testbed of ${env.L2STRETCH_TESTBED_FILE}` : `a fresh ${env.L2STRETCH_TESTBED ?? 'embedded'} testbed`;
-  process.stderr.write(`l2stretch: ${ids.length} checks of ${stages.join(', ')} on ${on}; reports in ${relative(process.cwd(), runDir)}/\n`);
+  const on = env.L2STRETCH_TESTBED_FILE
+    ? `the testbed of ${env.L2STRETCH_TESTBED_FILE}`
+    : `a fresh ${env.L2STRETCH_TESTBED ?? 'embedded'} testbed`;
+  process.stderr.write(
+    `l2stretch: ${ids.length} checks of ${stages.join(', ')} on ${on}; ` +
+      `reports in ${relative(process.cwd(), runDir)}/\n`,
+  );
   return judge(await vitest([...stages.map((s) => `suites/${s}/${s}.test.ts`), ...vitestArgs], env), runDir);
 }
 
@@ -160,23 +180,34 @@ export async function results(dir: string | undefined, opts: { json?: boolean })
   const notPassed = r.checks.filter((c) => c.verdict !== 'passed').length;
   process.stdout.write(
     [
-      `run ${relative(process.cwd(), runDir) || '.'}: ${r.testbed.kind} testbed ${r.testbed.runId}, ${r.startedAt} → ${r.finishedAt}`,
+      `run ${relative(process.cwd(), runDir) || '.'}: ${r.testbed.kind} testbed ${r.testbed.runId}, ` +
+        `${r.startedAt} → ${r.finishedAt}`,
       '',
       verdictTable(r, process.stdout.columns || 120),
       '',
       `${r.verdict.toUpperCase()}${notPassed ? ` (${notPassed} of ${r.checks.length} checks did not pass)` : ''}` +
-        (r.errors.length ? `; errors outside the checks:\n  ${r.errors.map((e) => e.split('\n')[0]).join('\n  ')}` : ''),
+        (r.errors.length
+          ? `; errors outside the checks:\n  ${r.errors.map((e) => e.split('\n')[0]).join('\n  ')}`
+          : ''),
       '',
     ].join('\n'),
   );
   return exitOfRecord(r);
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 function printVerification(dir: string, v: Verification): void {
   if (v.summary) process.stdout.write(`${v.summary}\n`);
-  process.stdout.write(v.ok ? `bundle ${dir}: VERIFIED\n` : `bundle ${dir}: NOT VERIFIED\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.stdout.write(
+    v.ok
+      ? `bundle ${dir}: VERIFIED\n`
+      : `bundle ${dir}: NOT VERIFIED\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+  );
 }
 
 /** Runs the conformance tier, whole, with the run's output both on the terminal and in run.log. */
@@ -190,13 +221,20 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   assertBundleTarget(out);
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   const env = testbedEnv(flags);
-  Object.assign(env, { L2STRETCH_TIERS: 'conformance', L2STRETCH_PRODUCT_FILE: resolve(flags.product), L2STRETCH_REPORT_DIR: runDir });
+  Object.assign(env, {
+    L2STRETCH_TIERS: 'conformance',
+    L2STRETCH_PRODUCT_FILE: resolve(flags.product),
+    L2STRETCH_REPORT_DIR: runDir,
+  });
   // A certification is never narrowed.
   delete env.L2STRETCH_CHECKS;
   delete env.L2STRETCH_SKIP;
   const kubeconfigs = env.L2STRETCH_TESTBED_FILE ? auditKubeconfigs(readTestbedFile(env.L2STRETCH_TESTBED_FILE)) : [];
   for (const f of kubeconfigs) process.stderr.write(`l2stretch: flagged, recorded in the bundle: ${f.kubeconfig}: ${f.flag}\n`);
-  process.stderr.write(`l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: every conformance-tier check, none may be skipped\n`);
+  process.stderr.write(
+    `l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: ` +
+      'every conformance-tier check, none may be skipped\n',
+  );
   let log = '';
   const code = await vitest([], env, (c, to) => {
     log += c.toString();

@@ -19,7 +19,12 @@ interface KindFlags {
 
 async function kindTestbed(direction: 'up' | 'down', flags: KindFlags): Promise<number> {
   const start = Date.now();
-  const o = kindOptions({ topologyRef: flags.topology, dryRun: flags.dryRun, labDir: flags.labDir, onProgress: progress(start) });
+  const o = kindOptions({
+    topologyRef: flags.topology,
+    dryRun: flags.dryRun,
+    labDir: flags.labDir,
+    onProgress: progress(start),
+  });
   const topology = loadTopology(o.topologyRef);
   if (direction === 'down') {
     await downKind(topology, o);
@@ -54,8 +59,8 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const tb = await upEmbedded({ topology: flags.topology, keep: true, runId, onProgress: progress(start) }).catch((e: Error) =>
-    interrupted ? undefined : Promise.reject(e),
+  const tb = await upEmbedded({ topology: flags.topology, keep: true, runId, onProgress: progress(start) }).catch(
+    (e: Error) => (interrupted ? undefined : Promise.reject(e)),
   );
   if (interrupted || !tb) {
     await (interrupted ?? downRun(runId));
@@ -68,7 +73,9 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
       `testbed ${tb.runId} is up (${elapsed(start)}); it stays until \`l2stretch testbed down --run ${tb.runId}\``,
       `  testbed file: ${tb.stateFile}`,
       `  run the suites on it:  l2stretch run --testbed-file ${tb.stateFile}`,
-      ...(spine ? [`  ask a router:          ip netns exec ${tb.runId}-spine ${spine.vtysh.join(' ')} -c 'show bgp summary'`] : []),
+      ...(spine
+        ? [`  ask a router:          ip netns exec ${tb.runId}-spine ${spine.vtysh.join(' ')} -c 'show bgp summary'`]
+        : []),
       `  routers: ${Object.keys(tb.file.routers).join(', ')}`,
       '',
     ].join('\n'),
@@ -76,7 +83,9 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
   return EXIT.passed;
 }
 
-export async function testbedDown(flags: KindFlags & { testbed: TestbedKind; run?: string; all?: boolean }): Promise<number> {
+export async function testbedDown(
+  flags: KindFlags & { testbed: TestbedKind; run?: string; all?: boolean },
+): Promise<number> {
   if (flags.testbed === 'kind') {
     if (flags.run || flags.all) throw new UsageError('--run and --all: only for the embedded testbed');
     return kindTestbed('down', flags);
@@ -84,7 +93,9 @@ export async function testbedDown(flags: KindFlags & { testbed: TestbedKind; run
   embeddedOnly(flags);
   if (flags.run) assertRunId(flags.run);
   const runs = await listRuns();
-  const targets = flags.run ? [flags.run] : runs.filter((r) => !r.notYours && (flags.all || r.kept || !r.inUse)).map((r) => r.runId);
+  const targets = flags.run
+    ? [flags.run]
+    : runs.filter((r) => !r.notYours && (flags.all || r.kept || !r.inUse)).map((r) => r.runId);
   for (const id of targets) {
     const start = Date.now();
     const r = await downRun(id);

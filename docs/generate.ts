@@ -23,8 +23,11 @@ interface CheckDoc {
 
 export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   'L2S-BGP-001': {
-    reads: '`show bgp vrf all summary json` and `show bgp neighbors json` (negotiated capabilities) of every fabric and node router',
-    failure: 'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)',
+    reads:
+      '`show bgp vrf all summary json` and `show bgp neighbors json` (negotiated capabilities) of ' +
+        'every fabric and node router',
+    failure:
+      'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)',
     title: /Established$/,
   },
   'L2S-EVPN-001': {
@@ -33,8 +36,9 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     title: /: type-3 route for VNI/,
   },
   'L2S-EVPN-002': {
-    reads: '`show bgp l2vpn evpn route type macip json` of every router: MAC and MAC+IP routes, next hop, route targets',
-    failure: "spine: type-2 MAC+IP route of vm-2: expected RT:64518:110, seen … (RT:64518:111)",
+    reads:
+      '`show bgp l2vpn evpn route type macip json` of every router: MAC and MAC+IP routes, next hop, route targets',
+    failure: 'spine: type-2 MAC+IP route of vm-2: expected RT:64518:110, seen … (RT:64518:111)',
     title: /: type-2 MAC and MAC\+IP routes/,
   },
   'L2S-EVPN-003': {
@@ -43,12 +47,13 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     title: /: VRF \S+ has the type-5/,
   },
   'L2S-EVPN-004': {
-    reads: "zebra's `show evpn vni <N> json` (remote VTEPs) and `show evpn mac vni <N> json` (remote MACs) of every node",
+    reads:
+      "zebra's `show evpn vni <N> json` (remote VTEPs) and `show evpn mac vni <N> json` (remote MACs) of every node",
     failure: 'pe-kind-a-worker: VNI 110 does not flood to VTEP 100.65.1.1 (pe-kind-b-worker)',
     title: /: zebra floods VNI/,
   },
   'L2S-L2-001': {
-    reads: "HTTP from one VM to the other (`/clientip`: the address the callee saw)",
+    reads: 'HTTP from one VM to the other (`/clientip`: the address the callee saw)',
     failure: 'vm-1 → vm-2: curl http://192.170.1.30:8090/clientip failed (curl exit 28: …)',
     title: /^vm-\d → vm-\d: HTTP/,
   },
@@ -64,7 +69,9 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   },
   'L2S-L2-004': {
     reads: 'a 2 MiB HTTP transfer between the VMs (`/bytes/<n>`), byte count checked',
-    failure: 'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: received 65536 (curl exit 28: …)',
+    failure:
+      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: ' +
+      'received 65536 (curl exit 28: …)',
     title: /^vm-\d ← vm-\d: a 2 MiB transfer/,
   },
   'L2S-L3-001': {
@@ -79,7 +86,9 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   },
   'L2S-L3-003': {
     reads: 'three HTTP probes from each VM to every host of another VRF, each of which must time out or be refused',
-    failure: 'vm-1 reached hostA_blue (192.168.21.2, VRF blue) in probe 1/3: it answered …; traffic must be dropped between VRFs',
+    failure:
+      'vm-1 reached hostA_blue (192.168.21.2, VRF blue) in probe 1/3: it answered …; traffic must be ' +
+        'dropped between VRFs',
     title: /must be dropped/,
   },
   'L2S-MIG-001': {
@@ -93,18 +102,25 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     title: /L2S-MIG-002/,
   },
   'L2S-MIG-003': {
-    reads: "every router's `show bgp l2vpn evpn route type macip json` before and after: best path next hop and MAC-mobility sequence",
-    failure: 'spine: type-2 MAC+IP route of vm-1: expected next hop 100.65.0.1 (pe-kind-a-worker, where it now runs), seen 100.65.0.0 …',
+    reads:
+      "every router's `show bgp l2vpn evpn route type macip json` before and after: best path next " +
+        "hop and MAC-mobility sequence",
+    failure:
+      'spine: type-2 MAC+IP route of vm-1: expected next hop 100.65.0.1 (pe-kind-a-worker, where it ' +
+        'now runs), seen 100.65.0.0 …',
     title: /L2S-MIG-003/,
   },
   'L2S-MIG-004': {
     reads: "the observer VM's long-lived HTTP stream to the migrating VM (bytes and gaps)",
-    failure: 'vm-2 → vm-1: the long-lived connection broke (…) after 81920 bytes; a live migration must keep it open',
+    failure:
+      'vm-2 → vm-1: the long-lived connection broke (…) after 81920 bytes; ' +
+      'a live migration must keep it open',
     title: /L2S-MIG-004/,
   },
   'L2S-MIG-005': {
     reads: "every node's `show evpn mac vni all json` (duplicate-address flags)",
-    failure: 'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1 is frozen as a duplicate by EVPN duplicate address detection',
+    failure:
+      'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1 is frozen as a duplicate by EVPN duplicate address detection',
     title: /L2S-MIG-005/,
   },
   'L2S-MIG-006': {
@@ -146,11 +162,14 @@ export function checksMarkdown(): string {
   const lines = [
     '# Checks',
     '',
-    '<!-- Generated by `npm run docs` from suites/catalogue.ts and test/faults/catalogue.ts; test/docs.test.ts fails when it is stale. -->',
+    '<!-- Generated by `npm run docs` from suites/catalogue.ts and test/faults/catalogue.ts;',
+    '     test/docs.test.ts fails when it is stale. -->',
     '',
     `Every check of the conformance catalogue (\`l2stretch list\`), in stage order. Tiers: ${Object.entries(TIERS)
       .map(([t, d]) => `**${t}** — ${d}`)
-      .join('; ')}. "Proven by" names the rows of the fault catalogue (\`npm run test:faults\`) that must make the check fail.`,
+      .join(
+        '; ',
+      )}. "Proven by" names the rows of the fault catalogue (\`npm run test:faults\`) that must make the check fail.`,
     '',
   ];
   for (const id of checkIds()) {
@@ -172,7 +191,14 @@ export function checksMarkdown(): string {
       '',
     );
   }
-  lines.push('## Features', '', '| feature | meaning |', '|---|---|', ...Object.entries(FEATURES).map(([f, m]) => `| \`${f}\` | ${cell(String(m))} |`), '');
+  lines.push(
+    '## Features',
+    '',
+    '| feature | meaning |',
+    '|---|---|',
+    ...Object.entries(FEATURES).map(([f, m]) => `| \`${f}\` | ${cell(String(m))} |`),
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -193,6 +219,7 @@ const here = import.meta.dirname;
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeFileSync(join(here, 'checks.md'), checksMarkdown());
   mkdirSync(join(here, '..', 'schemas'), { recursive: true });
-  for (const name of Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>) writeFileSync(join(here, '..', 'schemas', name), schemaJson(name));
+  for (const name of Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>)
+    writeFileSync(join(here, '..', 'schemas', name), schemaJson(name));
   process.stdout.write('wrote docs/checks.md and schemas/*.schema.json\n');
 }

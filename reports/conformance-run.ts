@@ -38,7 +38,11 @@ const firstLine = (m: string) => m.split('\n')[0]!.replace(/^\w*Error: /, '');
  * user's run writes there (run record, JUnit, Allure results, diagnostics); without,
  * only the JSON report, in a directory removed afterwards.
  */
-export async function runConformance(files: string[], env: Record<string, string> = {}, keepReportsIn?: string): Promise<ConformanceRun> {
+export async function runConformance(
+  files: string[],
+  env: Record<string, string> = {},
+  keepReportsIn?: string,
+): Promise<ConformanceRun> {
   const scratch = keepReportsIn ? undefined : mkdtempSync(join(tmpdir(), 'l2s-run-'));
   try {
     const out = keepReportsIn ? join(keepReportsIn, RUN_FILES.vitestJson) : join(scratch!, 'report.json');
@@ -56,13 +60,26 @@ export async function runConformance(files: string[], env: Record<string, string
     }
     const all = report.testResults.flatMap((f) => f.assertionResults);
     if (!all.length) throw new Error(`the conformance run ran no check (exit ${r.exitCode}): ${tail()}`);
-    // A check that did not pass proved nothing, failed or skipped; a suite whose setup failed skips its checks and is named by its file.
-    const checks = all.filter((a) => a.status !== 'passed').map((a) => [a.fullName, a.status === 'failed' ? firstLine(a.failureMessages[0] ?? '') : a.status] as const);
-    const setups = report.testResults.filter((f) => f.status === 'failed' && f.message).map((f) => [`${f.name.replace(/^.*\/suites\//, 'suites/')} (setup)`, firstLine(f.message!)] as const);
+    // A check that did not pass proved nothing, failed or skipped; a suite whose setup failed skips its
+    // checks and is named by its file.
+    const checks = all
+      .filter((a) => a.status !== 'passed')
+      .map((a) => [a.fullName, a.status === 'failed' ? firstLine(a.failureMessages[0] ?? '') : a.status] as const);
+    const setups = report.testResults
+      .filter((f) => f.status === 'failed' && f.message)
+      .map((f) => [`${f.name.replace(/^.*\/suites\//, 'suites/')} (setup)`, firstLine(f.message!)] as const);
     const suiteSeconds = new Map(
-      [...report.testResults].sort((a, b) => a.startTime - b.startTime).map((f) => [f.name.replace(`${PACKAGE_ROOT}/`, ''), (f.endTime - f.startTime) / 1000] as const),
+      [...report.testResults]
+        .sort((a, b) => a.startTime - b.startTime)
+        .map((f) => [f.name.replace(`${PACKAGE_ROOT}/`, ''), (f.endTime - f.startTime) / 1000] as const),
     );
-    return { checks: all.length, passed: all.length - checks.length, notPassed: new Map([...checks, ...setups]), suiteSeconds, exitCode: r.exitCode ?? 2 };
+    return {
+      checks: all.length,
+      passed: all.length - checks.length,
+      notPassed: new Map([...checks, ...setups]),
+      suiteSeconds,
+      exitCode: r.exitCode ?? 2,
+    };
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }

@@ -16,7 +16,17 @@ export function renderHtml(runDir: string): string {
   const output = join(runDir, RUN_FILES.allureReport);
   const r = spawnSync(
     process.execPath,
-    [allureCli(), 'generate', '--config', join(PACKAGE_ROOT, 'allurerc.yaml'), '--cwd', process.cwd(), '--output', output, results],
+    [
+      allureCli(),
+      'generate',
+      '--config',
+      join(PACKAGE_ROOT, 'allurerc.yaml'),
+      '--cwd',
+      process.cwd(),
+      '--output',
+      output,
+      results,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (r.status !== 0) throw new UsageError(`allure generate exited ${r.status ?? r.signal}`);

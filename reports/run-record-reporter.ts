@@ -81,7 +81,7 @@ export default class RunRecordReporter implements Reporter {
           (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
           (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks:\n  ${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}` : ''),
         `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,
-        '  HTML:       make report   (Allure, with the history of earlier runs)',
+        '  HTML:       l2stretch report   (= make report: one file, with the history of earlier runs)',
         '',
       ].join('\n'),
     );

@@ -9,9 +9,13 @@ type Env = Partial<Record<'L2STRETCH_TIERS' | 'L2STRETCH_CHECKS' | 'L2STRETCH_SK
 
 function idList(variable: string, value: string | undefined): CheckId[] | undefined {
   if (value === undefined) return undefined;
-  const asked = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = asked.filter((id) => !(id in CATALOGUE));
-  if (unknown.length) throw new Error(`${variable}: unknown check ${unknown.join(', ')} (\`l2stretch list\` shows every check)`);
+  if (unknown.length)
+    throw new Error(`${variable}: unknown check ${unknown.join(', ')} (\`l2stretch list\` shows every check)`);
   return asked as CheckId[];
 }
 
@@ -19,7 +23,9 @@ export function selectedChecks(env: Env = process.env): CheckId[] {
   const tiers = selectedTiers(env.L2STRETCH_TIERS);
   const only = idList('L2STRETCH_CHECKS', env.L2STRETCH_CHECKS);
   const skip = idList('L2STRETCH_SKIP', env.L2STRETCH_SKIP) ?? [];
-  return checkIds().filter((id) => tiers.includes(CATALOGUE[id].tier) && (!only || only.includes(id)) && !skip.includes(id));
+  return checkIds().filter(
+    (id) => tiers.includes(CATALOGUE[id].tier) && (!only || only.includes(id)) && !skip.includes(id),
+  );
 }
 
 /** The stages a selection runs, in stage order. */

@@ -37,14 +37,29 @@ const oneLine = (s: string) => {
 };
 
 describe('help and version', () => {
-  const commands = [[], ['testbed'], ['testbed', 'up'], ['testbed', 'down'], ['testbed', 'status'], ['run'], ['list'], ['results'], ['report'], ['certify'], ['verify-bundle']];
-  it.each(commands.map((c) => [c.join(' ') || '(none)', c]))('%s: -h and --help print usage and exit 0', async (_, c) => {
-    for (const flag of ['-h', '--help']) {
-      const r = await cli([...(c as string[]), flag]);
-      expect(r.code, `${c} ${flag}`).toBe(0);
-      expect(r.out).toContain(`Usage: l2stretch ${(c as string[]).join(' ')}`.trim());
-    }
-  });
+  const commands = [
+    [],
+    ['testbed'],
+    ['testbed', 'up'],
+    ['testbed', 'down'],
+    ['testbed', 'status'],
+    ['run'],
+    ['list'],
+    ['results'],
+    ['report'],
+    ['certify'],
+    ['verify-bundle'],
+  ];
+  it.each(commands.map((c) => [c.join(' ') || '(none)', c]))(
+    '%s: -h and --help print usage and exit 0',
+    async (_, c) => {
+      for (const flag of ['-h', '--help']) {
+        const r = await cli([...(c as string[]), flag]);
+        expect(r.code, `${c} ${flag}`).toBe(0);
+        expect(r.out).toContain(`Usage: l2stretch ${(c as string[]).join(' ')}`.trim());
+      }
+    },
+  );
 
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -67,7 +82,10 @@ describe('usage errors: one line, exit 2', () => {
     [['run', 'suites/bgp-sessions'], "too many arguments for 'run'"],
     [['testbed', 'status', 'now'], "too many arguments for 'status'"],
     [['testbed', 'up', '--testbed', 'minikube'], "argument 'minikube' is invalid. Allowed choices are embedded, kind"],
-    [['testbed', 'down', '--testbed', 'minikube'], "argument 'minikube' is invalid. Allowed choices are embedded, kind"],
+    [
+      ['testbed', 'down', '--testbed', 'minikube'],
+      "argument 'minikube' is invalid. Allowed choices are embedded, kind",
+    ],
     [['testbed', 'up', '--dry-run'], '--dry-run: only with --testbed kind'],
     [['testbed', 'down', '--run', 'mine'], '"mine" is not an l2stretch run id'],
     [['run', '--tier', 'nightly'], "argument 'nightly' is invalid"],
@@ -105,7 +123,9 @@ describe('list', () => {
     expect(r.code).toBe(0);
     for (const id of checkIds()) {
       const c = CATALOGUE[id];
-      expect(r.out).toMatch(new RegExp(`^${id}\\s+${c.tier}\\s+${c.suite}\\s+${c.needs.length ? c.needs.join(', ') : '-'}\\s+`, 'm'));
+      expect(r.out).toMatch(
+        new RegExp(`^${id}\\s+${c.tier}\\s+${c.suite}\\s+${c.needs.length ? c.needs.join(', ') : '-'}\\s+`, 'm'),
+      );
     }
     expect(r.out).toContain(`${checkIds().length} checks`);
   });
@@ -113,7 +133,10 @@ describe('list', () => {
   it('--json is the catalogue; --tier narrows it', async () => {
     const all = JSON.parse((await cli(['list', '--json'])).out) as Array<{ id: string }>;
     expect(all.map((c) => c.id)).toEqual(checkIds());
-    const ext = JSON.parse((await cli(['list', '--tier', 'extended', '--json'])).out) as Array<{ id: string; tier: string }>;
+    const ext = JSON.parse((await cli(['list', '--tier', 'extended', '--json'])).out) as Array<{
+      id: string;
+      tier: string;
+    }>;
     expect(ext.length).toBeGreaterThan(0);
     expect(ext.every((c) => c.tier === 'extended')).toBe(true);
     expect(ext.length).toBe(checkIds().filter((id) => CATALOGUE[id].tier === 'extended').length);
@@ -126,7 +149,9 @@ describe('selection', () => {
     expect(selectedChecks({ L2STRETCH_SKIP: 'L2S-BGP-001' })).not.toContain('L2S-BGP-001');
     expect(selectedChecks({ L2STRETCH_SKIP: 'L2S-BGP-001' })).toHaveLength(checkIds().length - 1);
     expect(selectedChecks({ L2STRETCH_TIERS: 'extended', L2STRETCH_CHECKS: 'L2S-BGP-001' })).toEqual([]);
-    expect(() => selectedChecks({ L2STRETCH_CHECKS: 'L2S-BGP-999' })).toThrow('L2STRETCH_CHECKS: unknown check L2S-BGP-999');
+    expect(() => selectedChecks({ L2STRETCH_CHECKS: 'L2S-BGP-999' })).toThrow(
+      'L2STRETCH_CHECKS: unknown check L2S-BGP-999',
+    );
   });
 
   it('a stage left out is named by the later stages, never counted as their failure', () => {
@@ -178,14 +203,20 @@ describe('results and the exit code of each verdict', () => {
   });
 
   it('1: a check failed', async () => {
-    const r = await cli(['results', runDir('failed', [test('L2S-BGP-001', 'failed', 'spine: expected Established'), test('L2S-EVPN-001', 'passed')])]);
+    const r = await cli([
+      'results',
+      runDir('failed', [test('L2S-BGP-001', 'failed', 'spine: expected Established'), test('L2S-EVPN-001', 'passed')]),
+    ]);
     expect(r.code).toBe(EXIT.failed);
     expect(r.out).toMatch(/L2S-BGP-001\s+conformance\s+FAILED 1\/1/);
     expect(r.out).toContain('FAILED (1 of 2 checks did not pass)');
   });
 
   it('3: incomplete, a selected check skipped or not run', async () => {
-    const skipped = await cli(['results', runDir('skipped', [test('L2S-BGP-001', 'passed'), test('L2S-EVPN-001', 'skipped', 'needs l2vni')])]);
+    const skipped = await cli([
+      'results',
+      runDir('skipped', [test('L2S-BGP-001', 'passed'), test('L2S-EVPN-001', 'skipped', 'needs l2vni')]),
+    ]);
     expect(skipped.code).toBe(EXIT.incomplete);
     expect(skipped.out).toMatch(/L2S-EVPN-001\s+conformance\s+skipped 1\/1/);
     const unrun = await cli(['results', runDir('unrun', [test('L2S-BGP-001', 'passed')])]);
@@ -218,7 +249,12 @@ describe('results and the exit code of each verdict', () => {
 
 describe('as a process', () => {
   const l2stretch = (args: string[], opts: { cwd?: string; uid?: number; env?: Record<string, string> } = {}) =>
-    execa('node', [bin, ...args], { reject: false, cwd: opts.cwd ?? scratch, env: { L2STRETCH_BUILD_WARNING: '0', ...opts.env }, ...(opts.uid ? { uid: opts.uid, gid: opts.uid } : {}) });
+    execa('node', [bin, ...args], {
+      reject: false,
+      cwd: opts.cwd ?? scratch,
+      env: { L2STRETCH_BUILD_WARNING: '0', ...opts.env },
+      ...(opts.uid ? { uid: opts.uid, gid: opts.uid } : {}),
+    });
 
   it('exit codes reach the shell: 0 for --version, 2 for a usage error', async () => {
     expect((await l2stretch(['--version'])).exitCode).toBe(0);
@@ -238,7 +274,11 @@ describe('as a process', () => {
 
   it('soak and bench refuse bad arguments before running anything', async () => {
     for (const script of ['bench/soak.ts', 'bench/embedded.ts']) {
-      for (const args of [['--runs', 'abc'], ['--runs', '0'], ['--rnus', '3']]) {
+      for (const args of [
+        ['--runs', 'abc'],
+        ['--runs', '0'],
+        ['--rnus', '3'],
+      ]) {
         const r = await execa('node', ['--import', 'tsx', join(root, script), ...args], { reject: false, cwd: root });
         expect(r.exitCode, `${script} ${args.join(' ')}`).toBe(2);
         expect(r.stderr).toMatch(/^(soak|bench): .*\nusage: npm run/);
@@ -264,7 +304,10 @@ describe('as a process', () => {
       fake('l2s-c11003', 0o755, dead);
     });
 
-    it('as another user: not yours for an unreadable run or a live process of root, leftover when the owner is gone', async (ctx) => {
+    const title =
+      'as another user: not yours for an unreadable run or a live process of root, ' +
+      'leftover when the owner is gone';
+    it(title, async (ctx) => {
       if (process.getuid?.() !== 0) ctx.skip('needs root, to run the command as another user');
       const r = await l2stretch(['testbed', 'status'], { uid: nobody, env: { TMPDIR: tmp } });
       expect(r.exitCode).toBe(0);

@@ -25,17 +25,32 @@ describe('generated documentation', () => {
   });
 
   it.each(Object.keys(SCHEMAS))('schemas/%s is up to date (npm run docs)', (name) => {
-    expect(committed(`schemas/${name}`), `schemas/${name} is stale: run npm run docs`).toBe(schemaJson(name as keyof typeof SCHEMAS));
+    expect(committed(`schemas/${name}`), `schemas/${name} is stale: run npm run docs`).toBe(
+      schemaJson(name as keyof typeof SCHEMAS),
+    );
   });
 
   it('the schemas accept what the tool accepts and refuse an unknown field', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const product = ajv.compile(JSON.parse(committed('schemas/product-file.schema.json')) as object);
-    const good = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1', contact: 'cert@acme.example', replaced: { fabricNos: 'AcmeOS 4.2' } };
+    const good = {
+      vendor: 'Acme',
+      product: 'Acme Fabric',
+      version: '4.2.1',
+      contact: 'cert@acme.example',
+      replaced: { fabricNos: 'AcmeOS 4.2' },
+    };
     expect(product(good), JSON.stringify(product.errors)).toBe(true);
     expect(product({ ...good, colour: 'red' })).toBe(false);
     const testbed = ajv.compile(JSON.parse(committed('schemas/testbed-file.schema.json')) as object);
-    const file = { kind: 'existing', runId: 'lab-1', topology: 'multicluster', routers: {}, workloads: {}, clusters: {} };
+    const file = {
+      kind: 'existing',
+      runId: 'lab-1',
+      topology: 'multicluster',
+      routers: {},
+      workloads: {},
+      clusters: {},
+    };
     expect(testbed(file), JSON.stringify(testbed.errors)).toBe(true);
     expect(testbed({ ...file, routers: { spine: { exec: { type: 'telnet' }, vtysh: ['vtysh'] } } })).toBe(false);
   });

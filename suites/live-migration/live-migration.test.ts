@@ -1,4 +1,5 @@
 import { describe, beforeAll, expect } from 'vitest';
+import * as allure from 'allure-js-commons';
 import { testbed, expectEventually, conformanceSuite, reportDir } from '../context.ts';
 import { requireOverlay, greetedVms } from '../overlay.ts';
 import { eventually } from '../../helpers/wait.ts';
@@ -89,6 +90,8 @@ for (const leg of legs) {
 
     check('L2S-MIG-001', 'succeeds, and the clusters report the end state KubeVirt reports', async (ctx) => {
       await ctx.annotate('probe timeline', { path: obs.svg, contentType: 'image/svg+xml' });
+      // allure-vitest ignores vitest's annotations: the HTML report gets the picture as an attachment.
+      await allure.attachmentPath('probe timeline', obs.svg, { contentType: 'image/svg+xml', fileExtension: 'svg' });
       expect(obs.outcome.source.phase, 'source migration phase').toBe('Succeeded');
       if (leg.from === leg.to) {
         expect(obs.after.node, `${vm} must run on another node of ${leg.to}`).not.toBe(obs.before.node);
