@@ -74,7 +74,7 @@ interface AllureResult {
  * The instances of a run that did not pass, as an Allure test plan (allure-vitest
  * skips what a plan leaves out, and the run record does not count those).
  */
-function rerunPlan(dir: string): { ids: CheckId[]; tests: Array<{ selector: string }> } {
+export function rerunPlan(dir: string): { ids: CheckId[]; tests: Array<{ selector: string }> } {
   const results = join(dir, RUN_FILES.allureResults);
   if (!existsSync(results)) throw new UsageError(`${results}: missing, so which checks failed cannot be told`);
   const notPassed = readdirSync(results)

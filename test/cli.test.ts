@@ -11,6 +11,7 @@ import { EXIT } from '../cli/exit.ts';
 import { CATALOGUE, checkIds } from '../suites/catalogue.ts';
 import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
 import { selectedChecks, stagesLeftOut } from '../suites/selection.ts';
+import { rerunPlan } from '../cli/run.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'l2stretch.js');
@@ -244,6 +245,41 @@ describe('results and the exit code of each verdict', () => {
     const r = await cli(['results', dir, '--json']);
     expect(r.code).toBe(EXIT.failed);
     expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(join(dir, 'run-record.json'), 'utf8')));
+  });
+});
+
+describe('--rerun-failed reads the Allure results of the earlier run', () => {
+  const results = (name: string, rs: object[]) => {
+    const dir = join(scratch, name);
+    mkdirSync(join(dir, 'allure-results'), { recursive: true });
+    rs.forEach((r, i) => writeFileSync(join(dir, 'allure-results', `${i}-result.json`), JSON.stringify(r)));
+    return dir;
+  };
+  const label = (id: string) => [{ name: 'checkId', value: id }];
+
+  it('plans what failed or was skipped, by full name, and selects their checks', () => {
+    const dir = results('rerun-mixed', [
+      { name: 'L2S-BGP-001 spine: …', fullName: 'f#spine', status: 'passed', labels: label('L2S-BGP-001') },
+      { name: 'L2S-BGP-001 leafA: …', fullName: 'f#leafA', status: 'failed', labels: label('L2S-BGP-001') },
+      { name: 'L2S-EVPN-001 spine: …', fullName: 'g#spine', status: 'skipped', labels: [] },
+      { name: 'L2S-L2-001 vm-1 → vm-2: …', fullName: 'h#vm', status: 'broken', labels: label('L2S-L2-001') },
+    ]);
+    expect(rerunPlan(dir)).toEqual({
+      ids: ['L2S-BGP-001', 'L2S-EVPN-001', 'L2S-L2-001'],
+      tests: [{ selector: 'f#leafA' }, { selector: 'g#spine' }, { selector: 'h#vm' }],
+    });
+  });
+
+  it('nothing to rerun is a pass; a run without Allure results is refused', async () => {
+    const passed = results('rerun-none', [{ name: 'L2S-BGP-001 x', fullName: 'f#x', status: 'passed', labels: [] }]);
+    const r = await cli(['run', '--rerun-failed', passed]);
+    expect(r.code).toBe(EXIT.passed);
+    expect(r.out).toMatch(/^nothing to rerun: every check of .*rerun-none passed/);
+    const bare = join(scratch, 'rerun-bare');
+    mkdirSync(bare);
+    const refused = await cli(['run', '--rerun-failed', bare]);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.err).toContain('allure-results: missing, so which checks failed cannot be told');
   });
 });
 
