@@ -14,7 +14,8 @@ const SOURCES = ['cli', 'topology', 'fixtures', 'helpers', 'suites', 'reports', 
 
 function staleSince(builtMs) {
   for (const dir of SOURCES) {
-    for (const f of readdirSync(join(root, dir), { recursive: true })) {
+    // reports/ also holds the runs' output: only its own files are sources.
+    for (const f of readdirSync(join(root, dir), { recursive: dir !== 'reports' })) {
       if (f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(join(root, dir, f)).mtimeMs > builtMs) return join(dir, f);
     }
   }
