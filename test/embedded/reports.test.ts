@@ -6,7 +6,7 @@
 // vendor's product) and, once a file in it changes, for that too.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, readdirSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, readdirSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { expectedSessions } from '../../topology/expectations.ts';
 import { runRecordSchema } from '../../reports/run-record.ts';
 import { suiteIdentity } from '../../reports/suite-identity.ts';
 import { checkIds } from '../../suites/catalogue.ts';
+import { stageManifests } from '../../topology/manifests.ts';
+import { SECRET_SHAPES } from '../secret-shapes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'l2stretch.js');
@@ -100,6 +102,40 @@ describe('reports of a real run', () => {
     expect(readFileSync(join(diag, 'README.txt'), 'utf8')).toMatch(/when this check failed first:\n {2}.* > L2S-BGP-001 (spine|leafkind-a): /);
 
     expect(textOfEveryFile(report)).not.toContain(SECRET);
+  });
+
+  it('every secret shape planted into a failing run is in no file of its report', async () => {
+    await healthy();
+    // Three ways in: the product file (run record), a VM's annotations (cluster objects in the
+    // diagnostics, their attachment and Allure), a neighbor's description (the router's configuration).
+    const product = join(dir, 'secret-product.yaml');
+    const notes = SECRET_SHAPES.map((s) => s.text).join('\n');
+    writeFileSync(product, stringify({ vendor: 'Example', product: 'P', version: '1', contact: 'c', replaced: { fabricNos: 'x' }, notes }));
+    const vm = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'VirtualMachine')!;
+    const annotations = Object.fromEntries(SECRET_SHAPES.map((s, i) => [`l2stretch.io/planted-${i}`, s.text]));
+    await tb.testbed.cluster('pe-kind-a').apply([{ ...vm, metadata: { ...vm.metadata, annotations } }]);
+    const oneLiners = SECRET_SHAPES.filter((s) => !s.text.includes('\n') && s.text.length <= 70);
+    for (const s of oneLiners.slice(0, 8)) await spine().vtysh('configure terminal', 'router bgp 64612', `neighbor 192.168.1.5 description ${s.text}`);
+    await spine().vtysh('configure terminal', 'router bgp 64612', `neighbor 192.168.1.5 password ${SECRET}`);
+    const report = join(dir, 'secrets');
+    const run = await execa('node', [cli, 'run', '--testbed-file', tb.stateFile, '--check', 'L2S-BGP-001'], {
+      cwd: root,
+      reject: false,
+      env: { L2STRETCH_REPORT_DIR: report, L2STRETCH_DEADLINES: 'bgpEstablished=4s', L2STRETCH_PRODUCT_FILE: product, NO_COLOR: '1' },
+    });
+    await spine().vtysh('configure terminal', 'router bgp 64612', `no neighbor 192.168.1.5 password ${SECRET}`, 'no neighbor 192.168.1.5 description');
+    await tb.testbed.cluster('pe-kind-a').apply([vm]);
+    expect(run.exitCode).toBe(1);
+    const everything = textOfEveryFile(report);
+    // Planted where the reports look: the cluster dump and the record hold the annotations and notes, redacted.
+    expect(readFileSync(join(report, 'diagnostics', 'clusters', 'pe-kind-a.yaml'), 'utf8')).toContain('l2stretch.io/planted-0');
+    expect(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')).product.notes).toContain('<redacted>');
+    for (const s of SECRET_SHAPES) expect(everything, s.shape).not.toContain(s.leak);
+    for (const f of readdirSync(report, { recursive: true, encoding: 'utf8' })) {
+      const mode = statSync(join(report, f)).mode & 0o777;
+      expect(mode & 0o077, `${f} is closed to others`).toBe(0);
+      if (f.endsWith('.json')) expect(() => JSON.parse(readFileSync(join(report, f), 'utf8')), f).not.toThrow();
+    }
   });
 
   it('a suite whose setup fails is a failed run, not skipped checks that pass', async () => {
