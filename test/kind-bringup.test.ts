@@ -9,13 +9,13 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadTopology } from '../topology/load.ts';
 import { kindUpPlan, WEBHOOK_RETRY, type Stage, type Step } from '../fixtures/kind/plan.ts';
 import { renderContainerlab } from '../fixtures/kind/containerlab.ts';
 import {
   ensureKubevirtTrust,
-  externalCaYaml,
+  externalCaConfigMap,
   parseBundle,
   type KubevirtCaStore,
 } from '../fixtures/kind/ca-exchange.ts';
@@ -107,7 +107,7 @@ const quick = { deadlineMs: 2000, intervalMs: 5, reapplyEvery: 3, onProgress: ()
 
 describe('kubevirt CA exchange (against an emulated virt-operator)', () => {
   it('the external CA is valid YAML whose bundle is a real PEM block, each certificate loading as X.509', () => {
-    const text = externalCaYaml([new X509Certificate(certs[0]!), new X509Certificate(certs[1]!)]);
+    const text = stringify(externalCaConfigMap([new X509Certificate(certs[0]!), new X509Certificate(certs[1]!)]));
     expect(text).toContain('ca-bundle: |');
     const doc = parse(text) as {
       kind: string;
