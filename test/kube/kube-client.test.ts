@@ -13,8 +13,9 @@ import { KubeClient, KubectlExecutor, loadKubeConfig } from '../../helpers/kube.
 import { Router } from '../../helpers/router.ts';
 import { existingTestbed, routerPodOn } from './testbed-files.ts';
 import { stageManifests } from '../../topology/manifests.ts';
+import { OPENPEROUTER_RELEASES } from '../../topology/openperouter.ts';
 
-const mock = new MockApiServer();
+const mock = new MockApiServer(OPENPEROUTER_RELEASES['v0.0.5']);
 let dir: string;
 let kubeconfig: string;
 let client: KubeClient;
@@ -37,7 +38,7 @@ beforeEach(() => {
   ];
 });
 
-// The stand-in API server serves openperouter v0.0.5's shapes (test/kube/mock-apiserver.ts).
+// The stand-in API server serves openperouter v0.0.5's CRD shapes here.
 const overlay = () => stageManifests('pe-kind-a', 'overlay', 'v0.0.5');
 const kubeTestbed = () => ({
   routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl' as const, kubeconfig, ...routerPodOn('pe-kind-a-worker') }, vtysh: ['vtysh'] } },
