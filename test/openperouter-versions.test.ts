@@ -14,7 +14,7 @@ import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
 import { migrationNetwork } from '../fixtures/kind/cluster-manifests.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
+import { stageManifests, parseManifests, withHostBridge, type Manifest } from '../topology/manifests.ts';
 import {
   OPENPEROUTER_RELEASES,
   OPENPEROUTER_VERSIONS,
@@ -27,6 +27,8 @@ import { hasShared, NO_SHARED, needsShared, sharedText, openperouterCrds, skipWi
 
 const CLUSTERS = ['pe-kind-a', 'pe-kind-b'];
 const crds = (v: OpenPERouterVersion) => new ManifestSchemas().addCrds(openperouterCrds(v));
+/** The release's CRDs where the reference data is at hand (CI has it). */
+const crdsIfShared = (v: OpenPERouterVersion) => (hasShared ? crds(v) : undefined);
 const manifestsOf = (v: OpenPERouterVersion) =>
   CLUSTERS.flatMap((c) => [...stageManifests(c, 'underlay', v), ...stageManifests(c, 'overlay', v)]);
 
@@ -237,6 +239,16 @@ describe("each release's webhook and CEL rules", () => {
     ];
     expect(() => parseUnderlays(two('v0.0.5'), r('v0.0.5'))).toThrowError(/^can't have more than one underlay$/);
     expect(() => parseUnderlays(two('v0.2.0'), r('v0.2.0'))).toThrowError("can't have more than one underlay per node");
+  });
+
+  it('each release takes an L2VNI plugged into an existing bridge, in its own words', () => {
+    for (const v of OPENPEROUTER_VERSIONS) {
+      const overlay = stageManifests('pe-kind-b', 'overlay', v);
+      const l3 = parseL3Vnis(overlay.filter((m) => m.kind === 'L3VNI'), r(v));
+      const [l2] = overlay.filter((m) => m.kind === 'L2VNI').map((m) => withHostBridge(m, 'br-hs-110', v));
+      expect(parseL2Vnis([l2!], l3, r(v))[0]!.spec.hostBridge, v).toEqual({ autocreate: false, name: 'br-hs-110' });
+      expect(crdsIfShared(v)?.problems(l2!) ?? [], v).toEqual([]);
+    }
   });
 
   it('duplicate VNIs and VRFs are worded as each release words them', () => {

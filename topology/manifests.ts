@@ -68,3 +68,16 @@ export function withMac(vm: Manifest, mac: string | undefined): Manifest {
   else iface.macAddress = mac;
   return { ...vm, spec };
 }
+
+/**
+ * An L2VNI that plugs into an existing node bridge instead of creating its own, in the
+ * API of its release (v0.1.0 needs autoCreate spelled out: its CEL rule reads it unguarded).
+ */
+export function withHostBridge(l2vni: Manifest, bridge: string, openperouter?: OpenPERouterVersion): Manifest {
+  const version = openperouter ?? selectedOpenPERouter().version;
+  const spec = { ...l2vni.spec };
+  if (version === 'main') spec.hostMaster = { type: 'LinuxBridge', linuxBridge: { lifecycle: 'External', name: bridge } };
+  else if (version === 'v0.0.5') spec.hostmaster = { name: bridge };
+  else spec.hostmaster = { type: 'linux-bridge', linuxBridge: { name: bridge, autoCreate: false } };
+  return { ...l2vni, spec };
+}

@@ -12,7 +12,7 @@ import { imetExpected, vrfTableExpected, macIpExpected } from '../../suites/evpn
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { checkIsolated } from '../../suites/l3vni/checks.ts';
 import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
-import { stageManifests, withMac } from '../../topology/manifests.ts';
+import { stageManifests, withMac, withHostBridge } from '../../topology/manifests.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, listNamespaces } from '../../fixtures/embedded/netns.ts';
 import { restartVm } from '../../helpers/vm.ts';
@@ -142,7 +142,7 @@ describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters',
     let [vm1, vm2] = await vmsGreeted();
     await eventually(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port), 30_000);
     // Same host bridge, so vm-2 stays plugged in; only the VNI differs from cluster A's.
-    const mismatched = original.map((m) => (m.kind === 'L2VNI' ? { ...m, spec: { ...m.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } } : m));
+    const mismatched = original.map((m) => (m.kind === 'L2VNI' ? withHostBridge({ ...m, spec: { ...m.spec, vni: 111 } }, 'br-hs-110') : m));
     await cluster.apply(mismatched);
     try {
       const problem = await problemOnceBroken(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port));

@@ -5,7 +5,7 @@
 import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
 import { RunPaths } from '../../fixtures/embedded/run.ts';
 import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
-import { stageManifests, withMac, type Manifest } from '../../topology/manifests.ts';
+import { stageManifests, withMac, withHostBridge, type Manifest } from '../../topology/manifests.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
@@ -174,7 +174,7 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     name: 'VNI mismatch between clusters (cluster B on 111)',
     inject: async (tb) => {
       const l2 = manifest('pe-kind-b', 'overlay', 'L2VNI');
-      await tb.testbed.cluster('pe-kind-b').apply([{ ...l2, spec: { ...l2.spec, vni: 111, hostmaster: { name: 'br-hs-110' } } }]);
+      await tb.testbed.cluster('pe-kind-b').apply([withHostBridge({ ...l2, spec: { ...l2.spec, vni: 111 } }, 'br-hs-110')]);
       await vm2ForgetsItsGateway(tb);
       // Its routed paths then work over L3VNI 100: that settled state is what is judged.
       await hostARedReachesVm2(tb);
