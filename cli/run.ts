@@ -3,10 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { readTestbedFile } from '../helpers/testbed.ts';
-import { readProduct, writeBundle, assertBundleTarget } from '../reports/bundle.ts';
-import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
-import { verifyBundle, type Verification } from '../reports/verify-bundle.ts';
+import type { Verification } from '../reports/verify-bundle.ts';
 import { LATEST, REPORTS, RUN_FILES, runReportDir } from '../reports/paths.ts';
 import { redact } from '../reports/redact.ts';
 import { runRecordSchema, verdictTable, type RunRecord } from '../reports/run-record.ts';
@@ -30,11 +27,14 @@ export interface RunFlags {
 function testbedEnv(flags: Pick<RunFlags, 'testbed' | 'testbedFile'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (flags.testbed) env.L2STRETCH_TESTBED = flags.testbed;
-  if (flags.testbedFile) {
-    readTestbedFile(flags.testbedFile);
-    env.L2STRETCH_TESTBED_FILE = resolve(flags.testbedFile);
-  }
+  if (flags.testbedFile) env.L2STRETCH_TESTBED_FILE = resolve(flags.testbedFile);
   return env;
+}
+
+/** The testbed file, read and validated (through the testbed interface, which loads the Kubernetes client). */
+async function readTestbed(file: string) {
+  const { readTestbedFile } = await import('../helpers/testbed.ts');
+  return readTestbedFile(file);
 }
 
 /** A run directory given by the user, or the latest run; refused in one line when there is none. */
@@ -167,6 +167,7 @@ export async function run(flags: RunFlags, vitestArgs: string[]): Promise<number
     `l2stretch: ${ids.length} checks of ${stages.join(', ')} on ${on}; ` +
       `reports in ${relative(process.cwd(), runDir)}/\n`,
   );
+  if (flags.testbedFile) await readTestbed(flags.testbedFile);
   return judge(await vitest([...stages.map((s) => `suites/${s}/${s}.test.ts`), ...vitestArgs], env), runDir);
 }
 
@@ -212,6 +213,11 @@ function printVerification(dir: string, v: Verification): void {
 
 /** Runs the conformance tier, whole, with the run's output both on the terminal and in run.log. */
 export async function certify(flags: { product: string; testbedFile?: string; out?: string }): Promise<number> {
+  const [{ readProduct, writeBundle, assertBundleTarget }, { auditKubeconfigs }, { verifyBundle }] = await Promise.all([
+    import('../reports/bundle.ts'),
+    import('../reports/kubeconfig-audit.ts'),
+    import('../reports/verify-bundle.ts'),
+  ]);
   const product = readProduct(flags.product);
   const runDir = runReportDir();
   const stamp = relative(REPORTS, runDir).replace(/^run-/, '');
@@ -229,7 +235,7 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   // A certification is never narrowed.
   delete env.L2STRETCH_CHECKS;
   delete env.L2STRETCH_SKIP;
-  const kubeconfigs = env.L2STRETCH_TESTBED_FILE ? auditKubeconfigs(readTestbedFile(env.L2STRETCH_TESTBED_FILE)) : [];
+  const kubeconfigs = env.L2STRETCH_TESTBED_FILE ? auditKubeconfigs(await readTestbed(env.L2STRETCH_TESTBED_FILE)) : [];
   for (const f of kubeconfigs) process.stderr.write(`l2stretch: flagged, recorded in the bundle: ${f.kubeconfig}: ${f.flag}\n`);
   process.stderr.write(
     `l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: ` +
@@ -251,8 +257,9 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   return v.ok ? EXIT.passed : judged === EXIT.passed ? EXIT.failed : judged;
 }
 
-export function verify(dir: string): number {
+export async function verify(dir: string): Promise<number> {
   if (!existsSync(dir)) throw new UsageError(`${dir}: no such bundle directory`);
+  const { verifyBundle } = await import('../reports/verify-bundle.ts');
   const v = verifyBundle(resolve(dir));
   printVerification(dir, v);
   return v.ok ? EXIT.passed : EXIT.failed;

@@ -1,9 +1,8 @@
 // `l2stretch testbed up|down|status`: the embedded testbed kept between runs, and the
 // containerlab + KinD one (`--testbed kind`).
-import { upEmbedded, downRun, listRuns } from '../fixtures/embedded/testbed.ts';
+// Bring-up's modules take most of a second to load: each command says what it starts first, then loads them.
+import { downRun, listRuns } from '../fixtures/embedded/runs.ts';
 import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
-import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
-import { loadTopology } from '../topology/load.ts';
 import { EXIT, UsageError } from './exit.ts';
 
 export type TestbedKind = 'embedded' | 'kind';
@@ -19,6 +18,11 @@ interface KindFlags {
 
 async function kindTestbed(direction: 'up' | 'down', flags: KindFlags): Promise<number> {
   const start = Date.now();
+  progress(start)(`kind testbed ${direction}${flags.dryRun ? ' (dry run: nothing is changed)' : ''}`);
+  const [{ upKind, downKind, kindOptions }, { loadTopology }] = await Promise.all([
+    import('../fixtures/kind/testbed.ts'),
+    import('../topology/load.ts'),
+  ]);
   const o = kindOptions({
     topologyRef: flags.topology,
     dryRun: flags.dryRun,
@@ -52,6 +56,8 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
   embeddedOnly(flags);
   const start = Date.now();
   const runId = newRunId();
+  progress(start)(`standing the embedded testbed ${runId} up (topology ${flags.topology ?? 'multicluster'})`);
+  const { upEmbedded } = await import('../fixtures/embedded/testbed.ts');
   let interrupted: Promise<void> | undefined;
   const onSignal = () => {
     process.stderr.write(`\ninterrupted: removing the half-built testbed ${runId}…\n`);
@@ -98,6 +104,7 @@ export async function testbedDown(
     : runs.filter((r) => !r.notYours && (flags.all || r.kept || !r.inUse)).map((r) => r.runId);
   for (const id of targets) {
     const start = Date.now();
+    process.stderr.write(`removing ${id}…\n`);
     const r = await downRun(id);
     process.stdout.write(`removed ${id} (${elapsed(start)})\n`);
     if (r.keptDir) process.stdout.write(`  ${r.keptDir}\n`);
