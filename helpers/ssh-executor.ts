@@ -43,7 +43,7 @@ const entries = (knownHosts: string) =>
 export function knownKeys(knownHosts: string, host: string, port: number): string[] {
   const names = hostPatterns(host, port);
   return entries(knownHosts)
-    .filter(([hosts, , key]) => hosts !== undefined && !hosts.startsWith('@') && key !== undefined && hostMatches(hosts, names))
+    .filter(([hosts, , key]) => !!hosts && !hosts.startsWith('@') && key !== undefined && hostMatches(hosts, names))
     .map(([, , key]) => key!);
 }
 
@@ -60,11 +60,31 @@ export function revokedKeys(knownHosts: string): string[] {
  */
 export const SSH_ALGORITHMS = {
   kex: [
-    'curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521',
-    'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512', 'diffie-hellman-group14-sha256',
+    'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
+    'ecdh-sha2-nistp256',
+    'ecdh-sha2-nistp384',
+    'ecdh-sha2-nistp521',
+    'diffie-hellman-group16-sha512',
+    'diffie-hellman-group18-sha512',
+    'diffie-hellman-group14-sha256',
   ],
-  serverHostKey: ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'],
-  cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr', 'aes192-ctr', 'aes128-ctr'],
+  serverHostKey: [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+  ],
+  cipher: [
+    'chacha20-poly1305@openssh.com',
+    'aes256-gcm@openssh.com',
+    'aes128-gcm@openssh.com',
+    'aes256-ctr',
+    'aes192-ctr',
+    'aes128-ctr',
+  ],
   hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'],
 } satisfies ConnectConfig['algorithms'];
 
@@ -136,12 +156,13 @@ export class SshExecutor implements Executor {
       const fail = (what: string) => finish(() => reject(new ExecError(this.member, command, what)));
       const timer = setTimeout(() => fail(`did not finish within ${timeoutMs} ms (${this.via})`), timeoutMs);
       conn.on('error', (e: Error & { level?: string }) => {
+        const at = `${this.target.host}:${this.port}`;
         const why = this.revokedSeen
-          ? `cannot be sent: the host key of ${this.target.host}:${this.port} is marked @revoked in ${this.target.knownHostsFile}`
+          ? `cannot be sent: the host key of ${at} is marked @revoked in ${this.target.knownHostsFile}`
           : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
-          ? `cannot be sent: the host key of ${this.target.host}:${this.port} is not the one ${this.target.knownHostsFile} lists`
+          ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
           : /no matching/i.test(e.message)
-            ? `cannot be sent: ${this.target.host}:${this.port} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
+            ? `cannot be sent: ${at} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
           : e.level === 'client-authentication'
             ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
             : `failed (${this.via}): ${e.message}`;

@@ -2,7 +2,8 @@
 // JUnit, the run's log, the Allure results, the catalogue it was judged against,
 // and SHA256SUMS over all of them. Every text file is redacted on the way in.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, lstatSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, lstatSync, existsSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { z } from 'zod';
 import { redactFile, redactJson } from './redact.ts';
@@ -108,7 +109,9 @@ export function assertBundleTarget(out: string): void {
     return;
   }
   if (st.isSymbolicLink() || !st.isDirectory()) throw new BundleError(`--out ${out}: exists and is not a directory`);
-  if (readdirSync(out).length) throw new BundleError(`--out ${out}: not empty (a bundle never mixes with earlier files)`);
+  if (readdirSync(out).length) {
+    throw new BundleError(`--out ${out}: not empty (a bundle never mixes with earlier files)`);
+  }
 }
 
 /** The run record, complete and valid, or why no bundle can be written from this run. */
@@ -118,9 +121,12 @@ function finishedRecord(runDir: string): void {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new BundleError(`no bundle written: ${file}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'} (the run did not finish)`);
+    const why = (e as NodeJS.ErrnoException).code ?? 'not JSON';
+    throw new BundleError(`no bundle written: ${file}: ${why} (the run did not finish)`);
   }
-  if (!runRecordSchema.safeParse(raw).success) throw new BundleError(`no bundle written: ${file} is not a complete run record`);
+  if (!runRecordSchema.safeParse(raw).success) {
+    throw new BundleError(`no bundle written: ${file} is not a complete run record`);
+  }
 }
 
 /**

@@ -36,14 +36,15 @@ export function auditKubeconfigs(file: TestbedFile): KubeconfigFinding[] {
     } catch (e) {
       return [{ kubeconfig: path, flag: `unreadable: ${(e as Error).message.split('\n')[0]}` }];
     }
-    return [
+    const flags = [
       ...(k.users ?? []).flatMap((u) => [
-        ...(u.user?.exec ? [{ kubeconfig: path, flag: `user ${u.name}: exec plugin ${u.user.exec.command ?? '(no command)'}` }] : []),
-        ...(u.user?.['auth-provider'] ? [{ kubeconfig: path, flag: `user ${u.name}: auth-provider ${u.user['auth-provider'].name}` }] : []),
+        ...(u.user?.exec ? [`user ${u.name}: exec plugin ${u.user.exec.command ?? '(no command)'}`] : []),
+        ...(u.user?.['auth-provider'] ? [`user ${u.name}: auth-provider ${u.user['auth-provider'].name}`] : []),
       ]),
       ...(k.clusters ?? [])
         .filter((c) => c.cluster?.['insecure-skip-tls-verify'] === true)
-        .map((c) => ({ kubeconfig: path, flag: `cluster ${c.name}: insecure-skip-tls-verify (the API server's certificate is not checked)` })),
+        .map((c) => `cluster ${c.name}: insecure-skip-tls-verify (the API server's certificate is not checked)`),
     ];
+    return flags.map((flag) => ({ kubeconfig: path, flag }));
   });
 }

@@ -27,12 +27,22 @@ const KEYS = '(?:client-key-data|client-certificate-data|token|id-token|refresh-
 
 const RULES: Array<[RegExp, string]> = [
   // PEM/OpenSSH private keys: whole blocks, and a block cut short (no END line) up to its end.
-  [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`],
-  [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(?!<redacted>)(?:\r?\n[A-Za-z-]+: [^\n]*)*(?:\r?\n[A-Za-z0-9+/=]{4,}(?=\r?\n|$))*/g, `-----BEGIN $1PRIVATE KEY-----${REDACTED}`],
+  [
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
+    `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
+  ],
+  [
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(?!<redacted>)(?:\r?\n[A-Za-z-]+: [^\n]*)*(?:\r?\n[A-Za-z0-9+/=]{4,}(?=\r?\n|$))*/g,
+    `-----BEGIN $1PRIVATE KEY-----${REDACTED}`,
+  ],
   // A YAML block scalar under a secret key: `password: |` and its more indented lines.
-  [new RegExp(`^([ \\t-]*["']?${KEYS}["']?[ \\t]*:[ \\t]*)[|>][+-]?[0-9]?[ \\t]*\\n(?:(?:[ \\t]*\\n)|(?:[ \\t]+\\S.*(?:\\n|$)))+`, 'gmi'), `$1"${REDACTED}"\n`],
+  [
+    new RegExp(`^([ \\t-]*["']?${KEYS}["']?[ \\t]*:[ \\t]*)[|>][+-]?[0-9]?[ \\t]*\\n(?:(?:[ \\t]*\\n)|(?:[ \\t]+\\S.*(?:\\n|$)))+`, 'gmi'),
+    `$1"${REDACTED}"\n`,
+  ],
   // YAML or JSON fields of kubeconfigs, service accounts and product files.
-  [new RegExp(`(["']?${KEYS}["']?\\s*[:=]\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`, 'gi'), `$1"${REDACTED}"`],
+  [new RegExp(`(["']?${KEYS}["']?\\s*[:=]\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`, 'gi'),
+    `$1"${REDACTED}"`],
   // Environment assignments: API_KEY=…, AWS_SECRET_ACCESS_KEY=…, export GITHUB_TOKEN="…".
   [new RegExp(`(\\b${ENV_SECRET}\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s"';]+)`, 'g'), `$1${REDACTED}`],
   // A kubeconfig exec plugin's env: `- name: X` followed by `value: …`.
@@ -103,7 +113,8 @@ function redactYamlDoc(doc: Document): void {
       }
       if (key === 'env' && isSeq(pair.value)) {
         for (const item of pair.value.items) {
-          if (isMap(item)) for (const p of item.items) if (isPair(p) && isScalar(p.key) && p.key.value === 'value') p.value = new Scalar(REDACTED);
+          if (!isMap(item)) continue;
+          for (const p of item.items) if (isPair(p) && isScalar(p.key) && p.key.value === 'value') p.value = new Scalar(REDACTED);
         }
       }
       return undefined;
@@ -148,8 +159,12 @@ export function redactFile(name: string, content: Buffer | string): Buffer | str
 const ENTITIES: Record<string, string> = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
 const decode = (s: string) =>
   s.replace(/&(quot|apos|lt|gt|amp|#\d+|#x[0-9a-f]+);/gi, (_, e: string) =>
-    e.startsWith('#') ? String.fromCodePoint(Number(e.startsWith('#x') ? `0x${e.slice(2)}` : e.slice(1))) : ENTITIES[e.toLowerCase()]!);
-const encode = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    e.startsWith('#')
+      ? String.fromCodePoint(Number(e.startsWith('#x') ? `0x${e.slice(2)}` : e.slice(1)))
+      : ENTITIES[e.toLowerCase()]!,
+  );
+const encode = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** An escaped piece of markup: read as its text, redacted, escaped again (untouched when nothing was secret). */
 const redactEscaped = (s: string) => {
   const text = decode(s);
