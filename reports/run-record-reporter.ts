@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase, SerializedError } from 'vitest/node';
 import { checkVerdicts, runVerdict, verdictTable, type FinishedTest, type RunRecord } from './run-record.ts';
 import { suiteIdentity } from './suite-identity.ts';
-import { selectedTiers } from '../suites/catalogue.ts';
+import { selectedTiers, thresholdValues } from '../suites/catalogue.ts';
 import { selectedChecks } from '../suites/selection.ts';
 import { LATEST, RUN_FILES, REPORTS } from './paths.ts';
 import { redactJson } from './redact.ts';
@@ -58,8 +58,10 @@ export default class RunRecordReporter implements Reporter {
     const record: RunRecord = {
       schema: 'l2stretch.run-record/v1',
       suite: suiteIdentity(),
-      testbed: facts ?? { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
+      testbed: facts ? { kind: facts.kind, runId: facts.runId, topology: facts.topology, features: facts.features, versions: facts.versions } : { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
       tiers,
+      waits: facts?.waits ?? {},
+      thresholds: thresholdValues(),
       ...(product ? { product } : {}),
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),

@@ -28,6 +28,10 @@ export const runRecordSchema = z.strictObject({
     versions: z.record(z.string(), z.string()),
   }),
   tiers: z.array(z.enum(Object.keys(TIERS) as [Tier, ...Tier[]])),
+  /** Wait times in effect (ms, by name): a slow platform may stretch them. */
+  waits: z.record(z.string(), z.number()),
+  /** Pass/fail limits in effect, per check ID then by name: always the catalogue's. */
+  thresholds: z.record(z.string(), z.record(z.string(), z.number())),
   product: z.record(z.string(), z.unknown()).optional(),
   startedAt: z.string(),
   finishedAt: z.string(),

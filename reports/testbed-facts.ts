@@ -9,6 +9,8 @@ export interface TestbedFacts {
   topology: string;
   features: string[];
   versions: Record<string, string>;
+  /** The wait times in effect (ms): the defaults, the testbed file's and L2STRETCH_DEADLINES' overrides. */
+  waits: Record<string, number>;
 }
 
 async function frrVersion(tb: Testbed): Promise<string | undefined> {
@@ -32,5 +34,6 @@ export async function testbedFacts(tb: Testbed): Promise<TestbedFacts> {
     topology: tb.topology.name,
     features: [...tb.features].sort(),
     versions: { ...(frr ? { frr } : {}), ...(kernel ? { kernel } : {}), ...tb.versions },
+    waits: { ...tb.deadlines },
   };
 }

@@ -141,7 +141,9 @@ function verify(dir: string): Verification {
   if (!product.success) problems.push(`${BUNDLE_FILES.product}: ${product.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const record = runRecordSchema.safeParse(readJsonOrYaml(dir, present, BUNDLE_FILES.record, problems));
   if (!record.success) problems.push(`${BUNDLE_FILES.record}: not a run record (${record.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
-  const catalogue = readJsonOrYaml(dir, present, BUNDLE_FILES.catalogue, problems) as { version?: string; checks?: Array<{ id: string; tier: string }> } | undefined;
+  const catalogue = readJsonOrYaml(dir, present, BUNDLE_FILES.catalogue, problems) as
+    | { version?: string; checks?: Array<{ id: string; tier: string; thresholds?: Record<string, { value: number }> }> }
+    | undefined;
 
   // The bundle is judged against its own catalogue; when it is this verifier's
   // version, that catalogue must also be the verifier's.
@@ -157,6 +159,12 @@ function verify(dir: string): Verification {
     checkRecord(r, bundled, problems);
     if (catalogue?.version && catalogue.version !== r.suite.version) problems.push(`versions disagree: ${BUNDLE_FILES.catalogue} is of l2stretch ${catalogue.version}, the run was l2stretch ${r.suite.version}`);
     if (product.success && !isDeepStrictEqual(r.product, product.data)) problems.push(`${BUNDLE_FILES.record} names another product than ${BUNDLE_FILES.product}`);
+    // A pass/fail limit relaxed for the run (an edited record or catalogue) voids it.
+    for (const c of catalogue?.checks ?? []) {
+      const want = Object.fromEntries(Object.entries(c.thresholds ?? {}).map(([k, t]) => [k, t.value]));
+      const seen = r.thresholds[c.id] ?? {};
+      if (!isDeepStrictEqual(want, seen)) problems.push(`${c.id}: the run's thresholds ${JSON.stringify(seen)} differ from ${BUNDLE_FILES.catalogue}'s ${JSON.stringify(want)}`);
+    }
   }
   checkJunit(dir, present, problems);
   const summary =

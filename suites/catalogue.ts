@@ -12,11 +12,23 @@ export const TIERS = {
 export type Tier = keyof typeof TIERS;
 
 
+/**
+ * A pass/fail limit of a check. It is part of the requirement, so it lives here and
+ * nowhere else: no testbed file or environment variable changes it, the run record
+ * and the certification bundle carry it, and verify-bundle holds it to the catalogue.
+ */
+export interface Threshold {
+  value: number;
+  unit: 'ms';
+  meaning: string;
+}
+
 export interface CatalogueEntry {
   suite: Stage;
   tier: Tier;
   requirement: string;
   needs: Feature[];
+  thresholds?: Record<string, Threshold>;
 }
 
 export const CATALOGUE = {
@@ -35,7 +47,7 @@ export const CATALOGUE = {
   'L2S-EVPN-002': {
     suite: 'evpn-routes',
     tier: 'conformance',
-    requirement: "Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of the VM's node.",
+    requirement: "Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of the VM's node, and every node's L2VNI MUST import them and the type-3 route of every other node VTEP.",
     needs: ['l2vni'],
   },
   'L2S-EVPN-003': {
@@ -72,6 +84,12 @@ export const CATALOGUE = {
     suite: 'l2-stretch',
     tier: 'extended',
     requirement: 'A 2 MiB transfer between VMs of different clusters SHOULD complete intact.',
+    needs: ['l2vni', 'workload-exec'],
+  },
+  'L2S-L2-005': {
+    suite: 'l2-stretch',
+    tier: 'conformance',
+    requirement: "Every node serving an L2VNI MUST answer its gateway address with one and the same MAC (the distributed anycast gateway): the MAC of every node's SVI and the one every VM learned for its gateway.",
     needs: ['l2vni', 'workload-exec'],
   },
   'L2S-L3-001': {
@@ -127,6 +145,9 @@ export const CATALOGUE = {
     tier: 'extended',
     requirement: 'The outage a peer sees during a migration SHOULD stay within the loss budget.',
     needs: ['workload-exec', 'migration-probe'],
+    thresholds: {
+      lossBudget: { value: 2_000, unit: 'ms', meaning: 'longest a live migration may cut the VM off (first failed to first answered probe)' },
+    },
   },
   'L2S-MIG-007': {
     suite: 'live-migration',
@@ -134,12 +155,41 @@ export const CATALOGUE = {
     requirement: 'A migrated VM MUST still reach the hosts of its VRF and the VMs of its segment.',
     needs: ['workload-exec', 'migration-probe'],
   },
+  'L2S-MIG-008': {
+    suite: 'live-migration',
+    tier: 'conformance',
+    requirement: "After a migration, the VM's gateway MUST be answered by the node it now runs on, with the anycast gateway MAC.",
+    needs: ['l2vni', 'workload-exec', 'migration-probe'],
+  },
+  'L2S-STAB-001': {
+    suite: 'stability',
+    tier: 'conformance',
+    requirement: 'No BGP session of the topology MUST reset, and no EVPN route the overlay needs MUST be withdrawn or re-advertised, from the start of the first suite to the end of the last.',
+    needs: [],
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type CheckId = keyof typeof CATALOGUE;
 
 export function entry(id: CheckId): CatalogueEntry {
   return CATALOGUE[id];
+}
+
+/** A check's pass/fail limit, by name. */
+export function threshold(id: CheckId, name: string): number {
+  const t = entry(id).thresholds?.[name];
+  if (!t) throw new Error(`${id} has no threshold ${name}`);
+  return t.value;
+}
+
+/** Every check's thresholds (name → value), as the run record and the bundle carry them. */
+export function thresholdValues(): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    checkIds().flatMap((id) => {
+      const t = entry(id).thresholds;
+      return t ? [[id, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.value]))]] : [];
+    }),
+  );
 }
 
 /** The tiers this run declares checks of: L2STRETCH_TIERS (comma-separated), by default all. */

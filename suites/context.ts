@@ -139,6 +139,30 @@ export class NetworkCheckFailed extends Error {
 }
 
 /**
+ * Ends a check in the house style: nothing when there is no problem, otherwise every
+ * problem on its own line (router, peer or route, expected, seen), never a matcher's diff.
+ */
+export function judge(...problems: Array<string | undefined | Array<string | undefined>>): void {
+  const list = problems.flat().filter((p): p is string => !!p);
+  if (list.length) throw new NetworkCheckFailed(list.join('\n'));
+}
+
+/** judge(), attaching the raw JSON the problems were read from when there are any. */
+export async function judgeWithEvidence(ctx: TestContext, problems: string[], evidence: VtyshAnswer[]): Promise<void> {
+  if (problems.length) await attachEvidence(ctx, evidence);
+  judge(problems);
+}
+
+async function attachEvidence(ctx: TestContext, answers: VtyshAnswer[]): Promise<void> {
+  for (const a of answers) {
+    // Evidence is JSON: redacted by structure, so it stays JSON.
+    const body = String(redactFile('evidence.json', a.raw));
+    await ctx.annotate(`${a.router}: ${a.command}`, { body, bodyEncoding: 'utf-8', contentType: 'application/json' });
+    await allure.attachment(`${a.router}: ${a.command}`, body, { contentType: 'application/json' });
+  }
+}
+
+/**
  * Runs the check until it passes or the named deadline is over, as one report step.
  * On failure the test fails with the check's last message and the raw JSON it last
  * saw is attached; on success the time to converge is recorded.
@@ -164,12 +188,7 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
       await ctx.annotate(`converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`, 'convergence');
     } catch (e) {
       if (!(e instanceof CheckFailed)) throw e;
-      for (const a of last) {
-        // Evidence is JSON: redacted by structure, so it stays JSON.
-        const body = String(redactFile('evidence.json', a.raw));
-        await ctx.annotate(`${a.router}: ${a.command}`, { body, bodyEncoding: 'utf-8', contentType: 'application/json' });
-        await allure.attachment(`${a.router}: ${a.command}`, body, { contentType: 'application/json' });
-      }
+      await attachEvidence(ctx, last);
       throw new NetworkCheckFailed(e.message);
     }
   });

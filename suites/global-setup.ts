@@ -15,6 +15,7 @@ import { crossClusterMigrationGap } from '../helpers/kubevirt-preflight.ts';
 import { join } from 'node:path';
 import { testbedFacts } from '../reports/testbed-facts.ts';
 import { RUN_FILES } from '../reports/paths.ts';
+import { recordStart } from './stability/checks.ts';
 
 /**
  * Starts the run's report directory: the stage failures the suites share, and the
@@ -28,8 +29,11 @@ async function startReport(project: TestProject, testbedFile: string): Promise<v
   const file = join(dir, 'stage-failures.json');
   writeFileSync(file, '{}');
   project.provide('stageFile', file);
-  const facts = await testbedFacts(openTestbed(readTestbedFile(testbedFile)));
+  const tb = openTestbed(readTestbedFile(testbedFile));
+  const facts = await testbedFacts(tb);
   writeFileSync(join(dir, RUN_FILES.testbed), redactJson(JSON.stringify(facts, null, 2)), { mode: 0o600 });
+  // The stability suite, last, compares the routers with what they say now.
+  await recordStart(tb, dir).catch((e: Error) => process.stderr.write(`l2stretch: the routers could not be read at the start of the run: ${e.message}\n`));
   process.stderr.write(`l2stretch: reports go to ${dir}\n`);
 }
 

@@ -28,6 +28,11 @@ export function requireOverlay(tb: Testbed): Overlay {
   return tb.topology.overlay;
 }
 
+/** The VM the live-migration suite moves: the first declared one. Its routes move by design. */
+export function migratingVm(overlay: Overlay): string {
+  return Object.keys(overlay.vms)[0]!;
+}
+
 export function segments(overlay: Overlay): L2Segment[] {
   return Object.entries(overlay.l2vnis).map(([name, v]) => ({ name, vni: v.vni, vrf: v.vrf, gateway: v.gateway }));
 }

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { writeBundle, readProduct } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
-import { CATALOGUE, checkIds, catalogueYaml } from '../suites/catalogue.ts';
+import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
 const PRODUCT = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1', contact: 'cert@acme.example', replaced: { fabricNos: 'AcmeOS 4.2' }, notes: 'lab password hunter2' };
@@ -39,6 +39,8 @@ function fakeRun(tests: FinishedTest[], edit: (r: RunRecord) => void = () => {})
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
     testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: [], versions: { frr: '8.4.4' } },
     tiers: ['conformance'],
+    waits: { bgpEstablished: 30_000 },
+    thresholds: thresholdValues(),
     product: readProduct(product),
     startedAt: '2026-11-28T00:00:00.000Z',
     finishedAt: '2026-11-28T00:01:00.000Z',
@@ -71,6 +73,11 @@ describe('certification bundle', () => {
       expect(text, f).not.toContain('abc123secret');
       expect(text, f).not.toContain('hunter2');
     }
+  });
+
+  it('rejects a run whose thresholds are not its catalogue\'s', () => {
+    writeBundle(fakeRun(passing(), (r) => void (r.thresholds = { ...r.thresholds, 'L2S-MIG-006': { lossBudget: 60_000 } })), bundle());
+    expect(verifyBundle(bundle()).problems).toEqual(['L2S-MIG-006: the run\'s thresholds {"lossBudget":60000} differ from conformance.yaml\'s {"lossBudget":2000}']);
   });
 
   it('rejects a failed, a skipped and a missing conformance check, naming each', () => {

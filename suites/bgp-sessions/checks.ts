@@ -42,6 +42,6 @@ export interface SessionCheckResult {
 /** Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it looked at. */
 export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
   const [summary, neighbors] = await Promise.all([router.json('show bgp summary json'), router.json('show bgp neighbors json')]);
-  const problems = sessionProblems(router.name, expected, parseBgpSummary(summary.data), parseNegotiatedFamilies(neighbors.data));
+  const problems = sessionProblems(router.name, expected, parseBgpSummary(summary.data, {}, summary), parseNegotiatedFamilies(neighbors.data, neighbors));
   return { problem: problems.length ? problems.join('\n') : undefined, evidence: [summary, neighbors] };
 }

@@ -62,6 +62,32 @@ export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMa
   return problems;
 }
 
+/**
+ * What a node's L2VNI imported (`show bgp l2vpn evpn route vni <N> json`): a route
+ * the global table holds but the VNI did not import (a route-target that does not
+ * match) is received, not used.
+ */
+export function vniImportProblems(router: string, vni: number, routes: EvpnRoute[], vms: ExpectedMacIp[], vteps: Array<{ vtep: string; node: string }>): string[] {
+  const problems: string[] = [];
+  const imported = (r: EvpnRoute) => `${r.prefix} via ${bestPath(r)?.nexthop ?? '?'}`;
+  for (const e of vms) {
+    const forMac = routes.filter((r) => r.type === 2 && r.mac?.toLowerCase() === e.mac);
+    for (const [kind, ip] of [['MAC', undefined], ['MAC+IP', e.ip]] as const) {
+      const what = `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) via ${e.vtep} (${e.node})`;
+      const found = forMac.filter((r) => r.ip === ip);
+      if (!found.length) problems.push(`${what}: expected imported, seen ${forMac.length ? `only ${forMac.map(imported).join(', ')}` : 'no route for that MAC in the VNI'}`);
+      else if (!found.some((r) => bestPath(r)?.nexthop === e.vtep)) problems.push(`${what}: expected imported with that next hop, seen ${found.map(imported).join(', ')}`);
+    }
+  }
+  for (const v of vteps) {
+    if (!routes.some((r) => r.type === 3 && r.ip === v.vtep)) {
+      const seen = routes.filter((r) => r.type === 3).map((r) => r.ip).join(', ');
+      problems.push(`${router}: VNI ${vni}: type-3 route of VTEP ${v.vtep} (${v.node}): expected imported, seen ${seen ? `type-3 of ${seen} only` : 'no type-3 route in the VNI'}`);
+    }
+  }
+  return problems;
+}
+
 export interface ExpectedPrefix {
   prefix: string;
   nexthop?: string;
@@ -113,23 +139,35 @@ const joined = (list: string[]) => (list.length ? list.join('\n') : undefined);
 
 export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Evidenced> {
   const a = await router.json('show bgp l2vpn evpn route type multicast json');
-  return { problem: joined(imetProblems(router.name, parseEvpnRoutes(a.data), expected)), evidence: a };
+  return { problem: joined(imetProblems(router.name, parseEvpnRoutes(a.data, a), expected)), evidence: a };
 }
 
-export async function checkMacIp(router: Router, expected: ExpectedMacIp[]): Promise<Evidenced> {
+export interface ExpectedImport {
+  vni: number;
+  vms: ExpectedMacIp[];
+  vteps: Array<{ vtep: string; node: string }>;
+}
+
+/** The global table's type-2 routes and, on a node, what its L2VNIs imported. */
+export async function checkMacIp(router: Router, expected: ExpectedMacIp[], imports: ExpectedImport[] = []): Promise<Evidenced> {
   const a = await router.json('show bgp l2vpn evpn route type macip json');
-  const routes = parseEvpnRoutes(a.data);
-  return { problem: joined(expected.flatMap((e) => macIpProblems(router.name, routes, e))), evidence: a };
+  const routes = parseEvpnRoutes(a.data, a);
+  const vnis = await Promise.all(imports.map(async (i) => ({ i, v: await router.json(`show bgp l2vpn evpn route vni ${i.vni} json`) })));
+  const problems = [
+    ...expected.flatMap((e) => macIpProblems(router.name, routes, e)),
+    ...vnis.flatMap(({ i, v }) => vniImportProblems(router.name, i.vni, parseEvpnRoutes(v.data, v), i.vms, i.vteps)),
+  ];
+  return { problem: joined(problems), evidence: [a, ...vnis.map((x) => x.v)] };
 }
 
 export async function checkVrfTable(router: Router, vrf: string, present: ExpectedPrefix[], absent: ExpectedPrefix[]): Promise<Evidenced> {
   const a = await router.json(`show bgp vrf ${vrf} ipv4 unicast json`);
-  return { problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data), present, absent)), evidence: a };
+  return { problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data, a), present, absent)), evidence: a };
 }
 
 export async function checkZebraVni(router: Router, vni: number, remoteVteps: string[], remoteVms: ExpectedMacIp[]): Promise<Evidenced> {
   const [v, m] = await Promise.all([router.json(`show evpn vni ${vni} json`), router.json(`show evpn mac vni ${vni} json`)]);
-  const macs = parseEvpnMacs(m.data);
-  const list = [...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data), remoteVteps), ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e))];
+  const macs = parseEvpnMacs(m.data, m);
+  const list = [...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data, v), remoteVteps), ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e))];
   return { problem: joined(list), evidence: [v, m] };
 }

@@ -33,11 +33,19 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
   }
 
   for (const router of [...fabric, ...nodes]) {
-    suite.check('L2S-EVPN-002', `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP`, async (ctx) => {
+    const isNode = nodes.includes(router);
+    suite.check('L2S-EVPN-002', `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP${isNode ? ', imported into its L2VNIs with every other VTEP\'s type-3' : ''}`, async (ctx) => {
       // A node router learns its own cluster's VMs locally or from its sibling; the fabric
-      // and the other cluster must carry every VM.
-      const wanted = nodes.includes(router) ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
-      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map((vm) => macIpExpected(tb.topology, vm))));
+      // and the other cluster must carry every VM. Its L2VNI must import every VM it does not host.
+      const wanted = isNode ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
+      const imports = isNode
+        ? segments(overlay).map((seg) => ({
+            vni: seg.vni,
+            vms: vms.filter((vm) => vm.network === seg.name && vm.node !== router).map((vm) => macIpExpected(tb.topology, vm)),
+            vteps: vteps.filter((v) => v.node !== router),
+          }))
+        : [];
+      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map((vm) => macIpExpected(tb.topology, vm)), imports));
     });
   }
 

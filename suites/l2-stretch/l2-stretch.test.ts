@@ -1,7 +1,10 @@
 import { describe, beforeAll } from 'vitest';
 import { testbed, expectEventually, conformanceSuite } from '../context.ts';
-import { greetedVms, type PlacedVm } from '../overlay.ts';
+import { greetedVms, segments, type PlacedVm } from '../overlay.ts';
 import { checkHttpSourceIp, checkPing, checkFullSizeFrames, checkLargeTransfer, type Peer } from './checks.ts';
+import { anycastProblems, nodeGateway, vmGateway } from './gateway.ts';
+import { nodeVteps } from '../../topology/expectations.ts';
+import { addressOf } from '../../topology/ip.ts';
 
 const tb = testbed();
 const suite = conformanceSuite('l2-stretch', ['bgp-sessions', 'evpn-routes']);
@@ -33,6 +36,19 @@ describe('l2-stretch: VMs in different clusters share one broadcast domain', () 
     });
     suite.check('L2S-L2-004', `${a} ← ${b}: a 2 MiB transfer completes`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkLargeTransfer(tb.workload(a), peer(a), peer(b), placed.get(b)!.port) }));
+    });
+  }
+
+  for (const seg of segments(overlay)) {
+    const gateway = addressOf(seg.gateway);
+    const vms = Object.entries(overlay.vms).filter(([, v]) => v.network === seg.name).map(([vm]) => vm);
+    suite.check('L2S-L2-005', `VNI ${seg.vni}: every node answers the gateway ${gateway} with one anycast MAC, the one ${vms.join(' and ')} learned`, async (ctx) => {
+      await expectEventually(ctx, 'dataPlane', async () => {
+        const nodes = await Promise.all(nodeVteps(tb.topology).map((n) => nodeGateway(tb.router(n.node), seg.vni)));
+        const learned = await Promise.all(vms.map((vm) => vmGateway(tb.workload(vm), vm, gateway)));
+        const problems = anycastProblems(seg.vni, gateway, nodes.map((n) => n.gw), learned);
+        return { problem: problems.length ? problems.join('\n') : undefined, evidence: nodes.flatMap((n) => n.evidence) };
+      });
     });
   }
 });

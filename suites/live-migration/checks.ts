@@ -3,6 +3,7 @@
 // there), no MAC is frozen as a duplicate, its connections survive and its outage
 // stays within budget. Pure functions over what was measured.
 import type { ProbeReport } from '../../helpers/prober.ts';
+import type { MigrationOutcome } from '../../helpers/migration.ts';
 import { bestPath, type EvpnRoute, type EvpnMac } from '../../helpers/frr-json.ts';
 
 export interface LossWindow {
@@ -78,7 +79,7 @@ export function movedRouteProblem(vm: string, before: RouteSnapshot, after: Rout
 export function duplicateProblem(router: string, macs: EvpnMac[], vm: string, mac: string): string | undefined {
   const m = macs.find((x) => x.mac.toLowerCase() === mac);
   if (!m?.isDuplicate) return undefined;
-  return `${router}: MAC ${mac} of ${vm} is frozen as a duplicate by EVPN duplicate address detection (more than 5 moves in 180 s?)`;
+  return `${router}: MAC ${mac} of ${vm}: expected active, seen frozen as a duplicate by EVPN duplicate address detection`;
 }
 
 export interface Identity {
@@ -92,4 +93,34 @@ export function identityProblem(vm: string, where: string, before: Identity, aft
     before.mac !== after.mac ? `MAC ${before.mac} became ${after.mac ?? 'none'}` : undefined,
   ].filter(Boolean);
   return diffs.length ? `${vm} (${where}): ${diffs.join(', ')}; a live migration must keep both` : undefined;
+}
+
+export interface EndState {
+  vm: string;
+  from: string;
+  to: string;
+  outcome: MigrationOutcome;
+  nodeBefore: string;
+  nodeAfter: string;
+  sourceInstanceLeft: boolean;
+  sourceRunStrategy?: string;
+  targetRunStrategy?: string;
+  targetReady?: boolean;
+}
+
+/** The end state KubeVirt reports after a migration, in-cluster or across clusters. */
+export function endStateProblems(e: EndState): string[] {
+  const problems: string[] = [];
+  const was = (what: string, expected: string, seen: string | undefined) => (seen === expected ? [] : [`${what}: expected ${expected}, seen ${seen ?? 'none'}`]);
+  problems.push(...was(`${e.from}: migration of ${e.vm}${e.from === e.to ? '' : ' (sendTo)'}`, 'Succeeded', e.outcome.source.phase));
+  if (e.from === e.to) {
+    if (e.nodeAfter === e.nodeBefore) problems.push(`${e.to}: ${e.vm}: expected on another node than ${e.nodeBefore}, seen still on ${e.nodeAfter}`);
+    return problems;
+  }
+  problems.push(...was(`${e.to}: migration of ${e.vm} (receive)`, 'Succeeded', e.outcome.target?.phase));
+  if (e.sourceInstanceLeft) problems.push(`${e.from}: VirtualMachineInstance ${e.vm}: expected gone, seen still there`);
+  problems.push(...was(`${e.from}: VirtualMachine ${e.vm} runStrategy`, 'Halted', e.sourceRunStrategy));
+  problems.push(...was(`${e.to}: VirtualMachine ${e.vm} runStrategy`, 'Always', e.targetRunStrategy));
+  problems.push(...was(`${e.to}: VirtualMachine ${e.vm} Ready`, 'true', e.targetReady === undefined ? undefined : String(e.targetReady)));
+  return problems;
 }

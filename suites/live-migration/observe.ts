@@ -40,7 +40,7 @@ async function snapshots(tb: Testbed, mac: string, ip: string): Promise<RouteSna
   return Promise.all(
     routerNames(tb.topology).map(async (name) => {
       const a = await tb.router(name).json('show bgp l2vpn evpn route type macip json');
-      return macIpSnapshot(name, parseEvpnRoutes(a.data), mac, ip);
+      return macIpSnapshot(name, parseEvpnRoutes(a.data, a), mac, ip);
     }),
   );
 }
@@ -78,7 +78,7 @@ export async function observeMigration(tb: Testbed, o: ObserveOptions): Promise<
   const watch = (async () => {
     while (watching) {
       const a = await tb.router(o.watchedRouter).json('show bgp l2vpn evpn route type macip json').catch(() => undefined);
-      if (a) track.push({ t: Date.now(), nexthop: macIpSnapshot(o.watchedRouter, parseEvpnRoutes(a.data), mac, o.ip).nexthop });
+      if (a) track.push({ t: Date.now(), nexthop: macIpSnapshot(o.watchedRouter, parseEvpnRoutes(a.data, a), mac, o.ip).nexthop });
       await new Promise((r) => setTimeout(r, 100));
     }
   })();

@@ -1,0 +1,143 @@
+// Stability: between the start of the first suite and the end of the last, no BGP
+// session of the topology reset and no EVPN route the overlay needs was withdrawn or
+// re-advertised. A session that flaps every few seconds can pass every other check
+// (each retries until it sees the session up); the counters and timestamps FRR keeps
+// cannot hide the flaps.
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Testbed } from '../../helpers/testbed.ts';
+import type { VtyshAnswer } from '../../helpers/router.ts';
+import { parseBgpNeighbors, parseEvpnRoutes, bestPath } from '../../helpers/frr-json.ts';
+import { routerNames } from '../../topology/expectations.ts';
+
+export interface SessionState {
+  address: string;
+  hostname?: string;
+  state: string;
+  established: number;
+  dropped: number;
+  upSince?: number;
+}
+
+export interface RouteState {
+  key: string;
+  type: number;
+  mac?: string;
+  ip?: string;
+  nexthop?: string;
+  version?: number;
+  lastUpdate?: number;
+}
+
+export interface RouterState {
+  router: string;
+  at: number;
+  sessions: SessionState[];
+  routes: RouteState[];
+}
+
+const SESSIONS = 'show bgp neighbors json';
+const ROUTES = 'show bgp l2vpn evpn route detail json';
+
+export function routerState(router: string, at: number, neighbors: VtyshAnswer, routes: VtyshAnswer): RouterState {
+  return {
+    router,
+    at,
+    sessions: parseBgpNeighbors(neighbors.data, neighbors).map((n) => ({
+      address: n.address,
+      hostname: n.hostname,
+      state: n.state,
+      established: n.connectionsEstablished,
+      dropped: n.connectionsDropped,
+      upSince: n.establishedEpoch,
+    })),
+    // Only MAC routes (no IP) and IMET routes: MAC+IP routes follow ARP, which may refresh.
+    routes: parseEvpnRoutes(routes.data, routes)
+      .filter((r) => r.type === 3 || (r.type === 2 && r.ip === undefined))
+      .map((r) => {
+        const b = bestPath(r);
+        return { key: `${r.rd ?? ''} ${r.prefix}`, type: r.type, mac: r.mac?.toLowerCase(), ip: r.ip, nexthop: b?.nexthop, version: b?.version, lastUpdate: b?.lastUpdate };
+      }),
+  };
+}
+
+export async function snapshot(tb: Testbed): Promise<{ states: RouterState[]; evidence: VtyshAnswer[] }> {
+  const all = await Promise.all(
+    routerNames(tb.topology).map(async (name) => {
+      const r = tb.router(name);
+      const [n, e] = await Promise.all([r.json(SESSIONS), r.json(ROUTES)]);
+      return { state: routerState(name, Date.now(), n, e), evidence: [n, e] };
+    }),
+  );
+  return { states: all.map((a) => a.state), evidence: all.flatMap((a) => a.evidence) };
+}
+
+export const START_FILE = 'stability-start.json';
+
+/** Taken when the run starts (global setup), read by the last suite. */
+export async function recordStart(tb: Testbed, reportDir: string): Promise<void> {
+  writeFileSync(join(reportDir, START_FILE), JSON.stringify((await snapshot(tb)).states));
+}
+
+const established = (states: RouterState[]) => states.reduce((n, s) => n + s.sessions.filter((x) => x.state === 'Established').length, 0);
+
+/**
+ * On a testbed stood up for the run, sessions come up while the first suite waits for
+ * them: once it is done, a snapshot with more sessions up replaces the first one.
+ */
+export async function refreshStart(tb: Testbed, reportDir: string): Promise<void> {
+  const now = (await snapshot(tb)).states;
+  if (established(now) > established(readStart(reportDir))) writeFileSync(join(reportDir, START_FILE), JSON.stringify(now));
+}
+
+export function readStart(reportDir: string): RouterState[] {
+  try {
+    return JSON.parse(readFileSync(join(reportDir, START_FILE), 'utf8')) as RouterState[];
+  } catch (e) {
+    throw new Error(`no snapshot of the routers from the start of the run (${(e as Error).message}): the global setup takes it`);
+  }
+}
+
+/** FRR derives a session's start and a path's last update from monotonic time at each reading: they wander by a second. */
+const EPOCH_JITTER_S = 2;
+const clock = (epochS: number) => new Date(epochS * 1000).toISOString().slice(11, 19);
+
+export interface Watched {
+  /** VTEPs whose type-3 routes must stay put, with their node. */
+  vteps: Map<string, string>;
+  /** MACs of the VMs that do not move during the run, with their name. */
+  vmMacs: Map<string, string>;
+}
+
+export function stabilityProblems(start: RouterState, end: RouterState, watched: Watched): string[] {
+  const problems: string[] = [];
+  const since = `since the run started (${clock(start.at / 1000)} UTC)`;
+  for (const s of start.sessions.filter((x) => x.state === 'Established')) {
+    const e = end.sessions.find((x) => x.address === s.address);
+    const what = `${start.router}: session to ${s.hostname ?? s.address} (${s.address})`;
+    if (!e) {
+      problems.push(`${what}: expected Established throughout, seen gone ${since} (a dynamic neighbor whose session dropped)`);
+      continue;
+    }
+    const moved = e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
+    const resets = Math.max(e.dropped - s.dropped, e.established - s.established, moved || e.state !== 'Established' ? 1 : 0);
+    if (!resets) continue;
+    const counted = e.dropped >= s.dropped && e.established >= s.established;
+    problems.push(
+      `${what}: expected no reset ${since}, seen ${counted ? `${resets} reset${resets > 1 ? 's' : ''}` : 'a reset (the neighbor was re-created, its counters restarted)'}` +
+        ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}; ` +
+        `${e.state === 'Established' ? `up since ${e.upSince === undefined ? '?' : clock(e.upSince)} UTC` : `now ${e.state}`})`,
+    );
+  }
+  for (const r of start.routes) {
+    const owner = r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
+    if (!owner || r.nexthop === undefined) continue;
+    const e = end.routes.find((x) => x.key === r.key);
+    const what = `${start.router}: ${r.type === 3 ? `type-3 route of VTEP ${r.ip} (${owner})` : `type-2 MAC route of ${owner} (${r.mac})`} ${r.key.trim()}`;
+    if (!e || e.nexthop === undefined) problems.push(`${what}: expected held throughout, seen withdrawn ${since}`);
+    else if (e.version !== r.version || Math.abs((e.lastUpdate ?? 0) - (r.lastUpdate ?? 0)) > EPOCH_JITTER_S) {
+      problems.push(`${what}: expected unchanged ${since}, seen withdrawn and re-advertised or replaced (table version ${r.version} → ${e.version}, last update ${r.lastUpdate === undefined ? '?' : clock(r.lastUpdate)} → ${e.lastUpdate === undefined ? '?' : clock(e.lastUpdate)} UTC)`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,36 @@
+import { describe, beforeAll } from 'vitest';
+import { testbed, conformanceSuite, judgeWithEvidence } from '../context.ts';
+import { placedVms, requireOverlay, migratingVm } from '../overlay.ts';
+import { nodeVteps, routerNames } from '../../topology/expectations.ts';
+import { readStart, snapshot, stabilityProblems, type RouterState, type Watched } from './checks.ts';
+import type { VtyshAnswer } from '../../helpers/router.ts';
+
+const tb = testbed();
+const suite = conformanceSuite('stability', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration']);
+const overlay = requireOverlay(tb);
+
+let start: RouterState[] = [];
+let end: RouterState[] = [];
+let evidence: VtyshAnswer[] = [];
+const watched: Watched = { vteps: new Map(nodeVteps(tb.topology).map((v) => [v.vtep, v.node])), vmMacs: new Map() };
+
+// Last of the run: what every router says now, against what it said when the run started.
+describe('stability: no session reset and no overlay route re-advertised during the run', () => {
+  beforeAll(async () => {
+    if (suite.blocked) return;
+    start = readStart(process.env.L2STRETCH_REPORT_DIR!);
+    // The VM the live-migration suite moves changes routes by design: only the others are watched.
+    const moving = migratingVm(overlay);
+    for (const vm of await placedVms(tb)) if (vm.vm !== moving) watched.vmMacs.set(vm.mac.toLowerCase(), vm.vm);
+    ({ states: end, evidence } = await snapshot(tb));
+  });
+
+  for (const router of routerNames(tb.topology)) {
+    suite.check('L2S-STAB-001', `${router}: no BGP session reset and no type-3 or VM MAC route withdrawn or re-advertised since the run started`, async (ctx) => {
+      const s = start.find((x) => x.router === router);
+      const e = end.find((x) => x.router === router)!;
+      const problems = s ? stabilityProblems(s, e, watched) : [`${router}: expected a snapshot from the start of the run, seen none`];
+      await judgeWithEvidence(ctx, problems, evidence.filter((a) => a.router === router));
+    });
+  }
+});
