@@ -37,7 +37,8 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   },
   'L2S-EVPN-002': {
     reads:
-      '`show bgp l2vpn evpn route type macip json` of every router: MAC and MAC+IP routes, next hop, route targets',
+      '`show bgp l2vpn evpn route type macip json` of every router: MAC and MAC+IP routes, next hop, route targets; ' +
+      'on each node also `show bgp l2vpn evpn route vni <N> json`: what its L2VNI imported',
     failure: 'spine: type-2 MAC+IP route of vm-2: expected RT:64518:110, seen … (RT:64518:111)',
     title: /: type-2 MAC and MAC\+IP routes/,
   },
@@ -73,6 +74,11 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
       'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: ' +
       'received 65536 (curl exit 28: …)',
     title: /^vm-\d ← vm-\d: a 2 MiB transfer/,
+  },
+  'L2S-L2-005': {
+    reads: "every node's `show evpn vni <N> json` (its SVI) and `show interface vrf <vrf> json` (the SVI's MAC and addresses); each VM's `ip -j neigh show <gateway>` after pinging it",
+    failure: 'pe-kind-b-worker: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen 00:f3:00:00:00:99',
+    title: /: every node answers the gateway/,
   },
   'L2S-L3-001': {
     reads: "HTTP from each VM to every host of its VRF (`/clientip`: the VM's own address, no NAT)",
@@ -120,7 +126,8 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   'L2S-MIG-005': {
     reads: "every node's `show evpn mac vni all json` (duplicate-address flags)",
     failure:
-      'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1 is frozen as a duplicate by EVPN duplicate address detection',
+      'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1: expected active, ' +
+      'seen frozen as a duplicate by EVPN duplicate address detection',
     title: /L2S-MIG-005/,
   },
   'L2S-MIG-006': {
@@ -132,6 +139,16 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     reads: 'HTTP from the moved VM to the hosts of its VRF and to the observer VM',
     failure: 'vm-1 → hostA_red (192.168.20.2, VRF red): curl failed (curl exit 28: …)',
     title: /L2S-MIG-007/,
+  },
+  'L2S-MIG-008': {
+    reads: "the moved VM's ping of its gateway and `ip -j neigh`; its new node's SVI (`show interface vrf <vrf> json`) and `show evpn arp-cache vni <N> ip <IP> json`",
+    failure: 'pe-kind-b-worker: vm-1 (192.170.1.3) in VNI 110: expected learned locally (the node it runs on answers its gateway), seen remote via 100.65.0.0',
+    title: /L2S-MIG-008/,
+  },
+  'L2S-STAB-001': {
+    reads: "every router's `show bgp neighbors json` (connections established and dropped, up since) and `show bgp l2vpn evpn route detail json` (table version, last update) when the run starts and at its end",
+    failure: 'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:20:01 UTC), seen 4 resets (connections established 1 → 5, dropped 0 → 4; up since 15:20:40 UTC)',
+    title: /: no BGP session reset and no type-3/,
   },
 };
 

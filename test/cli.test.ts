@@ -172,6 +172,8 @@ function runDir(name: string, tests: FinishedTest[], edit: (r: RunRecord) => voi
     suite: { name: 'l2stretch', version: '0.0.0', commit: 'a'.repeat(40), dirty: false },
     testbed: { kind: 'embedded', runId: 'l2s-000000', topology: 'multicluster', features: [], versions: {} },
     tiers: ['conformance', 'extended'],
+    waits: {},
+    thresholds: {},
     startedAt: '2026-11-28T00:00:00.000Z',
     finishedAt: '2026-11-28T00:01:00.000Z',
     checks,

@@ -41,7 +41,7 @@ describe('BGP summaries', () => {
 describe('negotiated families (show bgp neighbors json)', () => {
   it('both sides, one side, neither; neighbors without capabilities are left out', () => {
     const mp = { ipv4Unicast: { advertisedAndReceived: true, advertised: true, received: true }, l2VpnEvpn: { advertised: true }, ipv6Unicast: { received: true }, ipv4Vpn: {} };
-    const data = { '192.168.1.1': { neighborCapabilities: { multiprotocolExtensions: mp } }, '192.168.1.3': { neighborCapabilities: {} }, '192.168.1.5': { bgpState: 'Idle' } };
+    const data = { '192.168.1.1': { bgpState: 'Established', neighborCapabilities: { multiprotocolExtensions: mp } }, '192.168.1.3': { bgpState: 'Established', neighborCapabilities: {} }, '192.168.1.5': { bgpState: 'Idle' } };
     expect(parseNegotiatedFamilies(data)).toEqual(new Map([['192.168.1.1', new Map([['ipv4Unicast', 'both'], ['l2VpnEvpn', 'local only'], ['ipv6Unicast', 'peer only']])]]));
   });
 });
@@ -104,10 +104,10 @@ describe('zebra EVPN', () => {
   });
 
   it('MAC tables of one VNI and of all VNIs', () => {
-    const one = { numMacs: 2, macs: { '02:00:00:00:01:03': { type: 'remote', remoteVtep: '100.65.0.1', localSequence: '1', remoteSequence: 2, isDuplicate: 'true' }, '02:00:00:00:01:1e': { intf: 'pe-110' } } };
+    const one = { numMacs: 2, macs: { '02:00:00:00:01:03': { type: 'remote', remoteVtep: '100.65.0.1', localSequence: '1', remoteSequence: 2, isDuplicate: 'true' }, '02:00:00:00:01:1e': { type: 'local', intf: 'pe-110', detectionCount: 1 } } };
     const macs = [
-      { mac: '02:00:00:00:01:03', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 1, remoteSequence: 2, isDuplicate: false },
-      { mac: '02:00:00:00:01:1e', type: 'unknown', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, isDuplicate: false },
+      { mac: '02:00:00:00:01:03', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 1, remoteSequence: 2, detectionCount: 0, isDuplicate: false },
+      { mac: '02:00:00:00:01:1e', type: 'local', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, detectionCount: 1, isDuplicate: false },
     ];
     expect(parseEvpnMacs(one)).toEqual(macs);
     expect(parseEvpnMacs({ '110': one, '111': { numMacs: 0, macs: {} } })).toEqual(macs.map((m) => ({ ...m, vni: 110 })));

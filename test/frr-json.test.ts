@@ -105,8 +105,8 @@ describe('FRR 9/10 shapes: object bestpath, MAC mobility, sticky MACs, duplicate
 
   it('reads isDuplicate: true with its sequences', () => {
     expect(parseEvpnMacs(dataJson('frr-10-shape', 'evpn-mac-110-duplicate.json'))).toEqual([
-      { mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 6, remoteSequence: 6, isDuplicate: true },
-      { mac: '02:00:00:00:01:1e', type: 'local', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, isDuplicate: false },
+      { mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.1', intf: undefined, localSequence: 6, remoteSequence: 6, detectionCount: 2, isDuplicate: true },
+      { mac: '02:00:00:00:01:1e', type: 'local', remoteVtep: undefined, intf: 'pe-110', localSequence: 0, remoteSequence: 0, detectionCount: 0, isDuplicate: false },
     ]);
   });
 
@@ -138,6 +138,6 @@ describe('FRR 8.4 after three moves: detail output, MM:3, a real duplicate', () 
 
   it('reads isDuplicate: true as zebra printed it', () => {
     const m = parseEvpnMacs(dataJson('frr-8.4-embedded', 'evpn-mac-110-pe-kind-b-worker-duplicate.json')).find((x) => x.mac === '02:03:04:05:06:07');
-    expect(m).toEqual({ mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.0', intf: undefined, localSequence: 2, remoteSequence: 3, isDuplicate: true });
+    expect(m).toEqual({ mac: '02:03:04:05:06:07', type: 'remote', remoteVtep: '100.65.0.0', intf: undefined, localSequence: 2, remoteSequence: 3, detectionCount: 2, isDuplicate: true });
   });
 });

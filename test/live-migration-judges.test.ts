@@ -68,7 +68,7 @@ describe('the MAC+IP route after a move', () => {
 describe('duplicates and identity', () => {
   const macs = parseEvpnMacs(dataJson('frr-8.4-embedded', 'evpn-mac-110-pe-kind-b-worker-duplicate.json'));
   it('a MAC zebra marked duplicate fails, matched without regard to case; another MAC or none passes', () => {
-    expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-1', '02:03:04:05:06:07')).toBe('pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1 is frozen as a duplicate by EVPN duplicate address detection (more than 5 moves in 180 s?)');
+    expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-1', '02:03:04:05:06:07')).toBe('pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1: expected active, seen frozen as a duplicate by EVPN duplicate address detection');
     const upper = macs.map((m) => ({ ...m, mac: m.mac.toUpperCase() }));
     expect(duplicateProblem('pe-kind-b-worker', upper, 'vm-1', '02:03:04:05:06:07')).toContain('frozen as a duplicate');
     expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-2', '02:00:00:00:01:1e')).toBeUndefined();

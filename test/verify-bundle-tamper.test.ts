@@ -51,6 +51,8 @@ function write(h: Hand): string {
       suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
       testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: ['l2vni'], versions: { frr: '8.4.4', openperouter: 'v0.2.0' } },
       tiers: h.tiers,
+      waits: { bgpEstablished: 30_000 },
+      thresholds: {},
       product: PRODUCT_JSON,
       startedAt: '2026-11-28T00:00:00.000Z',
       finishedAt: '2026-11-28T00:09:00.000Z',

@@ -91,8 +91,7 @@ for (const leg of legs) {
     beforeAll(async () => {
       if (suite.blocked || !runnable.includes(leg)) return;
       // A kept kind testbed drops the peer's KubeVirt CA once its own is ~33 h old: trust is re-established first.
-      if (leg.from !== leg.to) await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}
-`));
+      if (leg.from !== leg.to) await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
       const mac = (await tb.cluster(leg.from).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm))?.status?.interfaces?.[0]?.mac?.toLowerCase() ?? vm;
       obs = await observeMigration(tb, {
         label: leg.label,

@@ -122,7 +122,7 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     const moved = e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
     const resets = Math.max(e.dropped - s.dropped, e.established - s.established, moved || e.state !== 'Established' ? 1 : 0);
     if (!resets) continue;
-    const counted = e.dropped >= s.dropped && e.established >= s.established;
+    const counted = e.dropped > s.dropped || e.established > s.established;
     problems.push(
       `${what}: expected no reset ${since}, seen ${counted ? `${resets} reset${resets > 1 ? 's' : ''}` : 'a reset (the neighbor was re-created, its counters restarted)'}` +
         ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}; ` +

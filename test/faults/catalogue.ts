@@ -42,7 +42,7 @@ export type FaultGroup = { name: string; suites: string[]; deadlines: string } &
 
 // Short waits: every check here either holds at once or is broken on purpose.
 const DEADLINES = 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=2s,httpRequest=2s,transfer=5s,mustFailProbe=1s';
-const ROUTING_AND_TRAFFIC = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch', 'suites/l3vni'];
+const ROUTING_AND_TRAFFIC = ['suites/bgp-sessions', 'suites/evpn-routes', 'suites/l2-stretch', 'suites/l3vni', 'suites/stability'];
 
 const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) => tb.testbed.router(router).vtysh('configure terminal', ...lines).then(() => undefined);
 const manifest = (cluster: string, stage: 'overlay' | 'workload', kind: string): Manifest => stageManifests(cluster, stage).find((m) => m.kind === kind)!;
@@ -101,6 +101,17 @@ const nodes = (id: CheckId, check: string) => on(NODES, id, check);
 /** The type-3 check on every router it runs on: the spine, the ToRs and the nodes. */
 const everyRouterWithImet = () => on(['spine', 'leafkind-a', 'leafkind-b', ...NODES], 'L2S-EVPN-001', 'type-3 route for VNI 110');
 
+/** The anycast gateway check of the segment. */
+const ANYCAST = 'L2S-L2-005 VNI 110: every node answers the gateway';
+/** Another MAC on one node's SVI, the one of the anycast gateway elsewhere. */
+const sviMac = (mac: string) => (tb: RunningTestbed) => ipBatch([`link set dev br-pe-110 address ${mac}`], new RunPaths(tb.runId).netns('pe-kind-b-worker-router', 'red'));
+const ANYCAST_MAC = '00:f3:00:00:00:6f';
+const OTHER_MAC = '00:f3:00:00:00:99';
+
+/** Clears the spine's session to leafB every few seconds while a row runs. */
+let flapping: ReturnType<typeof setInterval> | undefined;
+const FLAP_EVERY_MS = 5_000;
+
 const VM1_MAC = '02:03:04:05:06:07';
 const VM1_ACL = 'l2s-vm-1';
 const NO_MOVE = 'l2s-no-move';
@@ -134,7 +145,8 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       'L2S-BGP-001 leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
       'L2S-BGP-001 pe-kind-b-worker: leafkind-b Established',
       ...everyRouterWithImet(),
-      'L2S-EVPN-002 pe-kind-b-worker: type-2 MAC and MAC+IP routes',
+      // Its own table lacks the other cluster's routes, and no other node imports its type-3.
+      ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
       ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
     ],
@@ -166,6 +178,8 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'address-family l2vpn evpn', 'advertise-all-vni'),
     breaks: [
       ...everyRouterWithImet(),
+      // No node imports its type-3, and it has no VNI table of its own.
+      ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
       ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
     ],
@@ -183,12 +197,14 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       await tb.testbed.cluster('pe-kind-b').apply(stageManifests('pe-kind-b', 'overlay'));
       await vm2ForgetsItsGateway(tb);
     },
-    // The segments no longer meet: no type-3 or MAC route crosses, and no L2 traffic.
+    // The segments no longer meet: no type-3 or MAC route crosses, and no L2 traffic;
+    // cluster B's nodes serve no VNI 110 at all, and their gateway MAC follows VNI 111.
     breaks: [
       ...everyRouterWithImet(),
-      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
+      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
       ...L2_BETWEEN_VMS,
+      ANYCAST,
     ],
   },
   {
@@ -211,6 +227,25 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       'L2S-L3-001 vm-2 → hostB_red',
       'L2S-L3-002 hostB_red → vm-2',
     ],
+  },
+  {
+    name: 'a route-target that keeps remote type-2/3 routes out of one node\'s VNI (pe-kind-a-worker imports only 64514:999 into VNI 110)',
+    inject: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514', 'address-family l2vpn evpn', 'vni 110', 'route-target import 64514:999'),
+    heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514', 'address-family l2vpn evpn', 'no vni 110'),
+    // The routes still arrive in its global table (every type-2 and type-3 check of
+    // the global table passes); its VNI imports none of them, and zebra floods nowhere.
+    breaks: ['L2S-EVPN-002 pe-kind-a-worker: type-2 MAC and MAC+IP routes', 'L2S-EVPN-004 pe-kind-a-worker: zebra floods VNI 110'],
+  },
+  {
+    name: 'a session that resets every 5 s (the spine clears its session to leafB)',
+    inject: async (tb) => {
+      flapping = setInterval(() => void tb.testbed.router('spine').vtysh('clear bgp 192.168.1.3').catch(() => undefined), FLAP_EVERY_MS);
+    },
+    heal: async () => clearInterval(flapping),
+    // Each reset is over in about a second, and every other check retries until it
+    // sees the session and routes back: only the stability check names the flaps,
+    // on both ends, and leafB's re-learned routes.
+    breaks: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafB: no BGP session reset'],
   },
 ];
 
@@ -257,6 +292,7 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     heal: (tb) => ipBatch(['addr add 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     // Without its gateway address the node learns no IP for vm-2: its MAC+IP route goes, and with it its L3 paths.
     breaks: [
+      ANYCAST,
       ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-L3-001 vm-2 → hostA_red',
       'L2S-L3-002 hostA_red → vm-2',
@@ -292,6 +328,13 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
       'L2S-L3-001 vm-2 → hostB_red',
       'L2S-L3-002 hostB_red → vm-2',
     ],
+  },
+  {
+    name: `a node whose SVI has another MAC (br-pe-110 of pe-kind-b-worker at ${OTHER_MAC})`,
+    inject: sviMac(OTHER_MAC),
+    heal: sviMac(ANYCAST_MAC),
+    // No VM runs there: only the anycast gateway check sees it.
+    breaks: [ANYCAST],
   },
 ];
 
@@ -360,7 +403,12 @@ const MIGRATION_FAULTS: Fault[] = [
     inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'workload', 'NetworkAttachmentDefinition')]),
     breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-001', 'back pe-kind-b → pe-kind-a L2S-MIG-001'],
     // Nothing moved, so the leg's other checks have nothing to judge: the suite skips them.
-    skips: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '005', '004', '006', '007'].map((n) => `${leg} L2S-MIG-${n}`)),
+    skips: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) => ['002', '003', '005', '004', '006', '007', '008'].map((n) => `${leg} L2S-MIG-${n}`)),
+  },
+  {
+    name: `a node whose SVI has another MAC, where vm-1 lands in pe-kind-b (br-pe-110 of pe-kind-b-worker at ${OTHER_MAC})`,
+    inject: sviMac(OTHER_MAC),
+    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-008'],
   },
   {
     name: 'duplicate address detection at 2 moves in 30 min on every node (FRR\'s default: 5 in 180 s)',
@@ -375,5 +423,5 @@ export const FAULT_GROUPS: FaultGroup[] = [
   { name: 'control plane', suites: ROUTING_AND_TRAFFIC, deadlines: DEADLINES, testbedPerFault: false, faults: CONTROL_PLANE_FAULTS },
   { name: 'data plane', suites: ROUTING_AND_TRAFFIC, deadlines: DEADLINES, testbedPerFault: false, faults: DATA_PLANE_FAULTS },
   // Routed traffic is given the time a moved guest takes to ARP for its gateway again.
-  { name: 'live migration', suites: ['suites/live-migration'], deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s', testbedPerFault: true, faults: MIGRATION_FAULTS },
+  { name: 'live migration', suites: ['suites/live-migration', 'suites/stability'], deadlines: 'bgpEstablished=2s,evpnRoutes=2s,dataPlane=10s,httpRequest=2s,transfer=5s,mustFailProbe=1s', testbedPerFault: true, faults: MIGRATION_FAULTS },
 ];
