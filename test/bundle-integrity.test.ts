@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { writeBundle, BundleError } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { checkVerdicts, runVerdict, type RunRecord } from '../reports/run-record.ts';
-import { CATALOGUE, checkIds, catalogueYaml } from '../suites/catalogue.ts';
+import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
 import { testbedFileSchema } from '../helpers/testbed.ts';
@@ -39,6 +39,8 @@ function run(edit: (r: RunRecord) => void = () => {}, product: object = PRODUCT)
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
     testbed: { kind: 'existing', runId: 'lab', topology: 'multicluster', features: [], versions: { frr: '10.2' } },
     tiers: ['conformance'],
+    waits: {},
+    thresholds: thresholdValues(),
     product: parse(stringify(product)),
     startedAt: '2026-11-28T00:00:00.000Z',
     finishedAt: '2026-11-28T00:01:00.000Z',

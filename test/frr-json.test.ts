@@ -64,7 +64,7 @@ describe('EVPN routes, VNIs, MACs across FRR versions', () => {
   });
 
   it('reads numRemoteVteps as an array (8.4)', () => {
-    expect(parseEvpnVnis(e84('evpn-vni-110-peA.json'))).toEqual([{ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', remoteVteps: ['100.65.1.1'] }]);
+    expect(parseEvpnVnis(e84('evpn-vni-110-peA.json'))).toEqual([{ vni: 110, type: 'L2', vxlanInterface: 'vni110', vtepIp: '100.65.0.1', remoteVteps: ['100.65.1.1'], svi: 'br-pe-110', vrf: 'red' }]);
   });
 
   it('reads remoteVteps as strings or {ip, flood}, vni as string (FRR 9/10 topotests)', (ctx) => {
