@@ -159,10 +159,10 @@ export class SshExecutor implements Executor {
         const at = `${this.target.host}:${this.port}`;
         const why = this.revokedSeen
           ? `cannot be sent: the host key of ${at} is marked @revoked in ${this.target.knownHostsFile}`
-          : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
-          ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
           : /no matching/i.test(e.message)
-            ? `cannot be sent: ${at} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
+          ? `cannot be sent: ${at} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
+          : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
+            ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
           : e.level === 'client-authentication'
             ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
             : `failed (${this.via}): ${e.message}`;

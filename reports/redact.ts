@@ -32,7 +32,8 @@ const RULES: Array<[RegExp, string]> = [
     `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
   ],
   [
-    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(?!<redacted>)(?:\r?\n[A-Za-z-]+: [^\n]*)*(?:\r?\n[A-Za-z0-9+/=]{4,}(?=\r?\n|$))*/g,
+    // Its lines may be indented (YAML) or escaped (`\n` inside a JSON string quoted in text).
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----(?!<redacted>)(?:(?:\r?\n|\\n)[ \t]*[A-Za-z-]+: [^\n]*)*(?:(?:\r?\n|\\n)[ \t]*[A-Za-z0-9+/=]{4,}(?=\r?\n|\\n|"|$))*/g,
     `-----BEGIN $1PRIVATE KEY-----${REDACTED}`,
   ],
   // A YAML block scalar under a secret key: `password: |` and its more indented lines.
@@ -69,11 +70,24 @@ export function redact(text: string): string {
   return RULES.reduce((t, [re, by]) => t.replace(re, by), text);
 }
 
-/** A parsed JSON value with secret keys' values replaced and every string redacted as text. */
+/**
+ * A parsed JSON value with secret keys' values replaced and every string redacted as
+ * text; base64 content (attachments a reporter embeds) is decoded, redacted, re-encoded.
+ */
 export function redactValue(v: unknown, key?: string): unknown {
   if (key !== undefined && isSecretKey(key) && v !== null && v !== undefined && v !== '') return REDACTED;
   if (typeof v === 'string') return redact(v);
   if (Array.isArray(v)) return v.map((x) => redactValue(x));
+  const o = v as { encoding?: unknown; content?: unknown; contentType?: unknown };
+  const type = typeof o?.contentType === 'string' ? o.contentType : '';
+  // Text only: an image stays as it is.
+  const textual = /json|^text\/|xml|yaml/.test(type);
+  if (o && typeof o === 'object' && o.encoding === 'base64' && typeof o.content === 'string' && textual) {
+    const name = type.includes('json') ? 'embedded.json' : 'embedded.txt';
+    const inner = String(redactFile(name, Buffer.from(o.content, 'base64')));
+    const rest = Object.entries(o).filter(([k]) => k !== 'content').map(([k, x]) => [k, redactValue(x, k)]);
+    return { ...Object.fromEntries(rest), content: Buffer.from(inner).toString('base64') };
+  }
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, redactValue(x, k)]));
   }

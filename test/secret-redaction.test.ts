@@ -25,6 +25,27 @@ describe('redaction of every secret shape', () => {
     });
   }
 
+  it('in text that quotes YAML (a diagnostics dump), an indented PEM cut short is gone too', () => {
+    const dump = stringify({ metadata: { annotations: Object.fromEntries(SECRET_SHAPES.map((s, i) => [`a${i}`, s.text])) } });
+    const out = redact(dump);
+    for (const s of SECRET_SHAPES) expect(out, s.shape).not.toContain(s.leak);
+  });
+
+  it('base64 attachments a reporter embeds in JSON are redacted inside; images are left alone', () => {
+    const all = SECRET_SHAPES.map((s) => s.text).join('\n');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]).toString('base64');
+    const report = JSON.stringify({
+      meta: [
+        { name: 'evidence', content: Buffer.from(all).toString('base64'), encoding: 'base64', contentType: 'text/plain' },
+        { name: 'timeline', content: png, encoding: 'base64', contentType: 'image/png' },
+      ],
+    });
+    const out = JSON.parse(String(redactFile('vitest.json', report))) as { meta: Array<{ content: string }> };
+    const text = Buffer.from(out.meta[0]!.content, 'base64').toString('utf8');
+    for (const s of SECRET_SHAPES) expect(text, s.shape).not.toContain(s.leak);
+    expect(out.meta[1]!.content).toBe(png);
+  });
+
   it('a file that is itself a kubeconfig is redacted by key: exec env values, tokens, keys', () => {
     const kubeconfig = [SECRET_SHAPES.find((s) => s.shape === 'kubeconfig exec env')!, SECRET_SHAPES.find((s) => s.shape === 'kubeconfig token')!];
     for (const s of kubeconfig) {

@@ -126,7 +126,10 @@ describe('reports of a real run', () => {
     await spine().vtysh('configure terminal', 'router bgp 64612', `no neighbor 192.168.1.5 password ${SECRET}`, 'no neighbor 192.168.1.5 description');
     await tb.testbed.cluster('pe-kind-a').apply([vm]);
     expect(run.exitCode).toBe(1);
-    const everything = textOfEveryFile(report);
+    // Attachments a reporter embeds as base64 count as text too.
+    const text = textOfEveryFile(report);
+    const embedded = [...text.matchAll(/"content":"([A-Za-z0-9+/=]+)","encoding":"base64"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+    const everything = [text, ...embedded].join('\n');
     // Planted where the reports look: the cluster dump and the record hold the annotations and notes, redacted.
     expect(readFileSync(join(report, 'diagnostics', 'clusters', 'pe-kind-a.yaml'), 'utf8')).toContain('l2stretch.io/planted-0');
     expect(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')).product.notes).toContain('<redacted>');
