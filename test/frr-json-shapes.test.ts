@@ -20,6 +20,12 @@ describe('BGP summaries', () => {
     ]);
   });
 
+  it('every address family FRR keys a summary by', () => {
+    const afs = ['ipv4Unicast', 'ipv6Unicast', 'l2VpnEvpn', 'ipv4Multicast', 'ipv4Vpn', 'ipv6Vpn', 'ipv4Flowspec', 'ipv4LabeledUnicast'];
+    const data = Object.fromEntries(afs.map((af) => [af, { vrfName: 'default', peers: { '192.168.1.1': { state: 'Established' } } }]));
+    expect(parseBgpSummary(data).map((p) => `${p.vrf}/${p.afi}`)).toEqual(afs.map((af) => `default/${af}`));
+  });
+
   it('VRF-keyed (show bgp vrf all summary json): the VRF name from the document, else from the key', () => {
     const data = { default: { ipv4Unicast: { vrfName: 'default', peers: { '192.168.1.1': { state: 'Established', remoteAs: 64520, hostname: 'leafA', pfxRcd: 3 } } } }, red: { ipv4Unicast: { peers: { '10.0.0.2': { state: 'Active' } } } } };
     expect(parseBgpSummary(data)).toEqual([peer, { vrf: 'red', afi: 'ipv4Unicast', address: '10.0.0.2', state: 'Active', remoteAs: undefined, hostname: undefined, dynamic: false, prefixesReceived: undefined }]);
@@ -56,7 +62,12 @@ describe('EVPN routes', () => {
         '[2]:[0]:[48]:[02:00:00:00:01:03]:[32]:[192.170.1.3]': { paths: [path] },
         '[3]:[0]:[32]:[100.65.0.1]': { paths: [[{ valid: false, path: '64514', extendedCommunity: { string: 'RT:64514:110 ET:8' }, nexthops: [] }]] },
       },
-      '100.64.0.1:2': { rd: '100.64.0.1:2', '[5]:[0]:[24]:[192.168.20.0]': { paths: [{ valid: true, bestpath: { overall: true }, nexthops: [{ ip: '100.64.0.1' }] }] }, '[1]:[0]:[x]': { paths: [] } },
+      '100.64.0.1:2': {
+        rd: '100.64.0.1:2',
+        '[5]:[0]:[24]:[192.168.20.0]': { paths: [{ valid: true, bestpath: { overall: true }, nexthops: [{ ip: '100.64.0.1' }] }] },
+        '[1]:[03:00:00:00:00:00:aa:00:00:01]:[0]': { paths: [] },
+        '[4]:[03:00:00:00:00:00:aa:00:00:01]:[32]:[100.64.0.1]': { paths: [] },
+      },
       numPrefix: 3,
     };
     expect(parseEvpnRoutes(data)).toEqual([
@@ -70,7 +81,9 @@ describe('EVPN routes', () => {
       },
       { rd: '100.65.0.1:3', prefix: '[3]:[0]:[32]:[100.65.0.1]', type: 3, mac: undefined, ip: '100.65.0.1', paths: [{ valid: false, best: false, nexthop: undefined, peerId: undefined, asPath: '64514', extendedCommunity: 'RT:64514:110 ET:8', macMobilitySeq: 0, routeTargets: ['64514:110'], routerMac: undefined }] },
       { rd: '100.64.0.1:2', prefix: '[5]:[0]:[24]:[192.168.20.0]', type: 5, mac: undefined, ip: '192.168.20.0', paths: [{ valid: true, best: true, nexthop: '100.64.0.1', peerId: undefined, asPath: '', extendedCommunity: '', macMobilitySeq: 0, routeTargets: [], routerMac: undefined }] },
-      { rd: '100.64.0.1:2', prefix: '[1]:[0]:[x]', type: 1, mac: undefined, ip: undefined, paths: [] },
+      { rd: '100.64.0.1:2', prefix: '[1]:[03:00:00:00:00:00:aa:00:00:01]:[0]', type: 1, mac: undefined, ip: undefined, paths: [] },
+      // Ethernet-segment routes: only their type is read.
+      { rd: '100.64.0.1:2', prefix: '[4]:[03:00:00:00:00:00:aa:00:00:01]:[32]:[100.64.0.1]', type: 4, mac: undefined, ip: undefined, paths: [] },
     ]);
   });
 
@@ -116,7 +129,7 @@ describe('zebra EVPN', () => {
 
 describe('unicast tables (show bgp vrf X ipv4 unicast json)', () => {
   it('every prefix with its paths, the first next hop of each', () => {
-    const data = { vrfName: 'red', routes: { '192.168.20.0/24': [{ valid: true, bestpath: true, nexthops: [{ ip: '100.64.0.1' }, { ip: '100.64.0.9' }] }, { valid: true, nexthops: [] }] } };
-    expect(parseBgpRoutes(data)).toEqual([{ prefix: '192.168.20.0/24', paths: [{ valid: true, best: true, nexthop: '100.64.0.1' }, { valid: true, best: false, nexthop: undefined }] }]);
+    const data = { vrfName: 'red', routes: { '192.168.20.0/24': [{ valid: true, bestpath: true, nexthops: [{ ip: '100.64.0.1' }, { ip: '100.64.0.9' }] }, { nexthops: [{ ip: '100.64.0.2' }] }] } };
+    expect(parseBgpRoutes(data)).toEqual([{ prefix: '192.168.20.0/24', paths: [{ valid: true, best: true, nexthop: '100.64.0.1' }, { valid: false, best: false, nexthop: '100.64.0.2' }] }]);
   });
 });
