@@ -12,7 +12,8 @@ const probes = (list: Array<[t: number, ok: boolean]>): ProbeReport => ({ target
 
 describe('loss window', () => {
   it('sorts the probes by time before judging', () => {
-    expect(lossWindow(probes([[300, true], [100, false], [0, true], [200, false]]))).toEqual({ failedProbes: 2, totalProbes: 4, windowMs: 200, firstFailAt: 100, recoveredAt: 300 });
+    // Listed out of order: the first failure is the earliest, recovery the earliest answer after the latest failure.
+    expect(lossWindow(probes([[500, true], [200, false], [300, true], [100, false], [0, true]]))).toEqual({ failedProbes: 2, totalProbes: 5, windowMs: 200, firstFailAt: 100, recoveredAt: 300 });
   });
 
   it('recovery is the first answer strictly after the last failure; none means up to the end', () => {
@@ -46,8 +47,9 @@ describe('the MAC+IP route after a move', () => {
     expect(macIpSnapshot('spine', routes, '02:03:04:05:06:07', '192.170.1.3')).toEqual({ router: 'spine', nexthop: '100.65.0.0', seq: 3 });
     expect(macIpSnapshot('spine', routes, '02:03:04:05:06:07', '192.170.1.30')).toEqual({ router: 'spine', nexthop: undefined, seq: 0 });
     expect(macIpSnapshot('spine', routes, '02:03:04:05:06:08', '192.170.1.3')).toEqual({ router: 'spine', nexthop: undefined, seq: 0 });
-    const upper: EvpnRoute[] = routes.map((r) => ({ ...r, mac: r.mac?.toUpperCase() }));
-    expect(macIpSnapshot('spine', upper, '02:03:04:05:06:07', '192.170.1.3').nexthop).toBe('100.65.0.0');
+    // FRR prints MACs in lower case; a MAC with letters, printed in upper case, still matches.
+    const upper: EvpnRoute[] = routes.map((r) => ({ ...r, mac: r.mac === '02:03:04:05:06:07' ? '02:0A:0B:0C:0D:0E' : r.mac }));
+    expect(macIpSnapshot('spine', upper, '02:0a:0b:0c:0d:0e', '192.170.1.3')).toEqual({ router: 'spine', nexthop: '100.65.0.0', seq: 3 });
     const type3: EvpnRoute[] = routes.map((r) => ({ ...r, type: 3 }));
     expect(macIpSnapshot('spine', type3, '02:03:04:05:06:07', '192.170.1.3')).toEqual({ router: 'spine', nexthop: undefined, seq: 0 });
   });
@@ -69,8 +71,8 @@ describe('duplicates and identity', () => {
   const macs = parseEvpnMacs(dataJson('frr-8.4-embedded', 'evpn-mac-110-pe-kind-b-worker-duplicate.json'));
   it('a MAC zebra marked duplicate fails, matched without regard to case; another MAC or none passes', () => {
     expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-1', '02:03:04:05:06:07')).toBe('pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1: expected active, seen frozen as a duplicate by EVPN duplicate address detection');
-    const upper = macs.map((m) => ({ ...m, mac: m.mac.toUpperCase() }));
-    expect(duplicateProblem('pe-kind-b-worker', upper, 'vm-1', '02:03:04:05:06:07')).toContain('frozen as a duplicate');
+    const upper = macs.map((m) => ({ ...m, mac: m.mac === '02:03:04:05:06:07' ? '02:0A:0B:0C:0D:0E' : m.mac }));
+    expect(duplicateProblem('pe-kind-b-worker', upper, 'vm-1', '02:0a:0b:0c:0d:0e')).toContain('frozen as a duplicate');
     expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-2', '02:00:00:00:01:1e')).toBeUndefined();
     expect(duplicateProblem('pe-kind-b-worker', [], 'vm-1', '02:03:04:05:06:07')).toBeUndefined();
   });

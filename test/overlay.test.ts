@@ -19,7 +19,7 @@ function standIn(): { tb: Testbed; ran: string[] } {
     topology: t,
     deadlines: { memberReady: 1000 },
     cluster: (c: string) => ({ get: async (_kind: string, name: string) => vmis[`${c}/${name}`] }),
-    workload: (w: string) => ({ run: async (argv: string[]) => (ran.push(`${w}: ${argv.join(' ')}`), { exitCode: 0, stdout: '', stderr: '' }) }),
+    workload: (w: string) => ({ run: async (argv: string[], opts?: { timeoutMs?: number }) => (ran.push(`${w}: ${argv.join(' ')} (${opts?.timeoutMs} ms)`), { exitCode: 0, stdout: '', stderr: '' }) }),
   };
   return { tb: tb as unknown as Testbed, ran };
 }
@@ -35,6 +35,6 @@ describe('the overlay as placed', () => {
   it('greets: every VM pings its segment\'s gateway twice before it is returned', async () => {
     const { tb, ran } = standIn();
     expect((await greetedVms(tb)).map((v) => v.vm)).toEqual(['vm-1', 'vm-2']);
-    expect(ran.sort()).toEqual(['vm-1: ping -n -c 2 -i 0.2 -W 1 192.170.1.1', 'vm-2: ping -n -c 2 -i 0.2 -W 1 192.170.1.1']);
+    expect(ran.sort()).toEqual(['vm-1: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)', 'vm-2: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)']);
   });
 });

@@ -10,14 +10,17 @@ import { checkReaches, checkAnswersAs, checkIsolated } from '../suites/l3vni/che
 type Answer = Partial<ExecResult>;
 
 /** Answers each command with the next scripted result, and keeps the argv it was asked to run. */
-function scripted(...answers: Answer[]): Executor & { asked: string[][] } {
+function scripted(...answers: Answer[]): Executor & { asked: string[][]; timeouts: Array<number | undefined> } {
   const asked: string[][] = [];
+  const timeouts: Array<number | undefined> = [];
   return {
     member: 'vm-1',
     via: 'test',
     asked,
-    async run(argv) {
+    timeouts,
+    async run(argv, opts) {
       asked.push(argv);
+      timeouts.push(opts?.timeoutMs);
       const a = answers.shift();
       if (!a) throw new Error(`unexpected command ${argv.join(' ')}`);
       return { stdout: '', stderr: '', exitCode: 0, ...a };
@@ -78,6 +81,7 @@ describe('l2-stretch judges', () => {
       ['ip', '-j', 'link', 'show', 'dev', 'eth0'],
       ['ping', '-n', '-M', 'do', '-s', '1372', '-c', '3', '-i', '0.2', '-W', '1', '192.170.1.30'],
     ]);
+    expect(ok.timeouts).toEqual([undefined, 15_000]);
     const bad = scripted({ stdout: '[{"mtu":1400}]' }, { exitCode: 1, stdout: 'a\nb\n', stderr: 'ping: local error: message too long, mtu=1350\n' });
     expect(await checkFullSizeFrames(bad, vm1, vm2)).toBe(
       'vm-1 → vm-2: 1400-byte packets with DF set (ping -M do -s 1372 192.170.1.30) do not cross: b | ping: local error: message too long, mtu=1350; a hop on the VXLAN path has a smaller MTU than the guests',
@@ -85,8 +89,9 @@ describe('l2-stretch judges', () => {
   });
 
   it('an unreadable MTU is an error naming the workload, never a pass', async () => {
-    await expect(guestMtu(scripted({ exitCode: 1, stderr: 'Device "eth0" does not exist.\n' }))).rejects.toThrow('vm-1: cannot read the MTU of eth0: Device "eth0" does not exist.');
-    await expect(guestMtu(scripted({ stdout: '[{}]' }))).rejects.toThrow('vm-1: cannot read the MTU of eth0: ');
+    await expect(guestMtu(scripted({ exitCode: 1, stderr: 'Device "eth0" does not exist.\n' }))).rejects.toMatchObject({ message: 'vm-1: cannot read the MTU of eth0: Device "eth0" does not exist.' });
+    await expect(guestMtu(scripted({ stdout: '[{}]' }))).rejects.toMatchObject({ message: 'vm-1: cannot read the MTU of eth0: ' });
+    await expect(guestMtu(scripted({ stdout: '[]' }))).rejects.toMatchObject({ message: 'vm-1: cannot read the MTU of eth0: ' });
     expect(await guestMtu(scripted({ stdout: '[{"mtu":1450}]' }), 'eth1')).toBe(1450);
   });
 });
