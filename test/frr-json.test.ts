@@ -56,11 +56,10 @@ describe('EVPN routes, VNIs, MACs across FRR versions', () => {
     expect(routes.every((r) => r.type === 5 && r.paths.length > 0)).toBe(true);
   });
 
-  it('reads brief output with no paths and type-3 keys without failing', (ctx) => {
+  it('refuses brief output (no paths): it carries none of the evidence the judges read', (ctx) => {
     needsShared(ctx);
-    const routes = parseEvpnRoutes(pub('frr-pr21019__show_bgp_l2vpn_evpn_route_json_brief.json'));
-    expect(routes.filter((r) => r.type === 3).map((r) => r.ip)).toEqual(['10:10:10::10', '10:30:30::30']);
-    expect(routes.every((r) => r.paths.length === 0)).toBe(true);
+    // FRR 10's `… route json brief` (FRR pull request 21019) lists prefixes without paths; no check asks for it.
+    expect(() => parseEvpnRoutes(pub('frr-pr21019__show_bgp_l2vpn_evpn_route_json_brief.json'))).toThrow(/printed JSON of a shape l2stretch does not know .*an object with paths/);
   });
 
   it('reads numRemoteVteps as an array (8.4)', () => {
