@@ -45,11 +45,14 @@ export async function runConformance(
 ): Promise<ConformanceRun> {
   const scratch = keepReportsIn ? undefined : mkdtempSync(join(tmpdir(), 'l2s-run-'));
   try {
-    const out = keepReportsIn ? join(keepReportsIn, RUN_FILES.vitestJson) : join(scratch!, 'report.json');
-    const reporters = keepReportsIn ? [] : ['--reporter=json', `--outputFile=${out}`];
+    const dir = keepReportsIn ?? scratch!;
+    const out = join(dir, RUN_FILES.vitestJson);
+    // Without a directory to keep, only the JSON reporter runs (nor does reports/latest move). Its
+    // output file is the config's, in the run's report directory: the config's option wins over --outputFile.
+    const reporters = keepReportsIn ? [] : ['--reporter=json'];
     const r = await execa(process.execPath, [vitestCli(), 'run', '-c', CONFORMANCE_CONFIG, ...reporters, ...files], {
       reject: false,
-      env: { ...env, ...(keepReportsIn ? { L2STRETCH_REPORT_DIR: keepReportsIn } : {}) },
+      env: { ...env, L2STRETCH_REPORT_DIR: dir },
     });
     const tail = () => r.stderr.trim().split('\n').slice(-3).join(' | ');
     let report: JsonReport;
