@@ -116,8 +116,20 @@ export function redactJson(text: string): string {
   return JSON.stringify(redactValue(redactEnvList(value)), null, indent) + (text.endsWith('\n') ? '\n' : '');
 }
 
+/** Comments hang on the nodes they are next to: each is free text. */
+function redactComments(node: { commentBefore?: string | null; comment?: string | null }): void {
+  if (node.commentBefore) node.commentBefore = redact(node.commentBefore);
+  if (node.comment) node.comment = redact(node.comment);
+}
+
 function redactYamlDoc(doc: Document): void {
   visit(doc, {
+    Map(_, node) {
+      redactComments(node);
+    },
+    Seq(_, node) {
+      redactComments(node);
+    },
     Pair(_, pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) return;
@@ -134,6 +146,7 @@ function redactYamlDoc(doc: Document): void {
       return undefined;
     },
     Scalar(_, node) {
+      redactComments(node);
       if (typeof node.value === 'string') {
         const out = redact(node.value);
         if (out !== node.value) node.value = out;
