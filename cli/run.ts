@@ -7,7 +7,7 @@ import type { Verification } from '../reports/verify-bundle.ts';
 import { LATEST, REPORTS, RUN_FILES, runReportDir } from '../reports/paths.ts';
 import { redact } from '../reports/redact.ts';
 import { runRecordSchema, verdictTable, type RunRecord } from '../reports/run-record.ts';
-import { idOfTitle, type CheckId, type Tier } from '../suites/catalogue.ts';
+import { checkIds, idOfTitle, type CheckId, type Tier } from '../suites/catalogue.ts';
 import { selectedChecks, selectedStages } from '../suites/selection.ts';
 import { CONFORMANCE_CONFIG, PACKAGE_ROOT, vitestCli } from './paths.ts';
 import { EXIT, UsageError, exitOfVerdict } from './exit.ts';
@@ -27,7 +27,10 @@ export interface RunFlags {
 function testbedEnv(flags: Pick<RunFlags, 'testbed' | 'testbedFile'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (flags.testbed) env.L2STRETCH_TESTBED = flags.testbed;
-  if (flags.testbedFile) env.L2STRETCH_TESTBED_FILE = resolve(flags.testbedFile);
+  if (flags.testbedFile) env.L2STRETCH_TESTBED_FILE = flags.testbedFile;
+  // vitest runs in the package directory: paths the caller gave relative to theirs are made absolute.
+  for (const v of ['L2STRETCH_TESTBED_FILE', 'L2STRETCH_REPORT_DIR'] as const) if (env[v]) env[v] = resolve(env[v]);
+  if (env.L2STRETCH_TOPOLOGY && existsSync(env.L2STRETCH_TOPOLOGY)) env.L2STRETCH_TOPOLOGY = resolve(env.L2STRETCH_TOPOLOGY);
   return env;
 }
 
@@ -86,7 +89,7 @@ export function rerunPlan(dir: string): { ids: CheckId[]; tests: Array<{ selecto
     const id = r.labels?.find((l) => l.name === 'checkId')?.value ?? idOfTitle(r.name ?? '');
     if (id && idOfTitle(id)) ids.add(id as CheckId);
   }
-  return { ids: [...ids], tests: notPassed.map((r) => ({ selector: r.fullName! })) };
+  return { ids: checkIds().filter((id) => ids.has(id)), tests: notPassed.map((r) => ({ selector: r.fullName! })) };
 }
 
 /** Runs vitest on the conformance config; resolves with its exit code (130 when interrupted). */
@@ -96,7 +99,8 @@ function vitest(
   onOutput?: (chunk: Buffer, to: NodeJS.WriteStream) => void,
 ): Promise<number> {
   const child = spawn(process.execPath, [vitestCli(), 'run', '-c', CONFORMANCE_CONFIG, ...args], {
-    env,
+    cwd: PACKAGE_ROOT,
+    env: { ...env, L2STRETCH_REPORTS: REPORTS },
     stdio: ['inherit', onOutput ? 'pipe' : 'inherit', onOutput ? 'pipe' : 'inherit'],
   });
   if (onOutput) {

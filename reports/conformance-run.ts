@@ -7,7 +7,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFORMANCE_CONFIG, PACKAGE_ROOT, vitestCli } from '../cli/paths.ts';
-import { RUN_FILES } from './paths.ts';
+import { REPORTS, RUN_FILES } from './paths.ts';
 
 interface JsonReport {
   testResults: Array<{
@@ -52,7 +52,8 @@ export async function runConformance(
     const reporters = keepReportsIn ? [] : ['--reporter=json'];
     const r = await execa(process.execPath, [vitestCli(), 'run', '-c', CONFORMANCE_CONFIG, ...reporters, ...files], {
       reject: false,
-      env: { ...env, L2STRETCH_REPORT_DIR: dir },
+      cwd: PACKAGE_ROOT,
+      env: { L2STRETCH_REPORTS: REPORTS, ...env, L2STRETCH_REPORT_DIR: dir },
     });
     const tail = () => r.stderr.trim().split('\n').slice(-3).join(' | ');
     let report: JsonReport;

@@ -3,8 +3,8 @@
 // earlier run rendered on this machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { RUN_FILES } from './paths.ts';
+import { dirname, join, relative } from 'node:path';
+import { REPORTS, RUN_FILES } from './paths.ts';
 import { allureCli, PACKAGE_ROOT } from '../cli/paths.ts';
 import { EXIT, UsageError } from '../cli/exit.ts';
 import { runDirOf } from '../cli/run.ts';
@@ -21,8 +21,9 @@ export function renderHtml(runDir: string): string {
       'generate',
       '--config',
       join(PACKAGE_ROOT, 'allurerc.yaml'),
+      // allurerc.yaml keeps the history in reports/, relative to this.
       '--cwd',
-      process.cwd(),
+      dirname(REPORTS),
       '--output',
       output,
       results,

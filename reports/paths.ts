@@ -1,9 +1,11 @@
 // Where a run's reports land: reports/<UTC time of the run>/ under the current
-// directory (never inside the installed package), and reports/latest pointing at the
-// newest one.
+// directory (never inside the installed package), or under L2STRETCH_REPORTS, and
+// reports/latest pointing at the newest one. `l2stretch run` runs vitest in the
+// package (so that the reports name suites the same from any directory) and passes
+// the caller's reports directory down in L2STRETCH_REPORTS.
 import { join, resolve } from 'node:path';
 
-export const REPORTS = resolve('reports');
+export const REPORTS = resolve(process.env.L2STRETCH_REPORTS ?? 'reports');
 
 export function runReportDir(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
