@@ -72,7 +72,9 @@ export default class RunRecordReporter implements Reporter {
     mkdirSync(REPORTS, { recursive: true });
     rmSync(LATEST, { force: true });
     symlinkSync(relative(REPORTS, dir), LATEST);
-    const rel = relative(process.cwd(), dir);
+    // vitest runs in the package directory (l2stretch run): a path outside it is shown whole.
+    const inside = relative(process.cwd(), dir);
+    const rel = inside.startsWith('..') ? dir : inside;
     process.stdout.write(
       [
         '',
