@@ -31,6 +31,7 @@ export interface MovePlan {
 /** Margin over zebra's whole-second, strictly-greater window test. */
 const WINDOW_MARGIN_MS = 2_000;
 
+// fidelity: FRR-DAD-001
 export function planMoves(moves: number[], planned: number, dad: DuplicateDetection, now: number): MovePlan {
   const windowMs = dad.detectionTimeS * 1000;
   const recent = moves.filter((t) => t > now - windowMs - WINDOW_MARGIN_MS).sort((a, b) => a - b);
