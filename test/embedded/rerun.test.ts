@@ -35,7 +35,9 @@ describe('re-runs on a kept testbed', () => {
     for (let i = 0; i < 3; i++) {
       const run = await execa('node', [cli, 'run', '--testbed-file', file], { reject: false, env: { NO_COLOR: '1', FORCE_COLOR: '0' } });
       const out = run.stdout + run.stderr;
-      verdicts.push(/l2stretch: (PASSED|FAILED|INCOMPLETE)/.exec(out)?.[1] ?? `exit ${run.exitCode}: ${out.slice(-2000)}`);
+      const verdict = /l2stretch: (PASSED|FAILED|INCOMPLETE)/.exec(out)?.[1];
+      // What did not pass, with the verdict table, to read in the failure.
+      verdicts.push(verdict === 'PASSED' ? verdict : `${verdict ?? `exit ${run.exitCode}`}: ${out.split('\n').filter((l) => /FAIL|skipped|✗|×|Error|L2S-\S+\s+\S+\s+(FAILED|skipped|not run)/.test(l)).slice(0, 40).join('\n')}`);
       waited.push(new RegExp(`vm-1 moved \\d+ times in the last ${WINDOW_S} s; 3 more would reach EVPN duplicate detection: ${MAX_MOVES} moves in ${WINDOW_S} s: waiting until`).test(out));
     }
     expect(verdicts).toEqual(['PASSED', 'PASSED', 'PASSED']);
