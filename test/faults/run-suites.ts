@@ -9,7 +9,8 @@ import { runConformance } from '../../reports/conformance-run.ts';
 export async function runSuites(testbedFile: string, files: string[], deadlines: string): Promise<Map<string, string>> {
   const reports = mkdtempSync(join(tmpdir(), 'l2s-faults-'));
   try {
-    return (await runConformance(files, { L2STRETCH_REPORT_DIR: reports, L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines })).notPassed;
+    // The run's own JSON report, where the conformance config writes it (its json reporter names the file).
+    return (await runConformance(files, { L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines }, reports)).notPassed;
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
