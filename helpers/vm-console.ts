@@ -40,7 +40,10 @@ export class VmConsoleExecutor implements Executor {
 
   private url(): string {
     const base = this.client.server.replace(/^http/, 'ws');
-    return `${base}/apis/subresources.kubevirt.io/v1/namespaces/${this.namespace}/virtualmachineinstances/${this.member}/console`;
+    // Names are validated at load; encoding keeps a path segment one segment whatever reaches here.
+    const ns = encodeURIComponent(this.namespace);
+    const vmi = encodeURIComponent(this.member);
+    return `${base}/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachineinstances/${vmi}/console`;
   }
 
   private async session(argv: string[], opts: ExecOptions): Promise<ExecResult> {
