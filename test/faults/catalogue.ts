@@ -116,6 +116,7 @@ const VM1_MAC = '02:03:04:05:06:07';
 const VM1_ACL = 'l2s-vm-1';
 const NO_MOVE = 'l2s-no-move';
 const SPINE_TO_LEAFKIND_B = '192.168.1.7';
+const ROUTE_REFRESH_SETTLE_MS = 8_000;
 
 /** Faults of sessions, EVPN configuration and VNIs. */
 const CONTROL_PLANE_FAULTS: HealableFault[] = [
@@ -181,7 +182,8 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       // No node imports its type-3, and it has no VNI table of its own.
       ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),      // Without it zebra serves no VNI there (`show evpn vni 110 json` prints nothing): no SVI of the VNI to judge.
+      ANYCAST,
     ],
   },
   {
@@ -290,10 +292,11 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     name: 'gateway address missing on one node (pe-kind-b-control-plane)',
     inject: (tb) => ipBatch(['addr del 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     heal: (tb) => ipBatch(['addr add 192.170.1.1/24 dev br-pe-110'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
-    // Without its gateway address the node learns no IP for vm-2: its MAC+IP route goes, and with it its L3 paths.
+    // Without its gateway address the node learns no IP for vm-2: its MAC+IP route goes (from every
+    // router's table and from its sibling's VNI), and with it its L3 paths.
     breaks: [
       ANYCAST,
-      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
+      ...on(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-worker'], 'L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-L3-001 vm-2 → hostA_red',
       'L2S-L3-002 hostA_red → vm-2',
       'L2S-L3-001 vm-2 → hostB_red',
@@ -378,12 +381,18 @@ const MIGRATION_FAULTS: Fault[] = [
   {
     name: 'a fabric ignoring MAC-mobility updates (the spine drops vm-1\'s MAC/IP routes from cluster B)',
     inject: (tb) => vtysh(tb, 'spine', `mac access-list ${VM1_ACL} permit ${VM1_MAC}`, `route-map ${NO_MOVE} deny 10`, `match mac address ${VM1_ACL}`, 'exit', `route-map ${NO_MOVE} permit 20`, 'exit',
-      'router bgp 64612', 'address-family l2vpn evpn', `neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`),
+      'router bgp 64612', 'address-family l2vpn evpn', `neighbor ${SPINE_TO_LEAFKIND_B} route-map ${NO_MOVE} in`)
+      // The new inbound route-map's route refresh re-advertises leafkind-b's routes 3-4 s later (measured):
+      // let it pass, so that the stability stage judges the run rather than the injection.
+      .then(() => new Promise((r) => setTimeout(r, ROUTE_REFRESH_SETTLE_MS))),
     // Nothing changes until vm-1 lands in cluster B: then everything behind the spine
     // loses its route (the old node withdraws it), so hostA_red no longer reaches it.
     // Moving back home, cluster A's node never saw cluster B's sequence number and
     // re-uses it: cluster B's routers see the move without a higher one.
     breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-003', 'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007', 'back pe-kind-b → pe-kind-a L2S-MIG-003'],
+    // Should the refresh still land after the run's first snapshot, the stability stage sees it (it did once,
+    // before the settling wait, on these two routers): a race of the injection, judged neither way.
+    mayBreak: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafkind-b: no BGP session reset'],
   },
   {
     name: 'node routers without arp_accept (how openperouter v0.0.5 sets them up)',
