@@ -203,7 +203,7 @@ export function openTestbed(file: TestbedFile): Testbed {
     deadlines: resolveDeadlines(file.deadlines),
     info: file.info,
     versions: file.versions,
-    features: new Set(file.features.filter((f) => !(f in file.featureGaps))),
+    features: new Set(file.features.filter((f) => !Object.hasOwn(file.featureGaps, f))),
     featureGaps: file.featureGaps,
     ...(file.prober ? { proberArgv: file.prober } : {}),
     kubeClients,

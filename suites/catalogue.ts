@@ -196,7 +196,7 @@ export function thresholdValues(): Record<string, Record<string, number>> {
 export function selectedTiers(env = process.env.L2STRETCH_TIERS): Tier[] {
   if (!env) return Object.keys(TIERS) as Tier[];
   const asked = env.split(',').map((t) => t.trim()).filter(Boolean);
-  const unknown = asked.filter((t) => !(t in TIERS));
+  const unknown = asked.filter((t) => !Object.hasOwn(TIERS, t));
   if (unknown.length) throw new Error(`L2STRETCH_TIERS: unknown tier ${unknown.join(', ')} (tiers: ${Object.keys(TIERS).join(', ')})`);
   return asked as Tier[];
 }

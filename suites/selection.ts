@@ -13,7 +13,7 @@ function idList(variable: string, value: string | undefined): CheckId[] | undefi
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = asked.filter((id) => !(id in CATALOGUE));
+  const unknown = asked.filter((id) => !Object.hasOwn(CATALOGUE, id));
   if (unknown.length)
     throw new Error(`${variable}: unknown check ${unknown.join(', ')} (\`l2stretch list\` shows every check)`);
   return asked as CheckId[];

@@ -41,5 +41,6 @@ describe('conformance catalogue', () => {
     expect(selectedTiers(undefined)).toEqual(['conformance', 'extended']);
     expect(selectedTiers('conformance')).toEqual(['conformance']);
     expect(() => selectedTiers('conformance,nightly')).toThrow('L2STRETCH_TIERS: unknown tier nightly (tiers: conformance, extended)');
+    expect(() => selectedTiers('constructor')).toThrow('L2STRETCH_TIERS: unknown tier constructor');
   });
 });

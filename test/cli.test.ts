@@ -92,6 +92,8 @@ describe('usage errors: one line, exit 2', () => {
     [['run', '--tier', 'nightly'], "argument 'nightly' is invalid"],
     [['run', '--check', 'L2S-NOPE-001'], '--check: unknown check L2S-NOPE-001'],
     [['run', '--skip', 'L2S-BGP-001,L2S-X-1'], '--skip: unknown check L2S-X-1'],
+    // A prototype name is no check (it used to pass the lookup and select nothing).
+    [['run', '--check', 'constructor'], '--check: unknown check constructor'],
     [['run', '--tier', 'extended', '--check', 'L2S-BGP-001'], 'the selection leaves no check to run'],
     [['run', '--rerun-failed', '--check', 'L2S-BGP-001'], '--rerun-failed takes its selection from the earlier run'],
     [['run', '--testbed-file', '/nonexistent/testbed.json'], '/nonexistent/testbed.json'],
