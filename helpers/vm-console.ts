@@ -127,7 +127,8 @@ const LOGIN_ATTEMPTS = 3;
  * of the typing never matches it; stdout never mixes with stderr or the echo.
  */
 export function consoleLine(command: string, id: string): string {
-  const f = `/tmp/l2s-${id}`;
+  // TMPDIR when the shell has one (the tests' shells do, so an interrupted command leaves nothing in /tmp).
+  const f = `"\${TMPDIR:-/tmp}"/l2s-${id}`;
   const marker = (what: string, status = '') => `printf '%s-%s${status ? ' %s' : ''}\\n' L2S ${what}${id}${status ? ` ${status}` : ''}`;
   return [
     'sudo -n dmesg -n 1 2>/dev/null',

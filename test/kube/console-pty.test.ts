@@ -28,7 +28,7 @@ while :; do
   printf 'Password: '
   stty -echo; read -r pass; stty echo; printf '\\n'
   if [ "$user" = fedora ] && [ "$pass" = fedora ]; then
-    exec env -i HOME=/tmp TERM=vt100 PATH=/usr/sbin:/usr/bin:/sbin:/bin PS1='[fedora@vm-1 ~]$ ' bash --norc --noprofile -i
+    exec env -i HOME=/tmp TMPDIR="$TMPDIR" TERM=vt100 PATH=/usr/sbin:/usr/bin:/sbin:/bin PS1='[fedora@vm-1 ~]$ ' bash --norc --noprofile -i
   fi
   printf '\\nLogin incorrect\\n'
 done
@@ -55,7 +55,11 @@ beforeAll(async () => {
       let sh = consoles.get(vm);
       if (!sh) {
         // script: the session on a pty of its own; -f flushes output at once.
-        sh = spawn('script', ['-qfc', `bash ${getty}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        sh = spawn('script', ['-qfc', `bash ${getty}`, '/dev/null'], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+          // The command a test cuts off leaves its output files here, not in /tmp.
+          env: { ...process.env, TMPDIR: dir },
+        });
         consoles.set(vm, sh);
         shells.add(sh);
       }
