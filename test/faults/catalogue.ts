@@ -244,10 +244,14 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       flapping = setInterval(() => void tb.testbed.router('spine').vtysh('clear bgp 192.168.1.3').catch(() => undefined), FLAP_EVERY_MS);
     },
     heal: async () => clearInterval(flapping),
-    // Each reset is over in about a second, and every other check retries until it
-    // sees the session and routes back: only the stability check names the flaps,
-    // on both ends, and leafB's re-learned routes.
+    // Only the stability check is bound to see the flaps, on both ends. Each reset also
+    // withdraws what leafB carries (its view of the overlay, hostB_red's subnet) until
+    // the session is back, a few seconds on a loaded machine: whether another check's
+    // last try or a 2 s probe lands in such a window is a race (a CI run saw leafB's
+    // type-2, two nodes' red type-5 and the hostB_red paths fail; earlier runs saw none
+    // fail), so those are judged neither way here; the session-down rows judge them.
     breaks: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafB: no BGP session reset'],
+    mayBreak: ['L2S-EVPN-002 leafB', 'L2S-EVPN-003', 'hostB_red', 'L2S-MIG-003', 'L2S-MIG-007'],
   },
 ];
 
