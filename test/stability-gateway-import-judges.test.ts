@@ -33,6 +33,12 @@ describe('stability', () => {
     expect(stabilityProblems(start, end({ sessions: [{ ...session, state: 'Active', dropped: 1 }] }), watched)[0]).toContain('seen 1 reset (connections established 1 → 1, dropped 0 → 1; now Active)');
   });
 
+  it('a route not yet through best-path selection at the start (table version 0) may be processed once', () => {
+    const fresh = { ...vm2, version: 0, lastUpdate: epoch(-50) };
+    expect(stabilityProblems({ ...start, routes: [imet, fresh] }, end({ routes: [imet, { ...vm2, version: 1 }] }), watched)).toEqual([]);
+    expect(stabilityProblems({ ...start, routes: [imet, fresh] }, end({ routes: [imet] }), watched)).toHaveLength(1);
+  });
+
   it('a watched route withdrawn, or re-advertised (table version or last update moved); unwatched routes are not judged', () => {
     expect(stabilityProblems(start, end({ routes: [vm2] }), watched)).toEqual(['spine: type-3 route of VTEP 100.65.1.1 (pe-kind-b-worker) 10.0.1.2:3 [3]:[0]:[32]:[100.65.1.1]: expected held throughout, seen withdrawn since the run started (15:00:00 UTC)']);
     expect(stabilityProblems(start, end({ routes: [imet, { ...vm2, version: 12, lastUpdate: epoch(30) }] }), watched)).toEqual([
