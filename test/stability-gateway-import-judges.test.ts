@@ -37,6 +37,8 @@ describe('stability', () => {
     const fresh = { ...vm2, version: 0, lastUpdate: epoch(-50) };
     expect(stabilityProblems({ ...start, routes: [imet, fresh] }, end({ routes: [imet, { ...vm2, version: 1 }] }), watched)).toEqual([]);
     expect(stabilityProblems({ ...start, routes: [imet, fresh] }, end({ routes: [imet] }), watched)).toHaveLength(1);
+    const readvertised = { ...vm2, version: 12, lastUpdate: epoch(30) };
+    expect(stabilityProblems({ ...start, routes: [imet, fresh] }, end({ routes: [imet, readvertised] }), watched)).toHaveLength(1);
   });
 
   it('a watched route withdrawn, or re-advertised (table version or last update moved); unwatched routes are not judged', () => {
