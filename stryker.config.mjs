@@ -17,7 +17,7 @@ export default {
     'suites/*/checks.ts',
     'suites/evpn-routes/expected.ts',
     'suites/overlay.ts',
-    'helpers/frr-json.ts',
+    'helpers/nos/frr/json.ts',
     'topology/expectations.ts',
     'reports/verify-bundle.ts',
     'reports/redact.ts',

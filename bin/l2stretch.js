@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = join(root, 'cli', 'l2stretch.js');
-const SOURCES = ['cli', 'topology', 'fixtures', 'helpers', 'suites', 'reports', 'bench'];
+const SOURCES = ['cli', 'topology', 'testbeds', 'helpers', 'suites', 'reports', 'bench'];
 
 function staleSince(builtMs) {
   for (const dir of SOURCES) {

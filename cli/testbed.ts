@@ -1,8 +1,8 @@
 // `l2stretch testbed up|down|status`: the embedded testbed kept between runs, and the
 // containerlab + KinD one (`--testbed kind`).
 // Bring-up's modules take most of a second to load: each command says what it starts first, then loads them.
-import { downRun, listRuns } from '../fixtures/embedded/runs.ts';
-import { assertRunId, newRunId } from '../fixtures/embedded/run.ts';
+import { downRun, listRuns } from '../testbeds/embedded/runs.ts';
+import { assertRunId, newRunId } from '../testbeds/embedded/run.ts';
 import { EXIT, UsageError } from './exit.ts';
 
 export type TestbedKind = 'embedded' | 'kind';
@@ -20,7 +20,7 @@ async function kindTestbed(direction: 'up' | 'down', flags: KindFlags): Promise<
   const start = Date.now();
   progress(start)(`kind testbed ${direction}${flags.dryRun ? ' (dry run: nothing is changed)' : ''}`);
   const [{ upKind, downKind, kindOptions }, { loadTopology }] = await Promise.all([
-    import('../fixtures/kind/testbed.ts'),
+    import('../testbeds/kind/testbed.ts'),
     import('../topology/load.ts'),
   ]);
   const o = kindOptions({
@@ -57,7 +57,7 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
   const start = Date.now();
   const runId = newRunId();
   progress(start)(`standing the embedded testbed ${runId} up (topology ${flags.topology ?? 'multicluster'})`);
-  const { upEmbedded } = await import('../fixtures/embedded/testbed.ts');
+  const { upEmbedded } = await import('../testbeds/embedded/testbed.ts');
   let interrupted: Promise<void> | undefined;
   const onSignal = () => {
     process.stderr.write(`\ninterrupted: removing the half-built testbed ${runId}…\n`);

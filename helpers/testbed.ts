@@ -2,12 +2,12 @@
 // commands, clusters that take manifests. The suites never learn which testbed
 // this is; a testbed file binds the topology's roles to how each one is reached.
 import { z } from 'zod';
-import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './exec.ts';
-import { SshExecutor } from './ssh-executor.ts';
-import { KubeClient, KubectlExecutor, KubernetesClusterApi, loadKubeConfig } from './kube.ts';
-import { RoamingConsoleExecutor } from './vm-console.ts';
-import { Router } from './router.ts';
-import { EmbeddedClusterApi } from './embedded-api.ts';
+import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './transports/exec.ts';
+import { SshExecutor } from './transports/ssh.ts';
+import { KubeClient, KubectlExecutor, KubernetesClusterApi, loadKubeConfig } from './kube/client.ts';
+import { RoamingConsoleExecutor } from './transports/vm-console.ts';
+import { Router } from './nos/router.ts';
+import { EmbeddedClusterApi } from './kube/embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/schema.ts';
 import type { Manifest } from '../topology/manifests.ts';

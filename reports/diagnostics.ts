@@ -5,8 +5,8 @@ import { openSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { Testbed } from '../helpers/testbed.ts';
-import type { Executor } from '../helpers/exec.ts';
-import { quoteArgv } from '../helpers/exec.ts';
+import type { Executor } from '../helpers/transports/exec.ts';
+import { quoteArgv } from '../helpers/transports/exec.ts';
 import { redact, redactFile } from './redact.ts';
 
 export const ROUTER_COMMANDS = [

@@ -7,7 +7,7 @@ import { inject, it, afterEach, type TestContext } from 'vitest';
 import * as allure from 'allure-js-commons';
 import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
-import type { VtyshAnswer } from '../helpers/router.ts';
+import type { VtyshAnswer } from '../helpers/nos/router.ts';
 import type { Stage } from './stages.ts';
 import { entry, type CheckId, type Tier } from './catalogue.ts';
 import { selectedChecks, stagesLeftOut } from './selection.ts';

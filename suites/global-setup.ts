@@ -3,15 +3,15 @@
 // as it is and leaves it alone. A testbed that cannot be had ends the run with one
 // clear line, not a stack trace, and not one timeout per test.
 import type { TestProject } from 'vitest/node';
-import { upEmbedded } from '../fixtures/embedded/testbed.ts';
-import { upKind, downKind, kindOptions } from '../fixtures/kind/testbed.ts';
+import { upEmbedded } from '../testbeds/embedded/testbed.ts';
+import { upKind, downKind, kindOptions } from '../testbeds/kind/testbed.ts';
 import { loadTopology } from '../topology/load.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
-import { unreachableRouters } from '../helpers/reachability.ts';
+import { unreachableRouters } from '../helpers/traffic/reachability.ts';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { redactJson, redactTree } from '../reports/redact.ts';
 import { tmpdir } from 'node:os';
-import { crossClusterMigrationGap } from '../helpers/kubevirt-preflight.ts';
+import { crossClusterMigrationGap } from '../helpers/kube/kubevirt-preflight.ts';
 import { join } from 'node:path';
 import { testbedFacts } from '../reports/testbed-facts.ts';
 import { RUN_FILES } from '../reports/paths.ts';

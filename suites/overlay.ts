@@ -1,7 +1,7 @@
 // The overlay the topology declares, joined with where the clusters placed each VM:
 // what the route, L2 and L3 suites expect to see.
 import type { Testbed } from '../helpers/testbed.ts';
-import { vmPlacement, type VmPlacement } from '../helpers/vm.ts';
+import { vmPlacement, type VmPlacement } from '../helpers/kube/vm.ts';
 import { nodeVtep } from '../topology/expectations.ts';
 import { addressOf } from '../topology/ip.ts';
 import type { Overlay } from '../topology/schema.ts';

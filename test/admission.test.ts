@@ -1,17 +1,17 @@
-// KubeVirt's and openperouter's admission rules (fixtures/embedded/admission.ts),
+// KubeVirt's and openperouter's admission rules (testbeds/embedded/admission.ts),
 // with their upstream messages, and the embedded cluster refusing by them before it
 // touches the machine. The stand-in API server runs the same rules:
 // test/kube/kubevirt-migration.test.ts and test/kube/stand-in-admission.test.ts.
 import { describe, it, expect } from 'vitest';
 import {
   admit, admitMigrationCreate, admitOpenperouter, AdmissionError, type MigrationView, type VmiPhase,
-} from '../fixtures/embedded/admission.ts';
-import { EmbeddedCluster } from '../fixtures/embedded/cluster.ts';
-import { RunPaths } from '../fixtures/embedded/run.ts';
-import { WorkloadServers } from '../fixtures/embedded/workloads.ts';
-import { MigrationHub } from '../fixtures/embedded/migration.ts';
-import { restoredRunStrategy, haltsAfterSending } from '../fixtures/embedded/kubevirt.ts';
-import { receiverOf, vmim } from '../helpers/migration.ts';
+} from '../testbeds/embedded/admission.ts';
+import { EmbeddedCluster } from '../testbeds/embedded/cluster.ts';
+import { RunPaths } from '../testbeds/embedded/run.ts';
+import { WorkloadServers } from '../testbeds/embedded/workloads.ts';
+import { MigrationHub } from '../testbeds/embedded/migration.ts';
+import { restoredRunStrategy, haltsAfterSending } from '../testbeds/embedded/kubevirt.ts';
+import { receiverOf, vmim } from '../helpers/kube/migration.ts';
 import { loadTopology } from '../topology/load.ts';
 import { OPENPEROUTER_RELEASES, selectedOpenPERouter } from '../topology/openperouter.ts';
 import { stageManifests, type Manifest } from '../topology/manifests.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { sessionProblems } from '../suites/bgp-sessions/checks.ts';
-import { parseBgpSummary, parseNegotiatedFamilies } from '../helpers/frr-json.ts';
+import { parseBgpSummary, parseNegotiatedFamilies } from '../helpers/nos/frr/json.ts';
 import { expectedSessions } from '../topology/expectations.ts';
 import { loadTopology } from '../topology/load.ts';
 import { fixtureJson } from './shared.ts';

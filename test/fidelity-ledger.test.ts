@@ -37,7 +37,7 @@ function sources(dir: string): string[] {
 /** Tagged IDs and where: `// fidelity: A, B`. */
 function tags(): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of ['fixtures', 'helpers', 'suites', 'topology', 'test'].flatMap(sources)) {
+  for (const file of ['testbeds', 'helpers', 'suites', 'topology', 'test'].flatMap(sources)) {
     for (const m of readFileSync(join(root, file), 'utf8').matchAll(/\/\/ fidelity: ([A-Z0-9, -]+)$/gm)) {
       for (const id of m[1]!.split(',').map((x) => x.trim())) found.set(id, [...(found.get(id) ?? []), file]);
     }

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   parseEvpnRoutes, parseEvpnMacs, parseDuplicateDetection, parseEvpnArpCache, parseInterfaces, parseBgpNeighbors, UnrecognizedJson,
-} from '../helpers/frr-json.ts';
+} from '../helpers/nos/frr/json.ts';
 import { eventually, BrokenTest } from '../helpers/wait.ts';
 
 const src = { router: 'pe-kind-a-worker', command: 'show bgp l2vpn evpn route vni 110 json' };

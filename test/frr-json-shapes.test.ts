@@ -1,10 +1,10 @@
 // The parsers on small JSON documents written here in each shape FRR prints (see
-// helpers/frr-json.ts and test/data/SOURCES.md for where each shape is seen), each
+// helpers/nos/frr/json.ts and test/data/SOURCES.md for where each shape is seen), each
 // compared whole with the records expected: a dropped key, alias or condition shows.
 // Only shapes FRR prints: what a parser does with anything else is its refusal's
 // business (issue #13), not asserted here.
 import { describe, it, expect } from 'vitest';
-import { parseBgpSummary, parseNegotiatedFamilies, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/frr-json.ts';
+import { parseBgpSummary, parseNegotiatedFamilies, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/nos/frr/json.ts';
 
 const peer = { vrf: 'default', afi: 'ipv4Unicast', address: '192.168.1.1', state: 'Established', remoteAs: 64520, hostname: 'leafA', dynamic: false, prefixesReceived: 3 };
 

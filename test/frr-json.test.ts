@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/frr-json.ts';
+import { parseBgpSummary, parseEvpnRoutes, parseEvpnVnis, parseEvpnMacs, parseBgpRoutes, bestPath } from '../helpers/nos/frr/json.ts';
 import { dataJson, fixtureJson, needsShared, sharedJson } from './shared.ts';
 
 const pub = (f: string) => sharedJson('frr-json', 'public', f);

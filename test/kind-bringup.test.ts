@@ -11,18 +11,18 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadTopology } from '../topology/load.ts';
-import { kindUpPlan, WEBHOOK_RETRY, type Stage, type Step } from '../fixtures/kind/plan.ts';
-import { renderContainerlab } from '../fixtures/kind/containerlab.ts';
+import { kindUpPlan, WEBHOOK_RETRY, type Stage, type Step } from '../testbeds/kind/plan.ts';
+import { renderContainerlab } from '../testbeds/kind/containerlab.ts';
 import {
   ensureKubevirtTrust,
   externalCaConfigMap,
   parseBundle,
   type KubevirtCaStore,
-} from '../fixtures/kind/ca-exchange.ts';
-import { runOrTearDown, runStages, kindTestbedFile, kindOptions, KIND_WAITS } from '../fixtures/kind/testbed.ts';
-import { kindPreflight } from '../fixtures/kind/preflight.ts';
-import { KIND_VERSIONS } from '../fixtures/kind/versions.ts';
-import { consoleLine, consoleResult } from '../helpers/vm-console.ts';
+} from '../testbeds/kind/ca-exchange.ts';
+import { runOrTearDown, runStages, kindTestbedFile, kindOptions, KIND_WAITS } from '../testbeds/kind/testbed.ts';
+import { kindPreflight } from '../testbeds/kind/preflight.ts';
+import { KIND_VERSIONS } from '../testbeds/kind/versions.ts';
+import { consoleLine, consoleResult } from '../helpers/transports/vm-console.ts';
 import type { Manifest } from '../topology/manifests.ts';
 
 const t = loadTopology('multicluster');

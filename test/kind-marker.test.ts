@@ -4,9 +4,9 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { assertRemovableLabDir, readMarker, writeMarker, toBeMade, MARKER_FILE } from '../fixtures/kind/marker.ts';
-import { downKind, kindOptions } from '../fixtures/kind/testbed.ts';
-import { kindDownPlan } from '../fixtures/kind/plan.ts';
+import { assertRemovableLabDir, readMarker, writeMarker, toBeMade, MARKER_FILE } from '../testbeds/kind/marker.ts';
+import { downKind, kindOptions } from '../testbeds/kind/testbed.ts';
+import { kindDownPlan } from '../testbeds/kind/plan.ts';
 import { loadTopology } from '../topology/load.ts';
 
 const t = loadTopology('multicluster');

@@ -5,8 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { loadTopology } from '../topology/load.ts';
-import { renderContainerlab, containerlabYaml } from '../fixtures/kind/containerlab.ts';
-import { KIND_VERSIONS } from '../fixtures/kind/versions.ts';
+import { renderContainerlab, containerlabYaml } from '../testbeds/kind/containerlab.ts';
+import { KIND_VERSIONS } from '../testbeds/kind/versions.ts';
 import { hasShared, NO_SHARED, sharedJson, sharedText, skipWithoutShared } from './shared.ts';
 
 const t = loadTopology('multicluster');

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { lossWindow, lossProblem, streamProblem, movedRouteProblem, identityProblem, duplicateProblem } from '../suites/live-migration/checks.ts';
-import type { ProbeReport } from '../helpers/prober.ts';
-import { timelineSvg } from '../helpers/timeline-svg.ts';
+import type { ProbeReport } from '../helpers/traffic/prober.ts';
+import { timelineSvg } from '../reports/timeline-svg.ts';
 
 const report = (oks: boolean[], stream: Partial<ProbeReport['stream']> = {}): ProbeReport => ({
   target: '192.170.1.3:8090',

@@ -3,8 +3,8 @@
 // exactly the budget, stream data at the very end, a route of another MAC or IP.
 import { describe, it, expect } from 'vitest';
 import { lossWindow, lossProblem, streamProblem, macIpSnapshot, movedRouteProblem, duplicateProblem, identityProblem } from '../suites/live-migration/checks.ts';
-import { parseEvpnRoutes, parseEvpnMacs, type EvpnRoute } from '../helpers/frr-json.ts';
-import type { ProbeReport } from '../helpers/prober.ts';
+import { parseEvpnRoutes, parseEvpnMacs, type EvpnRoute } from '../helpers/nos/frr/json.ts';
+import type { ProbeReport } from '../helpers/traffic/prober.ts';
 import { dataJson } from './shared.ts';
 
 const stream = { bytes: 10, maxGapMs: 0, gaps: [], broken: false, connectedAt: 0, lastAt: 1000 };

@@ -2,9 +2,9 @@
 // schemas with strict field validation (openperouter's CRDs, KubeVirt's OpenAPI):
 // what the embedded clusters accept, a real API server accepts too.
 import { describe, it, expect } from 'vitest';
-import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
+import { ManifestSchemas } from '../testbeds/kind/manifest-schemas.ts';
 import { stageManifests, WALKTHROUGH_STAGES, type Manifest } from '../topology/manifests.ts';
-import { receiverOf, vmim } from '../helpers/migration.ts';
+import { receiverOf, vmim } from '../helpers/kube/migration.ts';
 import { hasShared, NO_SHARED, referencePath, skipWithoutShared, openperouterCrds } from './shared.ts';
 import { selectedOpenPERouter } from '../topology/openperouter.ts';
 

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { parseUnderlays as parseUnderlaysOf, ValidationError } from '../fixtures/embedded/openperouter.ts';
+import { parseUnderlays as parseUnderlaysOf, ValidationError } from '../testbeds/embedded/openperouter.ts';
 import { OPENPEROUTER_RELEASES, type OpenPERouterRelease } from '../topology/openperouter.ts';
-import { EmbeddedCluster } from '../fixtures/embedded/cluster.ts';
-import { RunPaths } from '../fixtures/embedded/run.ts';
-import { WorkloadServers } from '../fixtures/embedded/workloads.ts';
-import { MigrationHub } from '../fixtures/embedded/migration.ts';
+import { EmbeddedCluster } from '../testbeds/embedded/cluster.ts';
+import { RunPaths } from '../testbeds/embedded/run.ts';
+import { WorkloadServers } from '../testbeds/embedded/workloads.ts';
+import { MigrationHub } from '../testbeds/embedded/migration.ts';
 import { loadTopology } from '../topology/load.ts';
 import { stageManifests, parseManifests, type Manifest } from '../topology/manifests.ts';
 

@@ -9,9 +9,9 @@ import {
   parseL2Vnis,
   renderNodeFrr,
   ValidationError,
-} from '../fixtures/embedded/openperouter.ts';
-import { ManifestSchemas } from '../fixtures/kind/manifest-schemas.ts';
-import { migrationNetwork } from '../fixtures/kind/cluster-manifests.ts';
+} from '../testbeds/embedded/openperouter.ts';
+import { ManifestSchemas } from '../testbeds/kind/manifest-schemas.ts';
+import { migrationNetwork } from '../testbeds/kind/cluster-manifests.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { stageManifests, parseManifests, withHostBridge, type Manifest } from '../topology/manifests.ts';

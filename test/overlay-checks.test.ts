@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { imetProblems, macIpProblems, vrfTableProblems, remoteVtepProblems, remoteMacProblems } from '../suites/evpn-routes/checks.ts';
 import { sourceIpProblem } from '../suites/l2-stretch/checks.ts';
-import { parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute } from '../helpers/frr-json.ts';
+import { parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute } from '../helpers/nos/frr/json.ts';
 import { dataJson } from './shared.ts';
 
 // FRR 8.4 captures from a prototype of the embedded testbed (test/data/SOURCES.md), where

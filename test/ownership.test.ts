@@ -8,8 +8,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, chownSync, s
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { RunPaths, createRunDir } from '../fixtures/embedded/run.ts';
-import { findRuns, pidLine, cleanupRun } from '../fixtures/embedded/cleanup.ts';
+import { RunPaths, createRunDir } from '../testbeds/embedded/run.ts';
+import { findRuns, pidLine, cleanupRun } from '../testbeds/embedded/cleanup.ts';
 
 const root = process.getuid?.() === 0;
 const bin = join(import.meta.dirname, '..', 'bin', 'l2stretch.js');

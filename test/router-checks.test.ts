@@ -3,10 +3,10 @@
 // they must ask the right command, judge what it answered and hand back that answer
 // as evidence.
 import { describe, it, expect } from 'vitest';
-import type { Router, VtyshAnswer } from '../helpers/router.ts';
+import type { Router, VtyshAnswer } from '../helpers/nos/router.ts';
 import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from '../suites/evpn-routes/checks.ts';
 import { checkRouterSessions, sessionProblems } from '../suites/bgp-sessions/checks.ts';
-import type { BgpPeer } from '../helpers/frr-json.ts';
+import type { BgpPeer } from '../helpers/nos/frr/json.ts';
 import { dataJson, fixtureJson } from './shared.ts';
 
 /** A router answering `show …` commands from a table; any other command fails the test. */

@@ -30,7 +30,7 @@ export function sharedJson(...parts: string[]): unknown {
 }
 
 export function fixtureJson(...parts: string[]): unknown {
-  return JSON.parse(readFileSync(join(root, 'test', 'fixtures', ...parts), 'utf8'));
+  return JSON.parse(readFileSync(join(root, 'test', 'data', ...parts), 'utf8'));
 }
 
 /** Captures and samples the project keeps (test/data/SOURCES.md says where each comes from). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
-import { SshExecutor, knownKeys, revokedKeys, SSH_ALGORITHMS } from '../helpers/ssh-executor.ts';
+import { SshExecutor, knownKeys, revokedKeys, SSH_ALGORITHMS } from '../helpers/transports/ssh.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2s-ssh-hygiene-'));
 const servers: ssh2.Server[] = [];

@@ -3,7 +3,7 @@
 // ignores an exit code, a body or a round cannot pass. The argv each judge runs is
 // checked too: a probe of the wrong address or port proves nothing.
 import { describe, it, expect } from 'vitest';
-import type { Executor, ExecResult } from '../helpers/exec.ts';
+import type { Executor, ExecResult } from '../helpers/transports/exec.ts';
 import { checkHttpSourceIp, checkPing, checkLargeTransfer, checkFullSizeFrames, guestMtu, sourceIpProblem, LARGE_TRANSFER_BYTES } from '../suites/l2-stretch/checks.ts';
 import { checkReaches, checkAnswersAs, checkIsolated } from '../suites/l3vni/checks.ts';
 

@@ -5,7 +5,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerExecutor } from '../helpers/exec.ts';
+import { DockerExecutor } from '../helpers/transports/exec.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2s-transports-'));

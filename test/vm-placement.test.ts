@@ -1,6 +1,6 @@
 // A VM's reported placement and IP are trusted only once KubeVirt says Ready and AgentConnected.
 import { describe, it, expect } from 'vitest';
-import { untrustedReason } from '../helpers/vm.ts';
+import { untrustedReason } from '../helpers/kube/vm.ts';
 
 const iface = [{ mac: '02:03:04:05:06:07', ipAddress: '192.170.1.3' }];
 const cond = (ready: string, agent: string) => [{ type: 'Ready', status: ready }, { type: 'AgentConnected', status: agent }];

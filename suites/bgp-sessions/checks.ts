@@ -1,7 +1,7 @@
 // Conformance of the BGP sessions: every session the topology implies is
 // Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
-import type { Router, VtyshAnswer } from '../../helpers/router.ts';
-import { parseBgpSummary, parseNegotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/frr-json.ts';
+import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
+import { parseBgpSummary, parseNegotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/nos/frr/json.ts';
 import { ADDRESS_FAMILIES, type ExpectedSession, type AddressFamily } from '../../topology/expectations.ts';
 
 const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };

@@ -1,8 +1,8 @@
 // Conformance of the EVPN control plane: the routes each router must hold, and
 // what zebra must have programmed from them. Each function is pure: router JSON in,
 // precise problems out.
-import { bestPath, parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/frr-json.ts';
-import type { Router, VtyshAnswer } from '../../helpers/router.ts';
+import { bestPath, parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/nos/frr/json.ts';
+import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
 
 export interface ExpectedImet {
   vni: number;

@@ -2,9 +2,9 @@
 // L2VNI answers the gateway address with one MAC, so a VM that moves keeps a valid
 // gateway entry wherever it lands. Judged from each node's SVI as FRR reports it and
 // from the MAC each VM learned for its gateway.
-import type { Executor } from '../../helpers/exec.ts';
-import type { Router, VtyshAnswer } from '../../helpers/router.ts';
-import { parseEvpnVnis, parseInterfaces, parseEvpnArpCache } from '../../helpers/frr-json.ts';
+import type { Executor } from '../../helpers/transports/exec.ts';
+import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
+import { parseEvpnVnis, parseInterfaces, parseEvpnArpCache } from '../../helpers/nos/frr/json.ts';
 
 export interface NodeGateway {
   node: string;

@@ -1,7 +1,7 @@
 // Conformance of the routed overlay: a VM reaches the hosts of its VRF (with its
 // own address), those hosts reach it back, and no host of another VRF answers it.
-import type { Executor } from '../../helpers/exec.ts';
-import { httpGet } from '../../helpers/traffic.ts';
+import type { Executor } from '../../helpers/transports/exec.ts';
+import { httpGet } from '../../helpers/traffic/http.ts';
 import { sourceIpProblem, type Peer } from '../l2-stretch/checks.ts';
 
 export interface Service extends Peer {

@@ -2,9 +2,9 @@
 // where it went (with a higher MAC-mobility sequence when the old route was still
 // there), no MAC is frozen as a duplicate, its connections survive and its outage
 // stays within budget. Pure functions over what was measured.
-import type { ProbeReport } from '../../helpers/prober.ts';
-import type { MigrationOutcome } from '../../helpers/migration.ts';
-import { bestPath, type EvpnRoute, type EvpnMac } from '../../helpers/frr-json.ts';
+import type { ProbeReport } from '../../helpers/traffic/prober.ts';
+import type { MigrationOutcome } from '../../helpers/kube/migration.ts';
+import { bestPath, type EvpnRoute, type EvpnMac } from '../../helpers/nos/frr/json.ts';
 
 export interface LossWindow {
   failedProbes: number;

@@ -4,9 +4,9 @@ import { testbed, expectEventually, conformanceSuite, reportDir, judge } from '.
 import { requireOverlay, greetedVms, migratingVm } from '../overlay.ts';
 import { threshold } from '../catalogue.ts';
 import { eventually } from '../../helpers/wait.ts';
-import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/migration.ts';
-import { recheckMigrationTrust } from '../../fixtures/kind/ca-exchange.ts';
-import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/frr-json.ts';
+import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/kube/migration.ts';
+import { recheckMigrationTrust } from '../../testbeds/kind/ca-exchange.ts';
+import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/nos/frr/json.ts';
 import { routerNames, nodeVteps } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
 import type { Feature } from '../../topology/features.ts';

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Testbed } from '../../helpers/testbed.ts';
 import { BrokenTest } from '../../helpers/wait.ts';
-import { parseDuplicateDetection, parseEvpnMacs, parseEvpnArpCache, type DuplicateDetection } from '../../helpers/frr-json.ts';
+import { parseDuplicateDetection, parseEvpnMacs, parseEvpnArpCache, type DuplicateDetection } from '../../helpers/nos/frr/json.ts';
 import { nodeVteps } from '../../topology/expectations.ts';
 
 /**

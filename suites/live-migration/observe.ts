@@ -4,13 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Testbed } from '../../helpers/testbed.ts';
-import type { Executor, ExecResult } from '../../helpers/exec.ts';
-import { vmPlacement, type VmPlacement } from '../../helpers/vm.ts';
-import { parseEvpnRoutes } from '../../helpers/frr-json.ts';
-import { bundle } from '../../helpers/bundle.ts';
-import type { ProbeReport } from '../../helpers/prober.ts';
-import type { MigrationOutcome } from '../../helpers/migration.ts';
-import { timelineSvg } from '../../helpers/timeline-svg.ts';
+import type { Executor, ExecResult } from '../../helpers/transports/exec.ts';
+import { vmPlacement, type VmPlacement } from '../../helpers/kube/vm.ts';
+import { parseEvpnRoutes } from '../../helpers/nos/frr/json.ts';
+import { bundle } from '../../helpers/programs.ts';
+import type { ProbeReport } from '../../helpers/traffic/prober.ts';
+import type { MigrationOutcome } from '../../helpers/kube/migration.ts';
+import { timelineSvg } from '../../reports/timeline-svg.ts';
 import { nodeVtep, routerNames } from '../../topology/expectations.ts';
 import { macIpSnapshot, type RouteSnapshot, type Identity } from './checks.ts';
 

@@ -6,8 +6,8 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Testbed } from '../../helpers/testbed.ts';
-import type { VtyshAnswer } from '../../helpers/router.ts';
-import { parseBgpNeighbors, parseEvpnRoutes, bestPath } from '../../helpers/frr-json.ts';
+import type { VtyshAnswer } from '../../helpers/nos/router.ts';
+import { parseBgpNeighbors, parseEvpnRoutes, bestPath } from '../../helpers/nos/frr/json.ts';
 import { routerNames } from '../../topology/expectations.ts';
 
 export interface SessionState {

@@ -3,7 +3,7 @@ import { testbed, conformanceSuite, judgeWithEvidence } from '../context.ts';
 import { placedVms, requireOverlay, migratingVm } from '../overlay.ts';
 import { nodeVteps, routerNames } from '../../topology/expectations.ts';
 import { readStart, snapshot, stabilityProblems, type RouterState, type Watched } from './checks.ts';
-import type { VtyshAnswer } from '../../helpers/router.ts';
+import type { VtyshAnswer } from '../../helpers/nos/router.ts';
 
 const tb = testbed();
 const suite = conformanceSuite('stability', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration']);

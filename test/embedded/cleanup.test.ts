@@ -6,8 +6,8 @@ import { execa } from 'execa';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { leftoversOf, isClean, type Leftovers } from '../../fixtures/embedded/cleanup.ts';
-import { RunPaths } from '../../fixtures/embedded/run.ts';
+import { leftoversOf, isClean, type Leftovers } from '../../testbeds/embedded/cleanup.ts';
+import { RunPaths } from '../../testbeds/embedded/run.ts';
 import { loadTopology } from '../../topology/load.ts';
 import { routerNames } from '../../topology/expectations.ts';
 

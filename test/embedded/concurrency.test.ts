@@ -1,12 +1,12 @@
 // Two runs on one machine at the same time: both testbeds come up, both pass, and
 // neither sees the other's routers.
 import { describe, it, expect } from 'vitest';
-import { upEmbedded } from '../../fixtures/embedded/testbed.ts';
-import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
-import { listNamespaces } from '../../fixtures/embedded/netns.ts';
+import { upEmbedded } from '../../testbeds/embedded/testbed.ts';
+import { leftoversOf, isClean } from '../../testbeds/embedded/cleanup.ts';
+import { listNamespaces } from '../../testbeds/embedded/netns.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
-import { parseBgpSummary } from '../../helpers/frr-json.ts';
+import { parseBgpSummary } from '../../helpers/nos/frr/json.ts';
 import { eventually } from '../../helpers/wait.ts';
 import type { Testbed } from '../../helpers/testbed.ts';
 

@@ -2,8 +2,8 @@
 // message naming the cause, when the fault they exist for is injected, and pass
 // again once it is healed. One testbed serves every fault, one after the other.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
-import { leftoversOf, isClean } from '../../fixtures/embedded/cleanup.ts';
+import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
+import { leftoversOf, isClean } from '../../testbeds/embedded/cleanup.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
 import { eventually } from '../../helpers/wait.ts';
@@ -13,9 +13,9 @@ import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { checkIsolated } from '../../suites/l3vni/checks.ts';
 import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
 import { stageManifests, withMac, withHostBridge } from '../../topology/manifests.ts';
-import { RunPaths } from '../../fixtures/embedded/run.ts';
-import { ipBatch, listNamespaces } from '../../fixtures/embedded/netns.ts';
-import { restartVm } from '../../helpers/vm.ts';
+import { RunPaths } from '../../testbeds/embedded/run.ts';
+import { ipBatch, listNamespaces } from '../../testbeds/embedded/netns.ts';
+import { restartVm } from '../../helpers/kube/vm.ts';
 import { guestIdentity } from '../../suites/live-migration/observe.ts';
 
 let tb: RunningTestbed;

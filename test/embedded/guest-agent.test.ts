@@ -7,13 +7,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { NetnsExecutor } from '../../helpers/exec.ts';
-import { newRunId } from '../../fixtures/embedded/run.ts';
-import { installGuestAgent, removeGuestAgent, guestProberArgv, GUEST_AGENT_FILE } from '../../fixtures/guest/install.ts';
+import { NetnsExecutor } from '../../helpers/transports/exec.ts';
+import { newRunId } from '../../testbeds/embedded/run.ts';
+import { installGuestAgent, removeGuestAgent, guestProberArgv, GUEST_AGENT_FILE } from '../../testbeds/guest/install.ts';
 import { checkHttpSourceIp, checkLargeTransfer } from '../../suites/l2-stretch/checks.ts';
 import { lossWindow, streamProblem } from '../../suites/live-migration/checks.ts';
-import { bundle } from '../../helpers/bundle.ts';
-import type { ProbeReport } from '../../helpers/prober.ts';
+import { bundle } from '../../helpers/programs.ts';
+import type { ProbeReport } from '../../helpers/traffic/prober.ts';
 
 const runId = newRunId();
 const ns = `${runId}-guest`;

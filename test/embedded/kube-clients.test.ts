@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newRunId } from '../../fixtures/embedded/run.ts';
+import { newRunId } from '../../testbeds/embedded/run.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -2,16 +2,16 @@
 // cause, for the faults they exist for: a target that comes up with another MAC, a
 // guest that never announces itself, a fabric that drops the MAC-mobility update.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
-import { migrateAcrossClusters, migrateWithinCluster, receiverOf } from '../../helpers/migration.ts';
-import { parseEvpnRoutes } from '../../helpers/frr-json.ts';
+import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
+import { migrateAcrossClusters, migrateWithinCluster, receiverOf } from '../../helpers/kube/migration.ts';
+import { parseEvpnRoutes } from '../../helpers/nos/frr/json.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { guestIdentity } from '../../suites/live-migration/observe.ts';
 import { identityProblem, macIpSnapshot, movedRouteProblem } from '../../suites/live-migration/checks.ts';
-import { NO_ANNOUNCE_ANNOTATION } from '../../fixtures/embedded/kubevirt.ts';
+import { NO_ANNOUNCE_ANNOTATION } from '../../testbeds/embedded/kubevirt.ts';
 import { stageManifests, withMac } from '../../topology/manifests.ts';
-import { restartVm } from '../../helpers/vm.ts';
+import { restartVm } from '../../helpers/kube/vm.ts';
 import { nodeVtep } from '../../topology/expectations.ts';
 import type { Testbed } from '../../helpers/testbed.ts';
 

@@ -5,9 +5,9 @@
 // stretch suites pass on it. Full runs per release: the nightly matrix.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { upEmbedded } from '../../fixtures/embedded/testbed.ts';
-import { RunPaths } from '../../fixtures/embedded/run.ts';
-import { inNetns } from '../../fixtures/embedded/netns.ts';
+import { upEmbedded } from '../../testbeds/embedded/testbed.ts';
+import { RunPaths } from '../../testbeds/embedded/run.ts';
+import { inNetns } from '../../testbeds/embedded/netns.ts';
 import { runSuites } from '../faults/run-suites.ts';
 import {
   DEFAULT_OPENPEROUTER,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions } from '../../topology/expectations.ts';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions } from '../../topology/expectations.ts';

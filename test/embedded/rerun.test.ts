@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTestbedFile, openTestbed } from '../../helpers/testbed.ts';
-import { downRun } from '../../fixtures/embedded/testbed.ts';
+import { downRun } from '../../testbeds/embedded/testbed.ts';
 import { nodeVteps } from '../../topology/expectations.ts';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'l2stretch.js');

@@ -6,8 +6,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshExecutor, knownKeys, type SshTarget } from '../../helpers/ssh-executor.ts';
-import { newRunId } from '../../fixtures/embedded/run.ts';
+import { SshExecutor, knownKeys, type SshTarget } from '../../helpers/transports/ssh.ts';
+import { newRunId } from '../../testbeds/embedded/run.ts';
 
 const SSHD = '/usr/sbin/sshd';
 const runId = newRunId();

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTestbedFile, openTestbed } from '../../helpers/testbed.ts';
-import { downRun } from '../../fixtures/embedded/testbed.ts';
+import { downRun } from '../../testbeds/embedded/testbed.ts';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'l2stretch.js');
 let runId: string | undefined;

@@ -2,14 +2,14 @@
 // (and heal it, where faults share a testbed), and exactly which conformance checks
 // it must fail (every other check must still pass). Expectations name checks by a
 // fragment of their title.
-import type { RunningTestbed } from '../../fixtures/embedded/testbed.ts';
-import { RunPaths } from '../../fixtures/embedded/run.ts';
-import { ipBatch, setSysctls } from '../../fixtures/embedded/netns.ts';
+import type { RunningTestbed } from '../../testbeds/embedded/testbed.ts';
+import { RunPaths } from '../../testbeds/embedded/run.ts';
+import { ipBatch, setSysctls } from '../../testbeds/embedded/netns.ts';
 import { stageManifests, withMac, withHostBridge, type Manifest } from '../../topology/manifests.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { checkAnswersAs } from '../../suites/l3vni/checks.ts';
 import { eventually } from '../../helpers/wait.ts';
-import { restartVm } from '../../helpers/vm.ts';
+import { restartVm } from '../../helpers/kube/vm.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from '../../topology/openperouter.ts';
 import type { CheckId } from '../../suites/catalogue.ts';
 

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { upEmbedded, type RunningTestbed } from '../../fixtures/embedded/testbed.ts';
+import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { runSuites } from './run-suites.ts';
 import { untilHeard, hostARedReachesVm2, type Fault, type FaultGroup } from './catalogue.ts';
 import { SHARD_DIR } from './table.ts';

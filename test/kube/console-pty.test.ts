@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
-import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
-import { VmConsoleExecutor } from '../../helpers/vm-console.ts';
+import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
+import { VmConsoleExecutor } from '../../helpers/transports/vm-console.ts';
 
 // A getty's dialogue as agetty and login(1) hold it: an empty name (the CR that wakes
 // the console) draws the prompt again, a refused login says so and asks again; then

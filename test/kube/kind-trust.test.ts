@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { MockApiServer } from './mock-apiserver.ts';
 import { StandInHub, StandInKubeVirt } from './stand-in-kubevirt.ts';
-import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
-import { recheckMigrationTrust, parseBundle } from '../../fixtures/kind/ca-exchange.ts';
+import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
+import { recheckMigrationTrust, parseBundle } from '../../testbeds/kind/ca-exchange.ts';
 
 const servers = [new MockApiServer(), new MockApiServer()];
 const hub = new StandInHub();

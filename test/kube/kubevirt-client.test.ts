@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
-import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
-import { crossClusterMigrationGap } from '../../helpers/kubevirt-preflight.ts';
+import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
+import { crossClusterMigrationGap } from '../../helpers/kube/kubevirt-preflight.ts';
 import { existingTestbed } from './testbed-files.ts';
-import { notHere, type VmiPlacement } from '../../helpers/vm-console.ts';
+import { notHere, type VmiPlacement } from '../../helpers/transports/vm-console.ts';
 
 const a = new MockApiServer();
 const b = new MockApiServer();

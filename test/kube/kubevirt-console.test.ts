@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
-import { KubeClient, loadKubeConfig } from '../../helpers/kube.ts';
-import { VmConsoleExecutor } from '../../helpers/vm-console.ts';
+import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
+import { VmConsoleExecutor } from '../../helpers/transports/vm-console.ts';
 
 const mock = new MockApiServer();
 let dir: string;

@@ -12,7 +12,7 @@ import { MockApiServer } from './mock-apiserver.ts';
 import { StandInHub, StandInKubeVirt } from './stand-in-kubevirt.ts';
 import type { Testbed } from '../../helpers/testbed.ts';
 import { existingTestbed } from './testbed-files.ts';
-import { migrateAcrossClusters, migrateWithinCluster, receiverOf, vmim } from '../../helpers/migration.ts';
+import { migrateAcrossClusters, migrateWithinCluster, receiverOf, vmim } from '../../helpers/kube/migration.ts';
 import { stageManifests, type Manifest } from '../../topology/manifests.ts';
 
 const a = new MockApiServer();

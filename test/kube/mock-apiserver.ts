@@ -103,7 +103,7 @@ export interface MockGuest {
   kernelQuiet?: boolean;
 }
 
-// The line VmConsoleExecutor types (helpers/vm-console.ts consoleLine), taken apart as a shell would run it.
+// The line VmConsoleExecutor types (helpers/transports/vm-console.ts consoleLine), taken apart as a shell would run it.
 const CONSOLE_LINE =
   /^sudo -n dmesg -n 1 2>\/dev\/null; \( (.*) \) >\S+ 2>\S+; printf '%s-%s %s\\n' L2S (RC\w+) \$\?; printf '%s-%s\\n' L2S (OUT\w+); cat \S+; printf '%s-%s\\n' L2S (ERR\w+); cat \S+; printf '%s-%s\\n' L2S (END\w+); rm -f \S+ \S+$/;
 
@@ -360,7 +360,7 @@ export class MockApiServer {
         } else {
           const m = CONSOLE_LINE.exec(typed);
           if (!m) {
-            show(`sh: not the console line of helpers/vm-console.ts: ${typed}\r\n`);
+            show(`sh: not the console line of helpers/transports/vm-console.ts: ${typed}\r\n`);
             prompt();
             continue;
           }

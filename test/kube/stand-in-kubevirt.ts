@@ -1,11 +1,11 @@
 // KubeVirt (v1.6.2) and openperouter (v0.0.5) as far as the stand-in API server
 // needs them: their admission webhooks (the same rules as the embedded clusters,
-// fixtures/embedded/admission.ts), KubeVirt's VM and migration controllers reduced
+// testbeds/embedded/admission.ts), KubeVirt's VM and migration controllers reduced
 // to the phases and end states the suites read, and virt-operator's handling of the
 // CA ConfigMaps. It plays what the real controllers do, asynchronously, so a client
 // that skips a wait is caught as it would be on a real cluster.
-import { admit, AdmissionError, VMIM_KIND, type VmiPhase } from '../../fixtures/embedded/admission.ts';
-import { restoredRunStrategy, haltsAfterSending, type RunStrategy } from '../../fixtures/embedded/kubevirt.ts';
+import { admit, AdmissionError, VMIM_KIND, type VmiPhase } from '../../testbeds/embedded/admission.ts';
+import { restoredRunStrategy, haltsAfterSending, type RunStrategy } from '../../testbeds/embedded/kubevirt.ts';
 import type { Manifest } from '../../topology/manifests.ts';
 import type { MockApiServer, Obj } from './mock-apiserver.ts';
 

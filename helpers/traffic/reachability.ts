@@ -1,6 +1,6 @@
 // Before a run on a testbed someone else stood up: every router must answer, or the
 // run stops at once naming those that do not, instead of timing out test by test.
-import type { Testbed } from './testbed.ts';
+import type { Testbed } from '../testbed.ts';
 
 export async function unreachableRouters(tb: Testbed): Promise<string[]> {
   const results = await Promise.all(

@@ -1,6 +1,6 @@
 // Traffic between workloads, with tools every VM image and host has (curl, ping).
-import type { Executor } from './exec.ts';
-import { resolveDeadlines } from './wait.ts';
+import type { Executor } from '../transports/exec.ts';
+import { resolveDeadlines } from '../wait.ts';
 
 export interface HttpResult {
   ok: boolean;

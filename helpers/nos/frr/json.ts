@@ -5,7 +5,7 @@
 // `remoteVteps` strings or {ip, flood}; `pfxRcd` or `prefixReceivedCount`.
 // A shape none of these accept is refused, naming the router, the command and the
 // keys seen: read as empty, it would let a "must be absent" check pass on nothing.
-import { BrokenTest } from './wait.ts';
+import { BrokenTest } from '../../wait.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,5 @@
 // A router of the testbed as the suites see it: something that answers vtysh.
-import { type Executor, ExecError, quoteArgv } from './exec.ts';
+import { type Executor, ExecError, quoteArgv } from '../transports/exec.ts';
 
 export interface VtyshAnswer<T = unknown> {
   router: string;

@@ -16,10 +16,10 @@ import {
   type KubernetesObject,
   type V1Status,
 } from '@kubernetes/client-node';
-import type { Manifest } from '../topology/manifests.ts';
-import type { ClusterApi } from './testbed.ts';
-import { selectedOpenPERouter } from '../topology/openperouter.ts';
-import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
+import type { Manifest } from '../../topology/manifests.ts';
+import type { ClusterApi } from '../testbed.ts';
+import { selectedOpenPERouter } from '../../topology/openperouter.ts';
+import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from '../transports/exec.ts';
 
 export const FIELD_MANAGER = 'l2stretch';
 export const NODE_INDEX_ANNOTATION = 'openpe.io/nodeindex';

@@ -1,6 +1,6 @@
 // A migration at a glance: every probe as a bar (its latency; red when it failed),
 // the migration window shaded, the moment the route moved, the stream's silences.
-import type { ProbeReport } from './prober.ts';
+import type { ProbeReport } from '../helpers/traffic/prober.ts';
 
 export interface TimelineMarks {
   title: string;

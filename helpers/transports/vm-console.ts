@@ -5,7 +5,7 @@
 // fresh connection, so after a migration it reaches the VM where it now runs.
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import type { KubeClient } from './kube.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
 
 export interface ConsoleLogin {

@@ -6,9 +6,9 @@
 // VMIM in the source with connectURL taken verbatim from the target's
 // synchronizationAddresses.
 import { randomBytes } from 'node:crypto';
-import type { Testbed } from './testbed.ts';
-import type { Manifest } from '../topology/manifests.ts';
-import { RESTORE_RUN_STRATEGY } from '../fixtures/embedded/kubevirt.ts';
+import type { Testbed } from '../testbed.ts';
+import type { Manifest } from '../../topology/manifests.ts';
+import { RESTORE_RUN_STRATEGY } from '../../testbeds/embedded/kubevirt.ts';
 
 export const KUBEVIRT_API = 'kubevirt.io/v1';
 

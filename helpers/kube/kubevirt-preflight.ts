@@ -1,7 +1,7 @@
 // Before a cross-cluster migration is trusted: KubeVirt older than v1.6, or without
 // the DecentralizedLiveMigration feature gate, silently drops `sendTo`, and the
 // source would then migrate within its own cluster — a run could pass falsely.
-import type { KubeClient } from './kube.ts';
+import type { KubeClient } from './client.ts';
 
 interface KubeVirtCr {
   spec?: { configuration?: { developerConfiguration?: { featureGates?: string[] } } };

@@ -1,7 +1,7 @@
 // The embedded testbed's controller answers a small JSON API on a unix socket:
 // clusters take manifests there, as a Kubernetes API server would.
 import { request } from 'node:http';
-import type { Manifest } from '../topology/manifests.ts';
+import type { Manifest } from '../../topology/manifests.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
