@@ -25,8 +25,13 @@ import { startupFigures } from './startup.ts';
 
 function args(): { runs: number } {
   try {
-    const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } }, strict: true, allowPositionals: false });
-    if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1) throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
+    const { values } = parseArgs({
+      options: { runs: { type: 'string', default: '3' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1)
+      throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
     return { runs: Number(values.runs) };
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N]\n`);
@@ -38,11 +43,16 @@ const { runs } = args();
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const outDir = join(process.env.L2STRETCH_REPORT_DIR ?? REPORTS, `bench-${stamp}`);
 mkdirSync(outDir, { recursive: true });
-const figures: Record<string, unknown> = { machine: { platform: process.platform, cores: cpus().length, node: process.version }, runs };
+const figures: Record<string, unknown> = {
+  machine: { platform: process.platform, cores: cpus().length, node: process.version },
+  runs,
+};
 
 function frrRssMiB(runId: string): number {
   // Node routers restart FRR when their VNIs change: only the daemons still running count.
-  const lines = readFileSync(new RunPaths(runId).pids, 'utf8').split('\n').filter((l) => / (zebra|bgpd)$/.test(l) && existsSync(`/proc/${l.split(' ')[0]}/status`));
+  const lines = readFileSync(new RunPaths(runId).pids, 'utf8')
+    .split('\n')
+    .filter((l) => / (zebra|bgpd)$/.test(l) && existsSync(`/proc/${l.split(' ')[0]}/status`));
   let kib = 0;
   for (const l of lines) {
     const status = readFileSync(`/proc/${l.split(' ')[0]}/status`, 'utf8');
@@ -66,7 +76,17 @@ async function once(): Promise<Sample> {
   const expected = expectedSessions(tb.testbed.topology);
   await Promise.all(
     routerNames(tb.testbed.topology).map((name) =>
-      eventually(async () => (await checkRouterSessions(tb.testbed.router(name), expected.filter((s) => s.router === name))).problem, 60_000, 50),
+      eventually(
+        async () =>
+          (
+            await checkRouterSessions(
+              tb.testbed.router(name),
+              expected.filter((s) => s.router === name),
+            )
+          ).problem,
+        60_000,
+        50,
+      ),
     ),
   );
   const established = performance.now();
@@ -88,12 +108,16 @@ const samples: Sample[] = [];
 for (let i = 0; i < runs; i++) {
   const s = await once();
   samples.push(s);
-  process.stderr.write(`run ${i + 1}/${runs}: all sessions Established ${s.sessionsS.toFixed(2)} s, teardown ${s.teardownS.toFixed(2)} s\n`);
+  process.stderr.write(
+    `run ${i + 1}/${runs}: all sessions Established ${s.sessionsS.toFixed(2)} s, teardown ${s.teardownS.toFixed(2)} s\n`,
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const spread = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
-figures.testbed = Object.fromEntries((Object.keys(samples[0]!) as Array<keyof Sample>).map((k) => [k, spread(samples.map((s) => s[k]))]));
+figures.testbed = Object.fromEntries(
+  (Object.keys(samples[0]!) as Array<keyof Sample>).map((k) => [k, spread(samples.map((s) => s[k]))]),
+);
 const row = (name: string, key: keyof Sample, unit: string, goal: string) => {
   const xs = samples.map((s) => s[key]);
   const { median: m, min, max } = spread(xs);
@@ -111,8 +135,16 @@ console.log(row('leftovers after teardown', 'leftovers', '', '0'));
   const t0 = performance.now();
   const r = await runConformance([], {}, join(outDir, 'conformance-run'));
   const wall = (performance.now() - t0) / 1000;
-  figures.conformanceRun = { seconds: wall, checks: r.checks, passed: r.passed, exitCode: r.exitCode, suiteSeconds: Object.fromEntries(r.suiteSeconds) };
-  console.log(`\nconformance run (l2stretch run), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${r.passed}/${r.checks} passed${r.exitCode ? `, exit ${r.exitCode}` : ''})`);
+  figures.conformanceRun = {
+    seconds: wall,
+    checks: r.checks,
+    passed: r.passed,
+    exitCode: r.exitCode,
+    suiteSeconds: Object.fromEntries(r.suiteSeconds),
+  };
+  console.log(
+    `\nconformance run (l2stretch run), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${r.passed}/${r.checks} passed${r.exitCode ? `, exit ${r.exitCode}` : ''})`,
+  );
   for (const [file, seconds] of r.suiteSeconds) console.log(`  ${file.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
 }
 
@@ -128,16 +160,49 @@ console.log(row('leftovers after teardown', 'leftovers', '', '0'));
     const moves: Array<Record<string, unknown>> = [];
     const svgDir = join(outDir, 'live-migration');
     mkdirSync(svgDir, { recursive: true });
-    for (const [from, to] of [['pe-kind-a', 'pe-kind-b'], ['pe-kind-b', 'pe-kind-a'], ['pe-kind-a', 'pe-kind-b'], ['pe-kind-b', 'pe-kind-a']] as const) {
-      await eventually(() => checkHttpSourceIp(t.workload('vm-2'), { name: 'vm-2', ip: '192.170.1.30' }, { name: 'vm-1', ip: '192.170.1.3' }, 8090), 20_000);
+    for (const [from, to] of [
+      ['pe-kind-a', 'pe-kind-b'],
+      ['pe-kind-b', 'pe-kind-a'],
+      ['pe-kind-a', 'pe-kind-b'],
+      ['pe-kind-b', 'pe-kind-a'],
+    ] as const) {
+      await eventually(
+        () =>
+          checkHttpSourceIp(
+            t.workload('vm-2'),
+            { name: 'vm-2', ip: '192.170.1.30' },
+            { name: 'vm-1', ip: '192.170.1.3' },
+            8090,
+          ),
+        20_000,
+      );
       const obs = await observeMigration(t, {
-        label: `bench ${from} to ${to}`, vm: 'vm-1', ip: '192.170.1.3', port: 8090, from, to, observer: 'vm-2', watchedRouter: 'spine', svgDir,
+        label: `bench ${from} to ${to}`,
+        vm: 'vm-1',
+        ip: '192.170.1.3',
+        port: 8090,
+        from,
+        to,
+        observer: 'vm-2',
+        watchedRouter: 'spine',
+        svgDir,
         migrate: () => migrateAcrossClusters(t, { vm: 'vm-1', from, to }),
       });
       const w = lossWindow(obs.probes);
       const routeMovedMs = obs.routeMovedAt === undefined ? undefined : obs.routeMovedAt - obs.outcome.startedAt;
-      moves.push({ from, to, lossWindowMs: w.windowMs, pauseMs: pause, migrationMs: obs.outcome.finishedAt - obs.outcome.startedAt, routeMovedMs, streamBroken: obs.probes.stream.broken, streamMaxGapMs: obs.probes.stream.maxGapMs });
-      rows.push(`  ${from} → ${to}: loss window ${String(w.windowMs).padStart(5)} ms (pause ${pause} ms, +${w.windowMs - pause} ms; goal ≤ pause + 300 ms), migration ${obs.outcome.finishedAt - obs.outcome.startedAt} ms, spine moved the route after ${obs.routeMovedAt === undefined ? '?' : obs.routeMovedAt - obs.outcome.startedAt} ms, stream ${obs.probes.stream.broken ? 'BROKEN' : `kept (longest silence ${obs.probes.stream.maxGapMs} ms)`}`);
+      moves.push({
+        from,
+        to,
+        lossWindowMs: w.windowMs,
+        pauseMs: pause,
+        migrationMs: obs.outcome.finishedAt - obs.outcome.startedAt,
+        routeMovedMs,
+        streamBroken: obs.probes.stream.broken,
+        streamMaxGapMs: obs.probes.stream.maxGapMs,
+      });
+      rows.push(
+        `  ${from} → ${to}: loss window ${String(w.windowMs).padStart(5)} ms (pause ${pause} ms, +${w.windowMs - pause} ms; goal ≤ pause + 300 ms), migration ${obs.outcome.finishedAt - obs.outcome.startedAt} ms, spine moved the route after ${obs.routeMovedAt === undefined ? '?' : obs.routeMovedAt - obs.outcome.startedAt} ms, stream ${obs.probes.stream.broken ? 'BROKEN' : `kept (longest silence ${obs.probes.stream.maxGapMs} ms)`}`,
+      );
       // EVPN duplicate detection freezes a MAC after 5 moves in 180 s: four moves stay below it.
     }
     console.log(`\ncross-cluster live migration of vm-1, probed from vm-2 every 100 ms:`);

@@ -16,7 +16,8 @@ function staleSince(builtMs) {
   for (const dir of SOURCES) {
     // reports/ also holds the runs' output: only its own files are sources.
     for (const f of readdirSync(join(root, dir), { recursive: dir !== 'reports' })) {
-      if (f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(join(root, dir, f)).mtimeMs > builtMs) return join(dir, f);
+      if (f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(join(root, dir, f)).mtimeMs > builtMs)
+        return join(dir, f);
     }
   }
   return undefined;

@@ -30,7 +30,8 @@ function testbedEnv(flags: Pick<RunFlags, 'testbed' | 'testbedFile'>): NodeJS.Pr
   if (flags.testbedFile) env.L2STRETCH_TESTBED_FILE = flags.testbedFile;
   // vitest runs in the package directory: paths the caller gave relative to theirs are made absolute.
   for (const v of ['L2STRETCH_TESTBED_FILE', 'L2STRETCH_REPORT_DIR'] as const) if (env[v]) env[v] = resolve(env[v]);
-  if (env.L2STRETCH_TOPOLOGY && existsSync(env.L2STRETCH_TOPOLOGY)) env.L2STRETCH_TOPOLOGY = resolve(env.L2STRETCH_TOPOLOGY);
+  if (env.L2STRETCH_TOPOLOGY && existsSync(env.L2STRETCH_TOPOLOGY))
+    env.L2STRETCH_TOPOLOGY = resolve(env.L2STRETCH_TOPOLOGY);
   return env;
 }
 
@@ -240,7 +241,8 @@ export async function certify(flags: { product: string; testbedFile?: string; ou
   delete env.L2STRETCH_CHECKS;
   delete env.L2STRETCH_SKIP;
   const kubeconfigs = env.L2STRETCH_TESTBED_FILE ? auditKubeconfigs(await readTestbed(env.L2STRETCH_TESTBED_FILE)) : [];
-  for (const f of kubeconfigs) process.stderr.write(`l2stretch: flagged, recorded in the bundle: ${f.kubeconfig}: ${f.flag}\n`);
+  for (const f of kubeconfigs)
+    process.stderr.write(`l2stretch: flagged, recorded in the bundle: ${f.kubeconfig}: ${f.flag}\n`);
   process.stderr.write(
     `l2stretch: certifying ${product.vendor} ${product.product} ${product.version}: ` +
       'every conformance-tier check, none may be skipped\n',

@@ -25,7 +25,7 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   'L2S-BGP-001': {
     reads:
       '`show bgp vrf all summary json` and `show bgp neighbors json` (negotiated capabilities) of ' +
-        'every fabric and node router',
+      'every fabric and node router',
     failure:
       'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)',
     title: /Established$/,
@@ -71,13 +71,14 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   'L2S-L2-004': {
     reads: 'a 2 MiB HTTP transfer between the VMs (`/bytes/<n>`), byte count checked',
     failure:
-      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: ' +
-      'received 65536 (curl exit 28: …)',
+      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: ' + 'received 65536 (curl exit 28: …)',
     title: /^vm-\d ← vm-\d: a 2 MiB transfer/,
   },
   'L2S-L2-005': {
-    reads: "every node's `show evpn vni <N> json` (its SVI) and `show interface vrf <vrf> json` (the SVI's MAC and addresses); each VM's `ip -j neigh show <gateway>` after pinging it",
-    failure: 'pe-kind-b-worker: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen 00:f3:00:00:00:99',
+    reads:
+      "every node's `show evpn vni <N> json` (its SVI) and `show interface vrf <vrf> json` (the SVI's MAC and addresses); each VM's `ip -j neigh show <gateway>` after pinging it",
+    failure:
+      'pe-kind-b-worker: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen 00:f3:00:00:00:99',
     title: /: every node answers the gateway/,
   },
   'L2S-L3-001': {
@@ -94,7 +95,7 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     reads: 'three HTTP probes from each VM to every host of another VRF, each of which must time out or be refused',
     failure:
       'vm-1 reached hostA_blue (192.168.21.2, VRF blue) in probe 1/3: it answered …; traffic must be ' +
-        'dropped between VRFs',
+      'dropped between VRFs',
     title: /must be dropped/,
   },
   'L2S-MIG-001': {
@@ -110,17 +111,16 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   'L2S-MIG-003': {
     reads:
       "every router's `show bgp l2vpn evpn route type macip json` before and after: best path next " +
-        "hop and MAC-mobility sequence",
+      'hop and MAC-mobility sequence',
     failure:
       'spine: type-2 MAC+IP route of vm-1: expected next hop 100.65.0.1 (pe-kind-a-worker, where it ' +
-        'now runs), seen 100.65.0.0 …',
+      'now runs), seen 100.65.0.0 …',
     title: /L2S-MIG-003/,
   },
   'L2S-MIG-004': {
     reads: "the observer VM's long-lived HTTP stream to the migrating VM (bytes and gaps)",
     failure:
-      'vm-2 → vm-1: the long-lived connection broke (…) after 81920 bytes; ' +
-      'a live migration must keep it open',
+      'vm-2 → vm-1: the long-lived connection broke (…) after 81920 bytes; ' + 'a live migration must keep it open',
     title: /L2S-MIG-004/,
   },
   'L2S-MIG-005': {
@@ -141,13 +141,17 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
     title: /L2S-MIG-007/,
   },
   'L2S-MIG-008': {
-    reads: "the moved VM's ping of its gateway and `ip -j neigh`; its new node's SVI (`show interface vrf <vrf> json`) and `show evpn arp-cache vni <N> ip <IP> json`",
-    failure: 'pe-kind-b-worker: vm-1 (192.170.1.3) in VNI 110: expected learned locally (the node it runs on answers its gateway), seen remote via 100.65.0.0',
+    reads:
+      "the moved VM's ping of its gateway and `ip -j neigh`; its new node's SVI (`show interface vrf <vrf> json`) and `show evpn arp-cache vni <N> ip <IP> json`",
+    failure:
+      'pe-kind-b-worker: vm-1 (192.170.1.3) in VNI 110: expected learned locally (the node it runs on answers its gateway), seen remote via 100.65.0.0',
     title: /L2S-MIG-008/,
   },
   'L2S-STAB-001': {
-    reads: "every router's `show bgp neighbors json` (connections established and dropped, up since) and `show bgp l2vpn evpn route detail json` (table version, last update) when the run starts and at its end",
-    failure: 'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:20:01 UTC), seen 4 resets (connections established 1 → 5, dropped 0 → 4; up since 15:20:40 UTC)',
+    reads:
+      "every router's `show bgp neighbors json` (connections established and dropped, up since) and `show bgp l2vpn evpn route detail json` (table version, last update) when the run starts and at its end",
+    failure:
+      'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:20:01 UTC), seen 4 resets (connections established 1 → 5, dropped 0 → 4; up since 15:20:40 UTC)',
     title: /: no BGP session reset and no type-3/,
   },
 };

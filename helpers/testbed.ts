@@ -18,12 +18,18 @@ import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/inp
 
 // Every string here reaches a command, a file path or a message: each is a strict
 // type, and member names, which name diagnostics files, are plain names.
-const line = z.string().min(1).max(4096).regex(/^[^\p{Cc}]*$/u, 'one line without control characters');
+const line = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[^\p{Cc}]*$/u, 'one line without control characters');
 const path = line;
 const plainName = (what: string) =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, `${what} (letters, digits, ".", "-", "_")`);
 const netnsName = plainName('a network namespace name');
-const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes name (lower-case letters, digits, "-", ".")');
+const dnsName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes name (lower-case letters, digits, "-", ".")');
 const hostName = z
   .string()
   .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._:-]{0,252})$/, 'a host name or an IP address');
@@ -60,7 +66,10 @@ const clusterApiSpec = z.discriminatedUnion('type', [
 ]);
 
 const deadlineOverrides = z.strictObject(
-  Object.fromEntries(Object.keys(DEFAULT_DEADLINES).map((k) => [k, z.number().int().positive().optional()])) as Record<keyof Deadlines, z.ZodOptional<z.ZodNumber>>,
+  Object.fromEntries(Object.keys(DEFAULT_DEADLINES).map((k) => [k, z.number().int().positive().optional()])) as Record<
+    keyof Deadlines,
+    z.ZodOptional<z.ZodNumber>
+  >,
 );
 
 export const testbedFileSchema = z.strictObject({
@@ -180,10 +189,14 @@ function lookup<T>(what: string, map: Map<string, T>, name: string): T {
 export function openTestbed(file: TestbedFile): Testbed {
   const topology = loadTopology(file.topology);
   const kube = new KubeClients();
-  const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec, kube), r.vtysh)]));
+  const routers = new Map(
+    Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec, kube), r.vtysh)]),
+  );
   const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec, kube)]));
   const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, clusterApiFor(n, c.api, kube)]));
-  const kubeClients = Object.values(file.clusters).flatMap((c) => (c.api.type === 'kubernetes' ? [kube.get(c.api.kubeconfig, c.api.context)] : []));
+  const kubeClients = Object.values(file.clusters).flatMap((c) =>
+    c.api.type === 'kubernetes' ? [kube.get(c.api.kubeconfig, c.api.context)] : [],
+  );
   // One executor per VM, kept: a console allows one session at a time.
   const vmExecutors = new Map<string, Executor>();
   const vmExecutor = (n: string): Executor => {
@@ -191,7 +204,10 @@ export function openTestbed(file: TestbedFile): Testbed {
     if (!vms) return lookup('workload', workloads, n);
     let ex = vmExecutors.get(n);
     if (!ex) {
-      ex = vms.type === 'netns' ? new NetnsExecutor(n, `${vms.netnsPrefix}${n}`) : new RoamingConsoleExecutor(n, kubeClients, vms.namespace, { user: vms.user, password: vms.password });
+      ex =
+        vms.type === 'netns'
+          ? new NetnsExecutor(n, `${vms.netnsPrefix}${n}`)
+          : new RoamingConsoleExecutor(n, kubeClients, vms.namespace, { user: vms.user, password: vms.password });
       vmExecutors.set(n, ex);
     }
     return ex;
@@ -215,8 +231,13 @@ export function openTestbed(file: TestbedFile): Testbed {
     kernelMembers: async () => {
       const k = file.kernel;
       if (!k) return [];
-      const names = (await runLocal('testbed', ['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!);
-      return names.filter((n) => n.startsWith(k.prefix)).sort().map((n) => new NetnsExecutor(n.slice(k.prefix.length), n));
+      const names = (await runLocal('testbed', ['ip', 'netns', 'list'])).stdout
+        .split('\n')
+        .map((l) => l.split(' ')[0]!);
+      return names
+        .filter((n) => n.startsWith(k.prefix))
+        .sort()
+        .map((n) => new NetnsExecutor(n.slice(k.prefix.length), n));
     },
   };
 }

@@ -40,10 +40,15 @@ export type Deadlines = Record<DeadlineName, number>;
 export function parseDeadlineOverrides(spec: string | undefined): Partial<Deadlines> {
   const out: Partial<Deadlines> = {};
   if (!spec) return out;
-  for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\w+)=(\d+)(ms|s)?$/.exec(item);
     if (!m || !(m[1]! in DEFAULT_DEADLINES)) {
-      throw new Error(`L2STRETCH_DEADLINES: "${item}" is not <name>=<number>[s|ms] with a name among ${Object.keys(DEFAULT_DEADLINES).join(', ')}`);
+      throw new Error(
+        `L2STRETCH_DEADLINES: "${item}" is not <name>=<number>[s|ms] with a name among ${Object.keys(DEFAULT_DEADLINES).join(', ')}`,
+      );
     }
     out[m[1] as DeadlineName] = Number(m[2]) * (m[3] === 's' ? 1000 : 1);
   }
@@ -106,12 +111,23 @@ export async function eventually(check: Check, deadlineMs: number, intervalMs = 
         if (Date.now() - start >= deadlineMs) throw new AbortError(problem);
         throw new Error(problem);
       },
-      { retries: Number.POSITIVE_INFINITY, factor: 1, minTimeout: intervalMs, maxTimeout: intervalMs, maxRetryTime: deadlineMs, randomize: false },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        factor: 1,
+        minTimeout: intervalMs,
+        maxTimeout: intervalMs,
+        maxRetryTime: deadlineMs,
+        randomize: false,
+      },
     );
   } catch (e) {
     if (e instanceof BrokenTest) throw e;
     const elapsed = Date.now() - start;
-    throw new CheckFailed(`${last}\n(still failing after ${(elapsed / 1000).toFixed(1)} s, ${attempts} attempts)`, elapsed, attempts);
+    throw new CheckFailed(
+      `${last}\n(still failing after ${(elapsed / 1000).toFixed(1)} s, ${attempts} attempts)`,
+      elapsed,
+      attempts,
+    );
   }
   return { elapsedMs: Date.now() - start, attempts };
 }

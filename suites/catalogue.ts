@@ -11,7 +11,6 @@ export const TIERS = {
 } as const;
 export type Tier = keyof typeof TIERS;
 
-
 /**
  * A pass/fail limit of a check. It is part of the requirement, so it lives here and
  * nowhere else: no testbed file or environment variable changes it, the run record
@@ -35,37 +34,43 @@ export const CATALOGUE = {
   'L2S-BGP-001': {
     suite: 'bgp-sessions',
     tier: 'conformance',
-    requirement: 'Every fabric and node router MUST have each of its underlay sessions Established in IPv4 unicast and in L2VPN EVPN.',
+    requirement:
+      'Every fabric and node router MUST have each of its underlay sessions Established in IPv4 unicast and in L2VPN EVPN.',
     needs: [],
   },
   'L2S-EVPN-001': {
     suite: 'evpn-routes',
     tier: 'conformance',
-    requirement: 'The spine, every ToR and every node router MUST carry a type-3 (IMET) route for each L2VNI from every node VTEP.',
+    requirement:
+      'The spine, every ToR and every node router MUST carry a type-3 (IMET) route for each L2VNI from every node VTEP.',
     needs: ['l2vni'],
   },
   'L2S-EVPN-002': {
     suite: 'evpn-routes',
     tier: 'conformance',
-    requirement: "Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of the VM's node, and every node's L2VNI MUST import them and the type-3 route of every other node VTEP.",
+    requirement:
+      "Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of the VM's node, and every node's L2VNI MUST import them and the type-3 route of every other node VTEP.",
     needs: ['l2vni'],
   },
   'L2S-EVPN-003': {
     suite: 'evpn-routes',
     tier: 'conformance',
-    requirement: "Every node's L3VNI VRF MUST hold type-5 routes of its own VRF's host subnets and MUST NOT hold those of another VRF.",
+    requirement:
+      "Every node's L3VNI VRF MUST hold type-5 routes of its own VRF's host subnets and MUST NOT hold those of another VRF.",
     needs: ['l3vni'],
   },
   'L2S-EVPN-004': {
     suite: 'evpn-routes',
     tier: 'extended',
-    requirement: "Every node's data plane SHOULD flood each L2VNI to every other VTEP and know each remote VM's MAC at that VM's VTEP.",
+    requirement:
+      "Every node's data plane SHOULD flood each L2VNI to every other VTEP and know each remote VM's MAC at that VM's VTEP.",
     needs: ['l2vni'],
   },
   'L2S-L2-001': {
     suite: 'l2-stretch',
     tier: 'conformance',
-    requirement: "A VM MUST reach a VM of another cluster on the same L2VNI over HTTP, and the callee MUST see the caller's own address (no NAT).",
+    requirement:
+      "A VM MUST reach a VM of another cluster on the same L2VNI over HTTP, and the callee MUST see the caller's own address (no NAT).",
     needs: ['l2vni', 'workload-exec'],
   },
   'L2S-L2-002': {
@@ -89,7 +94,8 @@ export const CATALOGUE = {
   'L2S-L2-005': {
     suite: 'l2-stretch',
     tier: 'conformance',
-    requirement: "Every node serving an L2VNI MUST answer its gateway address with one and the same MAC (the distributed anycast gateway): the MAC of every node's SVI and the one every VM learned for its gateway.",
+    requirement:
+      "Every node serving an L2VNI MUST answer its gateway address with one and the same MAC (the distributed anycast gateway): the MAC of every node's SVI and the one every VM learned for its gateway.",
     needs: ['l2vni', 'workload-exec'],
   },
   'L2S-L3-001': {
@@ -107,13 +113,14 @@ export const CATALOGUE = {
   'L2S-L3-003': {
     suite: 'l3vni',
     tier: 'conformance',
-    requirement: "Traffic from a VM to a host of another VRF MUST be dropped, in every probe.",
+    requirement: 'Traffic from a VM to a host of another VRF MUST be dropped, in every probe.',
     needs: ['l3vni', 'workload-exec'],
   },
   'L2S-MIG-001': {
     suite: 'live-migration',
     tier: 'conformance',
-    requirement: 'A live migration MUST succeed, and the clusters MUST report the end state KubeVirt reports (target migration Succeeded, source instance gone, source VM Halted, target VM Always and Ready).',
+    requirement:
+      'A live migration MUST succeed, and the clusters MUST report the end state KubeVirt reports (target migration Succeeded, source instance gone, source VM Halted, target VM Always and Ready).',
     needs: ['workload-exec', 'migration-probe'],
   },
   'L2S-MIG-002': {
@@ -125,7 +132,8 @@ export const CATALOGUE = {
   'L2S-MIG-003': {
     suite: 'live-migration',
     tier: 'conformance',
-    requirement: "Every router's type-2 MAC+IP route of a migrated VM MUST follow it to its new node's VTEP, with a higher MAC-mobility sequence.",
+    requirement:
+      "Every router's type-2 MAC+IP route of a migrated VM MUST follow it to its new node's VTEP, with a higher MAC-mobility sequence.",
     needs: ['workload-exec', 'migration-probe', 'garp-moves-mac-ip'],
   },
   'L2S-MIG-004': {
@@ -146,7 +154,11 @@ export const CATALOGUE = {
     requirement: 'The outage a peer sees during a migration SHOULD stay within the loss budget.',
     needs: ['workload-exec', 'migration-probe'],
     thresholds: {
-      lossBudget: { value: 2_000, unit: 'ms', meaning: 'longest a live migration may cut the VM off (first failed to first answered probe)' },
+      lossBudget: {
+        value: 2_000,
+        unit: 'ms',
+        meaning: 'longest a live migration may cut the VM off (first failed to first answered probe)',
+      },
     },
   },
   'L2S-MIG-007': {
@@ -158,13 +170,15 @@ export const CATALOGUE = {
   'L2S-MIG-008': {
     suite: 'live-migration',
     tier: 'conformance',
-    requirement: "After a migration, the VM's gateway MUST be answered by the node it now runs on, with the anycast gateway MAC.",
+    requirement:
+      "After a migration, the VM's gateway MUST be answered by the node it now runs on, with the anycast gateway MAC.",
     needs: ['l2vni', 'workload-exec', 'migration-probe'],
   },
   'L2S-STAB-001': {
     suite: 'stability',
     tier: 'conformance',
-    requirement: 'No BGP session of the topology MUST reset, and no EVPN route the overlay needs MUST be withdrawn or re-advertised, from the start of the first suite to the end of the last.',
+    requirement:
+      'No BGP session of the topology MUST reset, and no EVPN route the overlay needs MUST be withdrawn or re-advertised, from the start of the first suite to the end of the last.',
     needs: [],
   },
 } as const satisfies Record<string, CatalogueEntry>;
@@ -195,9 +209,13 @@ export function thresholdValues(): Record<string, Record<string, number>> {
 /** The tiers this run declares checks of: L2STRETCH_TIERS (comma-separated), by default all. */
 export function selectedTiers(env = process.env.L2STRETCH_TIERS): Tier[] {
   if (!env) return Object.keys(TIERS) as Tier[];
-  const asked = env.split(',').map((t) => t.trim()).filter(Boolean);
+  const asked = env
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = asked.filter((t) => !Object.hasOwn(TIERS, t));
-  if (unknown.length) throw new Error(`L2STRETCH_TIERS: unknown tier ${unknown.join(', ')} (tiers: ${Object.keys(TIERS).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`L2STRETCH_TIERS: unknown tier ${unknown.join(', ')} (tiers: ${Object.keys(TIERS).join(', ')})`);
   return asked as Tier[];
 }
 

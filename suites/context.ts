@@ -63,14 +63,21 @@ function stageGate(stage: Stage, after: Stage[]): StageGate {
 
 /** The first failing check of a run takes the diagnostics (in the test, so that the report attaches them to it). */
 async function diagnoseOnce(ctx: TestContext): Promise<void> {
-  const taken = await collectDiagnosticsOnce(testbed(), reportDir('diagnostics'), ctx.task.fullName).catch((e: Error) => {
-    process.stderr.write(`l2stretch: diagnostics could not be collected: ${e.message}\n`);
-    return undefined;
-  });
+  const taken = await collectDiagnosticsOnce(testbed(), reportDir('diagnostics'), ctx.task.fullName).catch(
+    (e: Error) => {
+      process.stderr.write(`l2stretch: diagnostics could not be collected: ${e.message}\n`);
+      return undefined;
+    },
+  );
   if (!taken) return;
   process.stderr.write(`l2stretch: first failure; diagnostics of every router, member and cluster in ${taken.dir}\n`);
-  await ctx.annotate(`diagnostics taken at this first failure: ${taken.dir}`, { path: taken.combined, contentType: 'text/plain' });
-  await allure.attachmentPath('diagnostics (routers, kernel state, cluster objects)', taken.combined, { contentType: 'text/plain' });
+  await ctx.annotate(`diagnostics taken at this first failure: ${taken.dir}`, {
+    path: taken.combined,
+    contentType: 'text/plain',
+  });
+  await allure.attachmentPath('diagnostics (routers, kernel state, cluster objects)', taken.combined, {
+    contentType: 'text/plain',
+  });
 }
 
 const SEVERITY: Record<Tier, string> = { conformance: 'critical', extended: 'normal' };
@@ -82,7 +89,12 @@ export interface ConformanceSuite {
    * when an earlier stage failed or the testbed lacks a feature the check (or this
    * instance, through `needs`) requires.
    */
-  check(id: CheckId, title: string, body: (ctx: TestContext) => Promise<void> | void, opts?: { needs?: Feature[]; concurrent?: boolean }): void;
+  check(
+    id: CheckId,
+    title: string,
+    body: (ctx: TestContext) => Promise<void> | void,
+    opts?: { needs?: Feature[]; concurrent?: boolean },
+  ): void;
 }
 
 export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite {
@@ -106,7 +118,10 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
         gate.check(ctx);
         const tb = testbed();
         const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
-        if (missing.length) ctx.skip(`needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, which the ${tb.kind} testbed does not offer`);
+        if (missing.length)
+          ctx.skip(
+            `needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, which the ${tb.kind} testbed does not offer`,
+          );
         try {
           await body(ctx);
         } catch (e) {
@@ -176,7 +191,9 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
     // A long wait says what it waits for, so that a slow network does not look like a hang.
     const progress = setInterval(() => {
       const waited = Math.round((Date.now() - start) / 1000);
-      process.stderr.write(`l2stretch: ${ctx.task.name}: waiting ${waited} s of ${tb.deadlines[deadline] / 1000} s (${deadline})${lastProblem ? `; now: ${lastProblem.split('\n')[0]}` : ''}\n`);
+      process.stderr.write(
+        `l2stretch: ${ctx.task.name}: waiting ${waited} s of ${tb.deadlines[deadline] / 1000} s (${deadline})${lastProblem ? `; now: ${lastProblem.split('\n')[0]}` : ''}\n`,
+      );
     }, PROGRESS_EVERY_MS);
     try {
       const done = await eventually(async () => {
@@ -185,7 +202,10 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
         lastProblem = r.problem;
         return r.problem;
       }, tb.deadlines[deadline]).finally(() => clearInterval(progress));
-      await ctx.annotate(`converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`, 'convergence');
+      await ctx.annotate(
+        `converged after ${(done.elapsedMs / 1000).toFixed(2)} s (${done.attempts} attempts)`,
+        'convergence',
+      );
     } catch (e) {
       if (!(e instanceof CheckFailed)) throw e;
       await attachEvidence(ctx, last);
@@ -197,7 +217,10 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
 /** Where this run's report files go: L2STRETCH_REPORT_DIR, set once per run by the conformance config. */
 export function reportDir(...parts: string[]): string {
   const base = process.env.L2STRETCH_REPORT_DIR;
-  if (!base) throw new Error('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
+  if (!base)
+    throw new Error(
+      'L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)',
+    );
   const dir = join(base, ...parts);
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -23,7 +23,8 @@ import { recordStart } from './stability/checks.ts';
  */
 async function startReport(project: TestProject, testbedFile: string): Promise<void> {
   const dir = process.env.L2STRETCH_REPORT_DIR;
-  if (!dir) giveUp('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
+  if (!dir)
+    giveUp('L2STRETCH_REPORT_DIR is not set: run the suites with vitest.conformance.config.ts (npm run conformance)');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const file = join(dir, 'stage-failures.json');
@@ -33,7 +34,9 @@ async function startReport(project: TestProject, testbedFile: string): Promise<v
   const facts = await testbedFacts(tb);
   writeFileSync(join(dir, RUN_FILES.testbed), redactJson(JSON.stringify(facts, null, 2)), { mode: 0o600 });
   // The stability suite, last, compares the routers with what they say now.
-  await recordStart(tb, dir).catch((e: Error) => process.stderr.write(`l2stretch: the routers could not be read at the start of the run: ${e.message}\n`));
+  await recordStart(tb, dir).catch((e: Error) =>
+    process.stderr.write(`l2stretch: the routers could not be read at the start of the run: ${e.message}\n`),
+  );
   process.stderr.write(`l2stretch: reports go to ${dir}\n`);
 }
 
@@ -53,7 +56,11 @@ async function withFeatureGaps(testbedFile: string): Promise<{ file: string; cle
   const tb = openTestbed(file);
   const none = { file: testbedFile, cleanup: () => {} };
   if (!tb.kubeClients.length || !tb.features.has('cross-cluster-migration')) return none;
-  const gaps = (await Promise.all(tb.kubeClients.map((c) => crossClusterMigrationGap(c).catch((e: Error) => `${c.name}: ${e.message}`)))).filter(Boolean);
+  const gaps = (
+    await Promise.all(
+      tb.kubeClients.map((c) => crossClusterMigrationGap(c).catch((e: Error) => `${c.name}: ${e.message}`)),
+    )
+  ).filter(Boolean);
   if (!gaps.length) return none;
   process.stderr.write(`l2stretch: cross-cluster migration checks will be skipped: ${gaps.join('; ')}\n`);
   // A folder of our own (mkdtemp: unpredictable, 0700), the file created exclusively in it.
@@ -100,7 +107,10 @@ async function standUp(project: TestProject): Promise<() => Promise<void>> {
  */
 async function standUpKind(project: TestProject): Promise<() => Promise<void>> {
   const start = Date.now();
-  const o = kindOptions({ topologyRef: process.env.L2STRETCH_TOPOLOGY, onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(0)} s] kind: ${m}\n`) });
+  const o = kindOptions({
+    topologyRef: process.env.L2STRETCH_TOPOLOGY,
+    onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(0)} s] kind: ${m}\n`),
+  });
   const topology = loadTopology(o.topologyRef);
   const written = (await upKind(topology, o))!;
   process.stderr.write(`l2stretch: kind testbed up in ${((Date.now() - start) / 1000).toFixed(0)} s (${written})\n`);
@@ -109,7 +119,8 @@ async function standUpKind(project: TestProject): Promise<() => Promise<void>> {
   await startReport(project, file);
   return async () => {
     cleanup();
-    if (process.env.L2STRETCH_KEEP === '1') return void process.stderr.write(`l2stretch: kind testbed kept (L2STRETCH_KEEP=1): ${file}\n`);
+    if (process.env.L2STRETCH_KEEP === '1')
+      return void process.stderr.write(`l2stretch: kind testbed kept (L2STRETCH_KEEP=1): ${file}\n`);
     await downKind(topology, o);
     process.stderr.write('l2stretch: kind testbed removed\n');
   };
@@ -119,9 +130,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const given = process.env.L2STRETCH_TESTBED_FILE;
   const kind = process.env.L2STRETCH_TESTBED ?? 'embedded';
   try {
-    if (!['embedded', 'kind', 'existing'].includes(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
-    if (kind === 'existing' && !given) giveUp('L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach your routers, hosts, VMs and clusters');
-    const teardown = await (given ? useGiven(project, given) : kind === 'kind' ? standUpKind(project) : standUp(project));
+    if (!['embedded', 'kind', 'existing'].includes(kind))
+      giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
+    if (kind === 'existing' && !given)
+      giveUp(
+        'L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach your routers, hosts, VMs and clusters',
+      );
+    const teardown = await (given
+      ? useGiven(project, given)
+      : kind === 'kind'
+        ? standUpKind(project)
+        : standUp(project));
     return async () => {
       await teardown();
       finishReport();

@@ -42,7 +42,13 @@ export async function placedVms(tb: Testbed): Promise<PlacedVm[]> {
   return Promise.all(
     Object.entries(overlay.vms).map(async ([vm, v]) => {
       const p = await vmPlacement(tb, v.cluster, vm);
-      return { ...p, declaredIp: addressOf(v.ipv4), network: v.network, port: v.port, vtep: nodeVtep(tb.topology.clusters[v.cluster]!, p.node) };
+      return {
+        ...p,
+        declaredIp: addressOf(v.ipv4),
+        network: v.network,
+        port: v.port,
+        vtep: nodeVtep(tb.topology.clusters[v.cluster]!, p.node),
+      };
     }),
   );
 }

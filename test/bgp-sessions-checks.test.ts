@@ -8,9 +8,15 @@ import { fixtureJson } from './shared.ts';
 const t = loadTopology('multicluster');
 const expected = (router: string) => expectedSessions(t).filter((s) => s.router === router);
 // Capabilities only matter for Established sessions: a router's healthy capture serves its faulty ones too.
-const negotiated = (router: string, fixture = `bgp-neighbors-${router}.json`) => parseNegotiatedFamilies(fixtureJson('frr-8.4', fixture));
+const negotiated = (router: string, fixture = `bgp-neighbors-${router}.json`) =>
+  parseNegotiatedFamilies(fixtureJson('frr-8.4', fixture));
 const problems = (router: string, fixture: string, neighbors?: string) =>
-  sessionProblems(router, expected(router), parseBgpSummary(fixtureJson('frr-8.4', fixture)), negotiated(router, neighbors));
+  sessionProblems(
+    router,
+    expected(router),
+    parseBgpSummary(fixtureJson('frr-8.4', fixture)),
+    negotiated(router, neighbors),
+  );
 
 describe('bgp-sessions checks on captured FRR JSON', () => {
   it('pass on a healthy spine, ToR and node router', () => {
@@ -51,7 +57,14 @@ describe('bgp-sessions checks on captured FRR JSON', () => {
     expect(sessionProblems('spine', expected('spine'), parseBgpSummary({}), negotiated('spine'))).toHaveLength(8);
     expect(problems('spine', 'bgp-summary-spine.json', 'bgp-neighbors-leafA.json')).toHaveLength(8);
     const wrongAs = expected('spine').map((s) => (s.peer === 'leafB' ? { ...s, peerAsn: 65000 } : s));
-    expect(sessionProblems('spine', wrongAs, parseBgpSummary(fixtureJson('frr-8.4', 'bgp-summary-spine.json')), negotiated('spine'))).toEqual([
+    expect(
+      sessionProblems(
+        'spine',
+        wrongAs,
+        parseBgpSummary(fixtureJson('frr-8.4', 'bgp-summary-spine.json')),
+        negotiated('spine'),
+      ),
+    ).toEqual([
       'spine: session to leafB (192.168.1.3, AS 65000) in IPv4 unicast: expected remote AS 65000, seen AS 64520',
       'spine: session to leafB (192.168.1.3, AS 65000) in L2VPN EVPN: expected remote AS 65000, seen AS 64520',
     ]);

@@ -4,7 +4,16 @@
 // and redaction that never breaks the JSON/YAML it goes through.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, symlinkSync, existsSync, readdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  existsSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -16,7 +25,13 @@ import { suiteVersion } from '../reports/suite-identity.ts';
 import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
 import { testbedFileSchema } from '../helpers/testbed.ts';
 
-const PRODUCT = { vendor: 'Acme', product: 'Fabric', version: '4.2.1', contact: 'c@acme.example', replaced: { fabricNos: 'AcmeOS' } };
+const PRODUCT = {
+  vendor: 'Acme',
+  product: 'Fabric',
+  version: '4.2.1',
+  contact: 'c@acme.example',
+  replaced: { fabricNos: 'AcmeOS' },
+};
 const ids = checkIds().filter((id) => CATALOGUE[id].tier === 'conformance');
 
 let dir: string;
@@ -25,14 +40,23 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(edit: (r: RunRecord) => void = () => {}, product: object = PRODUCT): { runDir: string; product: string; catalogue: string } {
+function run(
+  edit: (r: RunRecord) => void = () => {},
+  product: object = PRODUCT,
+): { runDir: string; product: string; catalogue: string } {
   const runDir = join(dir, 'run');
   mkdirSync(join(runDir, 'allure-results'), { recursive: true });
   const productFile = join(dir, 'product.yaml');
   writeFileSync(productFile, stringify(product));
   const catalogue = join(dir, 'conformance.yaml');
   writeFileSync(catalogue, catalogueYaml(suiteVersion()));
-  const tests = ids.map((id) => ({ name: `${id} x`, title: `s > ${id} x`, verdict: 'passed' as const, durationMs: 1, annotations: [] }));
+  const tests = ids.map((id) => ({
+    name: `${id} x`,
+    title: `s > ${id} x`,
+    verdict: 'passed' as const,
+    durationMs: 1,
+    annotations: [],
+  }));
   const { checks, strays } = checkVerdicts(tests, ['conformance']);
   const record: RunRecord = {
     schema: 'l2stretch.run-record/v1',
@@ -52,7 +76,10 @@ function run(edit: (r: RunRecord) => void = () => {}, product: object = PRODUCT)
   edit(record);
   writeFileSync(join(runDir, 'run-record.json'), JSON.stringify(record, null, 2));
   const n = tests.length;
-  writeFileSync(join(runDir, 'junit.xml'), `<testsuites tests="${n}">\n<testsuite name="s" tests="${n}" failures="0" errors="0" skipped="0"></testsuite></testsuites>\n`);
+  writeFileSync(
+    join(runDir, 'junit.xml'),
+    `<testsuites tests="${n}">\n<testsuite name="s" tests="${n}" failures="0" errors="0" skipped="0"></testsuite></testsuites>\n`,
+  );
   writeFileSync(join(runDir, 'run.log'), 'ran\n');
   writeFileSync(join(runDir, 'allure-results', 'x-result.json'), '{"status":"passed"}');
   return { runDir, product: productFile, catalogue };
@@ -61,8 +88,13 @@ function run(edit: (r: RunRecord) => void = () => {}, product: object = PRODUCT)
 const out = () => join(dir, 'bundle');
 /** SHA256SUMS rewritten by hand after an edit, as a forger would. */
 function resum(b: string, extra: string[] = []): void {
-  const files = readdirSync(b, { recursive: true, encoding: 'utf8' }).filter((f) => /\.\w+$/.test(f) && f !== 'SHA256SUMS');
-  const hash = (f: string) => createHash('sha256').update(readFileSync(join(b, f))).digest('hex');
+  const files = readdirSync(b, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => /\.\w+$/.test(f) && f !== 'SHA256SUMS',
+  );
+  const hash = (f: string) =>
+    createHash('sha256')
+      .update(readFileSync(join(b, f)))
+      .digest('hex');
   writeFileSync(join(b, 'SHA256SUMS'), [...files.map((f) => `${hash(f)}  ${f}`), ...extra].join('\n') + '\n');
 }
 
@@ -90,14 +122,16 @@ describe('certify writes a bundle only of this run', () => {
   it('writes no bundle from a run that left no complete run record', () => {
     const src = run();
     rmSync(join(src.runDir, 'run-record.json'));
-    expect(() => writeBundle(src, out())).toThrow(/no bundle written: .*run-record.json: ENOENT \(the run did not finish\)/);
+    expect(() => writeBundle(src, out())).toThrow(
+      /no bundle written: .*run-record.json: ENOENT \(the run did not finish\)/,
+    );
     writeFileSync(join(src.runDir, 'run-record.json'), '{"schema":"l2stretch.run-record/v1"}');
     expect(() => writeBundle(src, out())).toThrow('is not a complete run record');
     expect(existsSync(out())).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('.l2s-bundle-'))).toEqual([]);
   });
 
-  it('refuses a link among the run\'s results instead of copying what it points at', () => {
+  it("refuses a link among the run's results instead of copying what it points at", () => {
     const src = run();
     writeFileSync(join(dir, 'elsewhere.json'), '{"forged":true}');
     symlinkSync(join(dir, 'elsewhere.json'), join(src.runDir, 'allure-results', 'y-result.json'));
@@ -119,13 +153,19 @@ describe('verify-bundle believes nothing it cannot check', () => {
   it('refuses a run on the embedded or kind testbed, and one relabelled as another', () => {
     for (const kind of ['embedded', 'kind']) {
       rmSync(out(), { recursive: true, force: true });
-      writeBundle(run((r) => (r.testbed.kind = kind)), out());
+      writeBundle(
+        run((r) => (r.testbed.kind = kind)),
+        out(),
+      );
       expect(verifyBundle(out()).problems).toEqual([
         `run-record.json: the run was on the ${kind} testbed, which contains none of the product: it certifies nothing`,
       ]);
     }
     rmSync(out(), { recursive: true, force: true });
-    writeBundle(run((r) => (r.testbed.versions.openperouter = 'embedded (openpe.openperouter.github.io/v1alpha1)')), out());
+    writeBundle(
+      run((r) => (r.testbed.versions.openperouter = 'embedded (openpe.openperouter.github.io/v1alpha1)')),
+      out(),
+    );
     expect(verifyBundle(out()).problems).toEqual([
       'run-record.json: the run was on the embedded (by its component versions) testbed, which contains none of the product: it certifies nothing',
     ]);
@@ -143,7 +183,9 @@ describe('verify-bundle believes nothing it cannot check', () => {
       'run.log is missing',
     ]);
     symlinkSync(out(), join(dir, 'link-to-bundle'));
-    expect(verifyBundle(join(dir, 'link-to-bundle')).problems).toEqual([`${join(dir, 'link-to-bundle')}: not a directory (a link?)`]);
+    expect(verifyBundle(join(dir, 'link-to-bundle')).problems).toEqual([
+      `${join(dir, 'link-to-bundle')}: not a directory (a link?)`,
+    ]);
   });
 
   it('refuses SHA256SUMS naming files outside the bundle', () => {
@@ -156,7 +198,10 @@ describe('verify-bundle believes nothing it cannot check', () => {
   });
 
   it('prints control characters of a field visibly: an ANSI sequence cannot repaint the verdict', () => {
-    writeBundle(run((r) => r.errors.push('boom\u001b[1A\u001b[2K\rbundle x: VERIFIED')), out());
+    writeBundle(
+      run((r) => r.errors.push('boom\u001b[1A\u001b[2K\rbundle x: VERIFIED')),
+      out(),
+    );
     const v = verifyBundle(out());
     expect(v.ok).toBe(false);
     const all = [...v.problems, v.summary ?? ''].join('\n');
@@ -172,7 +217,12 @@ describe('kubeconfig hygiene of a certified testbed', () => {
       kubeconfig,
       stringify({
         clusters: [{ name: 'a', cluster: { server: 'https://10.0.0.1:6443', 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'eks', user: { exec: { command: 'aws', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'kubeexecsecret' }] } } }],
+        users: [
+          {
+            name: 'eks',
+            user: { exec: { command: 'aws', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'kubeexecsecret' }] } },
+          },
+        ],
       }),
     );
     const file = testbedFileSchema.parse({
@@ -191,7 +241,9 @@ describe('kubeconfig hygiene of a certified testbed', () => {
     writeBundle({ ...run(), kubeconfigs }, out());
     const v = verifyBundle(out());
     expect(v.problems).toEqual([]);
-    expect(v.summary).toContain(`flagged: ${kubeconfig}: user eks: exec plugin aws; ${kubeconfig}: cluster a: insecure-skip-tls-verify`);
+    expect(v.summary).toContain(
+      `flagged: ${kubeconfig}: user eks: exec plugin aws; ${kubeconfig}: cluster a: insecure-skip-tls-verify`,
+    );
     expect(readFileSync(join(out(), 'kubeconfigs.json'), 'utf8')).not.toContain('kubeexecsecret');
   });
 });

@@ -12,7 +12,14 @@ import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '..
 import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
-const PRODUCT = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1', contact: 'cert@acme.example', replaced: { fabricNos: 'AcmeOS 4.2' }, notes: 'lab password hunter2' };
+const PRODUCT = {
+  vendor: 'Acme',
+  product: 'Acme Fabric',
+  version: '4.2.1',
+  contact: 'cert@acme.example',
+  replaced: { fabricNos: 'AcmeOS 4.2' },
+  notes: 'lab password hunter2',
+};
 const conformanceIds = checkIds().filter((id) => CATALOGUE[id].tier === 'conformance');
 
 let dir: string;
@@ -22,11 +29,20 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function passing(): FinishedTest[] {
-  return conformanceIds.map((id) => ({ name: `${id} one instance`, title: `suite > ${id} one instance`, verdict: 'passed', durationMs: 10, annotations: ['converged after 0.25 s (2 attempts)'] }));
+  return conformanceIds.map((id) => ({
+    name: `${id} one instance`,
+    title: `suite > ${id} one instance`,
+    verdict: 'passed',
+    durationMs: 10,
+    annotations: ['converged after 0.25 s (2 attempts)'],
+  }));
 }
 
 /** A finished run's report directory and product file, as the conformance run leaves them. */
-function fakeRun(tests: FinishedTest[], edit: (r: RunRecord) => void = () => {}): { runDir: string; product: string; catalogue: string } {
+function fakeRun(
+  tests: FinishedTest[],
+  edit: (r: RunRecord) => void = () => {},
+): { runDir: string; product: string; catalogue: string } {
   const runDir = join(dir, 'run');
   mkdirSync(join(runDir, 'allure-results'), { recursive: true });
   const product = join(dir, 'product.yaml');
@@ -37,7 +53,13 @@ function fakeRun(tests: FinishedTest[], edit: (r: RunRecord) => void = () => {})
   const record: RunRecord = {
     schema: 'l2stretch.run-record/v1',
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
-    testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: [], versions: { frr: '8.4.4' } },
+    testbed: {
+      kind: 'existing',
+      runId: 'vendor-lab',
+      topology: 'multicluster',
+      features: [],
+      versions: { frr: '8.4.4' },
+    },
     tiers: ['conformance'],
     waits: { bgpEstablished: 30_000 },
     thresholds: thresholdValues(),
@@ -53,9 +75,19 @@ function fakeRun(tests: FinishedTest[], edit: (r: RunRecord) => void = () => {})
   writeFileSync(join(runDir, 'run-record.json'), JSON.stringify(record));
   const failures = tests.filter((t) => t.verdict === 'failed').length;
   const skipped = tests.filter((t) => t.verdict === 'skipped').length;
-  writeFileSync(join(runDir, 'junit.xml'), `<testsuites name="l2stretch conformance" tests="${tests.length}" failures="${failures}" errors="0">\n<testsuite name="s" tests="${tests.length}" failures="${failures}" errors="0" skipped="${skipped}"></testsuite></testsuites>\n`);
+  writeFileSync(
+    join(runDir, 'junit.xml'),
+    `<testsuites name="l2stretch conformance" tests="${tests.length}" failures="${failures}" errors="0">\n<testsuite name="s" tests="${tests.length}" failures="${failures}" errors="0" skipped="${skipped}"></testsuite></testsuites>\n`,
+  );
   writeFileSync(join(runDir, 'run.log'), 'l2stretch: using kubeconfig with token: abc123secret\n');
-  writeFileSync(join(runDir, 'allure-results', 'x-result.json'), JSON.stringify({ name: 'x', status: 'passed', parameters: [{ name: 'Authorization', value: 'Authorization: Bearer abc123secret' }] }));
+  writeFileSync(
+    join(runDir, 'allure-results', 'x-result.json'),
+    JSON.stringify({
+      name: 'x',
+      status: 'passed',
+      parameters: [{ name: 'Authorization', value: 'Authorization: Bearer abc123secret' }],
+    }),
+  );
   return { runDir, product, catalogue };
 }
 
@@ -68,21 +100,38 @@ describe('certification bundle', () => {
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
     expect(v.summary).toContain('Acme Acme Fabric 4.2.1 — l2stretch');
-    for (const f of ['SHA256SUMS', 'product.yaml', 'conformance.yaml', 'run-record.json', 'junit.xml', 'run.log', 'allure-results/x-result.json']) {
+    for (const f of [
+      'SHA256SUMS',
+      'product.yaml',
+      'conformance.yaml',
+      'run-record.json',
+      'junit.xml',
+      'run.log',
+      'allure-results/x-result.json',
+    ]) {
       const text = readFileSync(join(bundle(), f), 'utf8');
       expect(text, f).not.toContain('abc123secret');
       expect(text, f).not.toContain('hunter2');
     }
   });
 
-  it('rejects a run whose thresholds are not its catalogue\'s', () => {
-    writeBundle(fakeRun(passing(), (r) => void (r.thresholds = { ...r.thresholds, 'L2S-MIG-006': { lossBudget: 60_000 } })), bundle());
-    expect(verifyBundle(bundle()).problems).toEqual(['L2S-MIG-006: the run\'s thresholds {"lossBudget":60000} differ from conformance.yaml\'s {"lossBudget":2000}']);
+  it("rejects a run whose thresholds are not its catalogue's", () => {
+    writeBundle(
+      fakeRun(passing(), (r) => void (r.thresholds = { ...r.thresholds, 'L2S-MIG-006': { lossBudget: 60_000 } })),
+      bundle(),
+    );
+    expect(verifyBundle(bundle()).problems).toEqual([
+      'L2S-MIG-006: the run\'s thresholds {"lossBudget":60000} differ from conformance.yaml\'s {"lossBudget":2000}',
+    ]);
   });
 
   it('rejects a failed, a skipped and a missing conformance check, naming each', () => {
     const tests = passing();
-    tests[0] = { ...tests[0]!, verdict: 'failed', message: 'spine: session to leafA … expected Established, seen Idle' };
+    tests[0] = {
+      ...tests[0]!,
+      verdict: 'failed',
+      message: 'spine: session to leafA … expected Established, seen Idle',
+    };
     tests[1] = { ...tests[1]!, verdict: 'skipped', message: 'needs l3vni' };
     tests.pop();
     writeBundle(fakeRun(tests), bundle());
@@ -144,10 +193,17 @@ describe('certification bundle', () => {
 
   it('says what is wrong with a product file', () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {}, colour: 'red' }));
-    expect(() => readProduct(bad)).toThrow(`product file ${bad}: replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution; (top level): Unrecognized key: "colour"`);
+    writeFileSync(
+      bad,
+      stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {}, colour: 'red' }),
+    );
+    expect(() => readProduct(bad)).toThrow(
+      `product file ${bad}: replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution; (top level): Unrecognized key: "colour"`,
+    );
     writeFileSync(bad, stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {} }));
-    expect(() => readProduct(bad)).toThrow('replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution');
+    expect(() => readProduct(bad)).toThrow(
+      'replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution',
+    );
   });
 
   it('rejects a directory that is no bundle', () => {

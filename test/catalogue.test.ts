@@ -40,7 +40,9 @@ describe('conformance catalogue', () => {
   it('L2STRETCH_TIERS selects tiers and rejects unknown ones', () => {
     expect(selectedTiers(undefined)).toEqual(['conformance', 'extended']);
     expect(selectedTiers('conformance')).toEqual(['conformance']);
-    expect(() => selectedTiers('conformance,nightly')).toThrow('L2STRETCH_TIERS: unknown tier nightly (tiers: conformance, extended)');
+    expect(() => selectedTiers('conformance,nightly')).toThrow(
+      'L2STRETCH_TIERS: unknown tier nightly (tiers: conformance, extended)',
+    );
     expect(() => selectedTiers('constructor')).toThrow('L2STRETCH_TIERS: unknown tier constructor');
   });
 });

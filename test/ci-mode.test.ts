@@ -12,7 +12,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 
 async function run(args: string[], env: Record<string, string>, cwd = root) {
-  const r = await execa(process.execPath, [vitest, 'run', ...args], { cwd, reject: false, env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' }, extendEnv: true });
+  const r = await execa(process.execPath, [vitest, 'run', ...args], {
+    cwd,
+    reject: false,
+    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    extendEnv: true,
+  });
   return { code: r.exitCode, out: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -24,14 +29,19 @@ describe('CI mode', () => {
     expect(dev.out).toMatch(/skipped/);
     const ci = await run(['--project', 'self', file], { CI: 'true', L2STRETCH_SHARED: '/nonexistent' });
     expect(ci.code, ci.out).toBe(1);
-    expect(ci.out).toContain('reference material not found at /nonexistent/reference (set L2STRETCH_SHARED); CI is set');
+    expect(ci.out).toContain(
+      'reference material not found at /nonexistent/reference (set L2STRETCH_SHARED); CI is set',
+    );
   });
 
   it('a missing snapshot is written on a developer machine and is an error under CI', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'l2s-ci-mode-'));
     try {
       writeFileSync(join(dir, 'vitest.config.mjs'), 'export default {};\n');
-      writeFileSync(join(dir, 'snap.test.mjs'), "import { it, expect } from 'vitest';\nit('s', () => expect({ a: 1 }).toMatchSnapshot());\n");
+      writeFileSync(
+        join(dir, 'snap.test.mjs'),
+        "import { it, expect } from 'vitest';\nit('s', () => expect({ a: 1 }).toMatchSnapshot());\n",
+      );
       const env = { NODE_PATH: join(root, 'node_modules') };
       const ci = await run(['--root', dir], { ...env, CI: 'true' }, root);
       expect(ci.code, ci.out).toBe(1);

@@ -24,7 +24,10 @@ function embeddedFaultTests(): Map<string, string[]> {
   const byFile = new Map<string, string[]>();
   for (const f of readdirSync(dir).filter((x) => /fault.*\.test\.ts$/.test(x))) {
     const titles = [...readFileSync(join(dir, f), 'utf8').matchAll(/\bit\(\s*(['"`])(.*?)\1/g)].map((m) => m[2]!);
-    byFile.set(f, titles.flatMap((t) => t.match(ID) ?? []));
+    byFile.set(
+      f,
+      titles.flatMap((t) => t.match(ID) ?? []),
+    );
   }
   return byFile;
 }
@@ -32,16 +35,24 @@ function embeddedFaultTests(): Map<string, string[]> {
 describe('a fault behind every check', () => {
   it('every fragment a fault row expects to fail names exactly one known check ID', () => {
     const known = new Set<string>(checkIds());
-    const bad = rows.flatMap((r) => r.breaks.filter((b) => (b.match(ID) ?? []).length !== 1 || !known.has(b.match(ID)![0]!)).map((b) => `${r.name}: "${b}"`));
+    const bad = rows.flatMap((r) =>
+      r.breaks
+        .filter((b) => (b.match(ID) ?? []).length !== 1 || !known.has(b.match(ID)![0]!))
+        .map((b) => `${r.name}: "${b}"`),
+    );
     expect(bad).toEqual([]);
   });
 
   it('every catalogue check is failed by some fault row or embedded fault test, or says why none can', () => {
-    const proven = new Set([...rows.flatMap((r) => r.breaks.flatMap((b) => b.match(ID) ?? [])), ...[...embeddedFaultTests().values()].flat()]);
+    const proven = new Set([
+      ...rows.flatMap((r) => r.breaks.flatMap((b) => b.match(ID) ?? [])),
+      ...[...embeddedFaultTests().values()].flat(),
+    ]);
     const unproven = checkIds().filter((id) => !proven.has(id) && !NO_FAULT[id]);
     expect(unproven, 'checks no fault is shown to fail').toEqual([]);
     const needless = Object.keys(NO_FAULT).filter((id) => proven.has(id));
     expect(needless, 'allow-listed checks that a fault does prove (drop them from NO_FAULT)').toEqual([]);
-    for (const [id, why] of Object.entries(NO_FAULT)) expect(why!.length, `${id} needs a written reason`).toBeGreaterThan(20);
+    for (const [id, why] of Object.entries(NO_FAULT))
+      expect(why!.length, `${id} needs a written reason`).toBeGreaterThan(20);
   });
 });

@@ -59,7 +59,9 @@ describe('the fidelity ledger', () => {
 
   it('has a row for every rule the code tags as emulated', () => {
     const ids = new Set(all.map((r) => r.id));
-    expect([...tagged].filter(([id]) => !ids.has(id)).map(([id, files]) => `${id} (tagged in ${files.join(', ')})`)).toEqual([]);
+    expect(
+      [...tagged].filter(([id]) => !ids.has(id)).map(([id, files]) => `${id} (tagged in ${files.join(', ')})`),
+    ).toEqual([]);
   });
 
   it('every row is tagged in the code and names emulating files that exist and hold the named function', () => {

@@ -245,7 +245,9 @@ describe('renderers refuse what the loaders would have refused', () => {
         const spec = { asn: 64514, neighbors: [{ asn: 64512, address: value }], ...(modern ? nics : {}) };
         const m = { apiVersion: release.apiVersion, kind: 'Underlay', metadata: { name: 'underlay' }, spec };
         expect(() => parseUnderlays([m], release)).toThrow(ValidationError);
-        expect(() => parseUnderlays([m], release)).toThrow(/^underlay underlay: neighbor address ".*" is not an IP address$/s);
+        expect(() => parseUnderlays([m], release)).toThrow(
+          /^underlay underlay: neighbor address ".*" is not an IP address$/s,
+        );
       }
     }
   });

@@ -11,7 +11,11 @@ const files = readdirSync(suites, { recursive: true, encoding: 'utf8' }).filter(
 describe('house style of the checks', () => {
   it('no suite judges with a matcher: checks end in judge() or expectEventually()', () => {
     const found = files.flatMap((f) =>
-      readFileSync(join(suites, f), 'utf8').split('\n').flatMap((line, i) => (/\bexpect\s*\(|\.expect\s*\(|\bassert\s*\(/.test(line) ? [`suites/${f}:${i + 1}: ${line.trim()}`] : [])),
+      readFileSync(join(suites, f), 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          /\bexpect\s*\(|\.expect\s*\(|\bassert\s*\(/.test(line) ? [`suites/${f}:${i + 1}: ${line.trim()}`] : [],
+        ),
     );
     expect(found).toEqual([]);
   });

@@ -424,7 +424,9 @@ describe('the line the serial console types, run by a real shell', () => {
     chmodSync(join(bin, 'sudo'), 0o755);
     const id = 'cafe0001';
     const cmd = `printf '{"a":1}'; echo 'warn' >&2; printf 'no newline' >&2; exit 3`;
-    const r = await execa('/bin/sh', ['-c', consoleLine(cmd, id)], { env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: dir } });
+    const r = await execa('/bin/sh', ['-c', consoleLine(cmd, id)], {
+      env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: dir },
+    });
     const tty = String(r.stdout).replace(/\n/g, '\r\n');
     expect(consoleResult(tty, (w) => `L2S-${w}${id}`)).toEqual({
       stdout: '{"a":1}',

@@ -26,7 +26,9 @@ describe('kind lab marker', () => {
     mkdirSync(lab);
     writeFileSync(join(lab, 'precious'), 'x');
     const o = kindOptions({ labDir: lab, onProgress: () => undefined });
-    await expect(downKind(t, o)).rejects.toThrow(`lab directory ${lab}: no ${MARKER_FILE}, so not a lab l2stretch made; nothing removed`);
+    await expect(downKind(t, o)).rejects.toThrow(
+      `lab directory ${lab}: no ${MARKER_FILE}, so not a lab l2stretch made; nothing removed`,
+    );
     expect(existsSync(join(lab, 'precious'))).toBe(true);
     await expect(downKind(t, kindOptions({ labDir: homedir(), onProgress: () => undefined }))).rejects.toThrow();
   });
@@ -49,7 +51,10 @@ describe('kind lab marker', () => {
     const lab = join(scratch, 'lab');
     const made = await writeMarker(t, lab);
     expect(readMarker(lab)).toEqual(made);
-    const argv = kindDownPlan({ ...made, bridges: made.bridges.slice(0, 1) }, kindOptions({ labDir: lab, onProgress: () => undefined }))
+    const argv = kindDownPlan(
+      { ...made, bridges: made.bridges.slice(0, 1) },
+      kindOptions({ labDir: lab, onProgress: () => undefined }),
+    )
       .flatMap((s) => s.steps)
       .flatMap((s) => (s.kind === 'run' ? [s.argv.join(' ')] : []));
     expect(argv).toContain(`ip link del dev ${made.bridges[0]}`);

@@ -25,7 +25,11 @@ const o = { labDir: '/lab', versions: { ...KIND_VERSIONS }, emulation: false, ar
 const up = kindUpPlan(t, o);
 
 const appliedManifests = (stages: Stage[]) =>
-  stages.flatMap((s) => s.steps).flatMap((st) => (st.kind === 'run' && st.stdin ? parseAllDocuments(st.stdin).map((d) => d.toJS() as Manifest) : []));
+  stages
+    .flatMap((s) => s.steps)
+    .flatMap((st) =>
+      st.kind === 'run' && st.stdin ? parseAllDocuments(st.stdin).map((d) => d.toJS() as Manifest) : [],
+    );
 
 describe('kind testbed plan (commands and manifests, not a running lab)', () => {
   it('up and down are what the snapshot holds', () => {
@@ -34,18 +38,43 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
   });
 
   it('runs the stages in the walkthrough order', () => {
-    expect(up.map((s) => s.name)).toEqual(['lab', 'node addresses', 'kubeconfigs', 'multus and CNI plugins', 'openperouter', 'kubevirt', 'readiness', 'vm images on every node', 'cross-cluster migration', 'walkthrough', 'guest agents']);
+    expect(up.map((s) => s.name)).toEqual([
+      'lab',
+      'node addresses',
+      'kubeconfigs',
+      'multus and CNI plugins',
+      'openperouter',
+      'kubevirt',
+      'readiness',
+      'vm images on every node',
+      'cross-cluster migration',
+      'walkthrough',
+      'guest agents',
+    ]);
   });
 
   it('turns KubeVirt emulation on only when asked', () => {
-    const cr = (emulation: boolean) => appliedManifests(kindUpPlan(t, { ...o, emulation })).find((m) => m.kind === 'KubeVirt')!;
-    expect((cr(true).spec as { configuration: { developerConfiguration: { useEmulation?: boolean } } }).configuration.developerConfiguration.useEmulation).toBe(true);
-    expect((cr(false).spec as { configuration: { developerConfiguration: { useEmulation?: boolean } } }).configuration.developerConfiguration.useEmulation).toBeUndefined();
+    const cr = (emulation: boolean) =>
+      appliedManifests(kindUpPlan(t, { ...o, emulation })).find((m) => m.kind === 'KubeVirt')!;
+    expect(
+      (cr(true).spec as { configuration: { developerConfiguration: { useEmulation?: boolean } } }).configuration
+        .developerConfiguration.useEmulation,
+    ).toBe(true);
+    expect(
+      (cr(false).spec as { configuration: { developerConfiguration: { useEmulation?: boolean } } }).configuration
+        .developerConfiguration.useEmulation,
+    ).toBeUndefined();
   });
 
   it('gives each cluster its own half of the migration network', () => {
-    const nads = appliedManifests(up).filter((m) => m.kind === 'NetworkAttachmentDefinition' && m.metadata.name === 'migration-evpn');
-    expect(nads.map((n) => (JSON.parse((n.spec as { config: string }).config) as { ipam: { exclude: string[] } }).ipam.exclude)).toEqual([
+    const nads = appliedManifests(up).filter(
+      (m) => m.kind === 'NetworkAttachmentDefinition' && m.metadata.name === 'migration-evpn',
+    );
+    expect(
+      nads.map(
+        (n) => (JSON.parse((n.spec as { config: string }).config) as { ipam: { exclude: string[] } }).ipam.exclude,
+      ),
+    ).toEqual([
       ['192.170.10.1/32', '192.170.10.128/25'],
       ['192.170.10.1/32', '192.170.10.0/25'],
     ]);
@@ -66,19 +95,34 @@ describe('kind testbed plan (commands and manifests, not a running lab)', () => 
   });
 });
 
-describe.skipIf(skipWithoutShared)(`kind testbed manifests against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`, () => {
-  it.each(OPENPEROUTER_VERSIONS)('openperouter %s: every openperouter and KubeVirt manifest the plan applies is valid (strict fields)', (version) => {
-    const s = new ManifestSchemas()
-      .addCrds(openperouterCrds(version))
-      .addSwagger(referencePath('schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', ['v1.VirtualMachine', 'v1.KubeVirt']);
-    const plan = kindUpPlan(t, { ...o, versions: { ...KIND_VERSIONS, openperouter: version } });
-    expect(formatPlan(plan)).toContain(`https://raw.githubusercontent.com/openperouter/openperouter/${version}/config/all-in-one/openpe.yaml`);
-    // NetworkAttachmentDefinitions and ConfigMaps have no schema among the references.
-    const checked = appliedManifests(plan).filter((m) => !['NetworkAttachmentDefinition', 'ConfigMap'].includes(m.kind));
-    expect(new Set(checked.map((m) => m.kind))).toEqual(new Set(['L2VNI', 'KubeVirt', 'Underlay', 'L3VNI', 'VirtualMachine']));
-    expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
-  });
-});
+describe.skipIf(skipWithoutShared)(
+  `kind testbed manifests against the APIs' schemas (${hasShared ? 'from ../shared' : NO_SHARED})`,
+  () => {
+    it.each(OPENPEROUTER_VERSIONS)(
+      'openperouter %s: every openperouter and KubeVirt manifest the plan applies is valid (strict fields)',
+      (version) => {
+        const s = new ManifestSchemas()
+          .addCrds(openperouterCrds(version))
+          .addSwagger(referencePath('schemas', 'kubevirt-v1.6.2.swagger.json'), 'kubevirt.io', [
+            'v1.VirtualMachine',
+            'v1.KubeVirt',
+          ]);
+        const plan = kindUpPlan(t, { ...o, versions: { ...KIND_VERSIONS, openperouter: version } });
+        expect(formatPlan(plan)).toContain(
+          `https://raw.githubusercontent.com/openperouter/openperouter/${version}/config/all-in-one/openpe.yaml`,
+        );
+        // NetworkAttachmentDefinitions and ConfigMaps have no schema among the references.
+        const checked = appliedManifests(plan).filter(
+          (m) => !['NetworkAttachmentDefinition', 'ConfigMap'].includes(m.kind),
+        );
+        expect(new Set(checked.map((m) => m.kind))).toEqual(
+          new Set(['L2VNI', 'KubeVirt', 'Underlay', 'L3VNI', 'VirtualMachine']),
+        );
+        expect(checked.flatMap((m) => s.problems(m))).toEqual([]);
+      },
+    );
+  },
+);
 
 describe('kind lab files', () => {
   it('the fabric FRR configs are the very ones the embedded testbed runs (only the log file differs)', () => {
@@ -92,7 +136,15 @@ describe('kind lab files', () => {
 
   it("a leaf's kernel set-up builds its VRFs with their L3VNI, VTEP and router MAC", () => {
     const s = routerSetup(t, 'leafA');
-    for (const line of ['addr add 100.64.0.1/32 dev lo', 'link add red type vrf table 1100', 'link set br100 master red address aa:bb:cc:00:00:65 addrgenmode none', 'link add vni100 type vxlan id 100 local 100.64.0.1 dstport 4789 nolearning', 'link set ethred master red', 'addr add 192.168.20.1/24 dev ethred', 'link add blue type vrf table 1101']) {
+    for (const line of [
+      'addr add 100.64.0.1/32 dev lo',
+      'link add red type vrf table 1100',
+      'link set br100 master red address aa:bb:cc:00:00:65 addrgenmode none',
+      'link add vni100 type vxlan id 100 local 100.64.0.1 dstport 4789 nolearning',
+      'link set ethred master red',
+      'addr add 192.168.20.1/24 dev ethred',
+      'link add blue type vrf table 1101',
+    ]) {
       expect(s).toContain(line);
     }
   });
@@ -101,8 +153,13 @@ describe('kind lab files', () => {
     expect(kindConfig(t, 'pe-kind-a', o.versions)).toContain('role: worker');
     const renamed = structuredClone(t);
     const c = renamed.clusters['pe-kind-a']!;
-    c.nodes = { 'pe-kind-a-control-plane': c.nodes['pe-kind-a-control-plane']!, 'node-7': c.nodes['pe-kind-a-worker']! };
-    expect(() => kindConfig(renamed, 'pe-kind-a', o.versions)).toThrow('cluster pe-kind-a: KinD will name its nodes pe-kind-a-control-plane, pe-kind-a-worker; the topology names them pe-kind-a-control-plane, node-7');
+    c.nodes = {
+      'pe-kind-a-control-plane': c.nodes['pe-kind-a-control-plane']!,
+      'node-7': c.nodes['pe-kind-a-worker']!,
+    };
+    expect(() => kindConfig(renamed, 'pe-kind-a', o.versions)).toThrow(
+      'cluster pe-kind-a: KinD will name its nodes pe-kind-a-control-plane, pe-kind-a-worker; the topology names them pe-kind-a-control-plane, node-7',
+    );
   });
 });
 
@@ -110,7 +167,14 @@ describe('kind testbed file and preflight', () => {
   it('the testbed file binds fabric routers to containers and node routers to their router pods', () => {
     const file = testbedFileSchema.parse(kindTestbedFile(t, kindOptions({ labDir: '/lab', onProgress: () => {} })));
     expect(file.routers.spine!.exec).toEqual({ type: 'docker', container: 'clab-kind-spine' });
-    expect(file.routers['pe-kind-a-worker']!.exec).toEqual({ type: 'kubectl', kubeconfig: '/lab/kubeconfig-pe-kind-a', namespace: 'openperouter-system', labelSelector: 'app=router', node: 'pe-kind-a-worker', container: 'frr' });
+    expect(file.routers['pe-kind-a-worker']!.exec).toEqual({
+      type: 'kubectl',
+      kubeconfig: '/lab/kubeconfig-pe-kind-a',
+      namespace: 'openperouter-system',
+      labelSelector: 'app=router',
+      node: 'pe-kind-a-worker',
+      container: 'frr',
+    });
     expect(file.clusters['pe-kind-b']!.api).toEqual({ type: 'kubernetes', kubeconfig: '/lab/kubeconfig-pe-kind-b' });
     expect(file.vms).toEqual({ type: 'console', namespace: 'default', user: 'fedora', password: 'fedora' });
     expect(file.features).toEqual(expect.arrayContaining(['workload-exec', 'migration-probe']));
@@ -121,7 +185,11 @@ describe('kind testbed file and preflight', () => {
 
   it('preflight reports everything missing at once, one actionable line each', async () => {
     // An empty PATH stands for a machine without the tools, whatever this one has.
-    const problems = await kindPreflight({ labDir: `/tmp/l2s-kind-preflight-${process.pid}`, emulation: false, path: '/nonexistent' });
+    const problems = await kindPreflight({
+      labDir: `/tmp/l2s-kind-preflight-${process.pid}`,
+      emulation: false,
+      path: '/nonexistent',
+    });
     expect(problems.slice(0, 4)).toEqual([
       'docker: the docker CLI is not installed (https://docs.docker.com/engine/install/)',
       'kind: not found on PATH; install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)',
@@ -129,7 +197,11 @@ describe('kind testbed file and preflight', () => {
       'kubectl: not found on PATH; install kubectl (https://kubernetes.io/docs/tasks/tools/)',
     ]);
     expect(problems.some((p) => p.startsWith('/dev/kvm'))).toBe(!existsSync('/dev/kvm'));
-    const withEmulation = await kindPreflight({ labDir: `/tmp/l2s-kind-preflight-${process.pid}`, emulation: true, path: '/nonexistent' });
+    const withEmulation = await kindPreflight({
+      labDir: `/tmp/l2s-kind-preflight-${process.pid}`,
+      emulation: true,
+      path: '/nonexistent',
+    });
     expect(withEmulation.some((p) => p.startsWith('/dev/kvm'))).toBe(false);
     rmSync(`/tmp/l2s-kind-preflight-${process.pid}`, { recursive: true, force: true });
   });

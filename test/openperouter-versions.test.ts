@@ -244,7 +244,10 @@ describe("each release's webhook and CEL rules", () => {
   it('each release takes an L2VNI plugged into an existing bridge, in its own words', () => {
     for (const v of OPENPEROUTER_VERSIONS) {
       const overlay = stageManifests('pe-kind-b', 'overlay', v);
-      const l3 = parseL3Vnis(overlay.filter((m) => m.kind === 'L3VNI'), r(v));
+      const l3 = parseL3Vnis(
+        overlay.filter((m) => m.kind === 'L3VNI'),
+        r(v),
+      );
       const [l2] = overlay.filter((m) => m.kind === 'L2VNI').map((m) => withHostBridge(m, 'br-hs-110', v));
       expect(parseL2Vnis([l2!], l3, r(v))[0]!.spec.hostBridge, v).toEqual({ autocreate: false, name: 'br-hs-110' });
       expect(crdsIfShared(v)?.problems(l2!) ?? [], v).toEqual([]);
@@ -340,12 +343,10 @@ describe.skipIf(skipWithoutShared)(
     /** The interfaces of a node in the lab, each with the node it is linked to. */
     const legs = (dir: string, node: string) =>
       labLinks(dir)
-        .flatMap(
-          ([a, b]): Array<[string, string]> => [
-            [a!, b!],
-            [b!, a!],
-          ],
-        )
+        .flatMap(([a, b]): Array<[string, string]> => [
+          [a!, b!],
+          [b!, a!],
+        ])
         .filter(([end]) => end.startsWith(`${node}:`))
         .map(([end, peer]) => `${end.split(':')[1]}→${peer.split(':')[0]}`);
 

@@ -4,7 +4,16 @@
 // #(index+1) of routeridcidr, RT = <node AS>:<VNI>), not computed by the code under test.
 import { describe, it, expect } from 'vitest';
 import { loadTopology } from '../topology/load.ts';
-import { nodeVteps, nodeVtep, nodeRouterId, hostSubnets, expectedSessions, routerNames, ownerOfAddress, clusterOfNode } from '../topology/expectations.ts';
+import {
+  nodeVteps,
+  nodeVtep,
+  nodeRouterId,
+  hostSubnets,
+  expectedSessions,
+  routerNames,
+  ownerOfAddress,
+  clusterOfNode,
+} from '../topology/expectations.ts';
 import { imetExpected, macIpExpected, vrfTableExpected } from '../suites/evpn-routes/expected.ts';
 import { segments, requireOverlay } from '../suites/overlay.ts';
 import type { Testbed } from '../helpers/testbed.ts';
@@ -27,7 +36,17 @@ describe('the oracle of the multicluster topology', () => {
   });
 
   it('every router, fabric first, then one per node', () => {
-    expect(routerNames(t)).toEqual(['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', 'pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control-plane', 'pe-kind-b-worker']);
+    expect(routerNames(t)).toEqual([
+      'spine',
+      'leafA',
+      'leafB',
+      'leafkind-a',
+      'leafkind-b',
+      'pe-kind-a-control-plane',
+      'pe-kind-a-worker',
+      'pe-kind-b-control-plane',
+      'pe-kind-b-worker',
+    ]);
     expect(clusterOfNode(t, 'pe-kind-b-control-plane')).toBe('pe-kind-b');
     expect(() => clusterOfNode(t, 'spine')).toThrow('topology multicluster has no cluster node spine');
   });
@@ -43,14 +62,26 @@ describe('the oracle of the multicluster topology', () => {
     ]);
     expect(s.filter((x) => x.router === 'leafkind-a')).toEqual([
       { router: 'leafkind-a', peer: 'spine', peerAddress: '192.168.1.4', peerAsn: 64612, dynamic: false },
-      { router: 'leafkind-a', peer: 'pe-kind-a-control-plane', peerAddress: '192.168.11.3', peerAsn: 64514, dynamic: true },
+      {
+        router: 'leafkind-a',
+        peer: 'pe-kind-a-control-plane',
+        peerAddress: '192.168.11.3',
+        peerAsn: 64514,
+        dynamic: true,
+      },
       { router: 'leafkind-a', peer: 'pe-kind-a-worker', peerAddress: '192.168.11.4', peerAsn: 64514, dynamic: true },
     ]);
-    expect(s.filter((x) => x.router === 'pe-kind-b-worker')).toEqual([{ router: 'pe-kind-b-worker', peer: 'leafkind-b', peerAddress: '192.168.12.2', peerAsn: 64516, dynamic: false }]);
-    expect([ownerOfAddress(t, '192.168.11.4'), ownerOfAddress(t, '192.168.1.0'), ownerOfAddress(t, '192.168.1.8')]).toEqual(['pe-kind-a-worker', 'spine', undefined]);
+    expect(s.filter((x) => x.router === 'pe-kind-b-worker')).toEqual([
+      { router: 'pe-kind-b-worker', peer: 'leafkind-b', peerAddress: '192.168.12.2', peerAsn: 64516, dynamic: false },
+    ]);
+    expect([
+      ownerOfAddress(t, '192.168.11.4'),
+      ownerOfAddress(t, '192.168.1.0'),
+      ownerOfAddress(t, '192.168.1.8'),
+    ]).toEqual(['pe-kind-a-worker', 'spine', undefined]);
   });
 
-  it('a node outside its ToR\'s subnets is an error, not a session to nowhere', () => {
+  it("a node outside its ToR's subnets is an error, not a session to nowhere", () => {
     const bad = structuredClone(t);
     bad.clusters['pe-kind-a']!.nodes['pe-kind-a-worker']!.ipv4 = '10.9.9.9/24';
     expect(() => expectedSessions(bad)).toThrow('leafkind-a has no interface in the subnet of 10.9.9.9');
@@ -66,17 +97,24 @@ describe('the oracle of the multicluster topology', () => {
     ]);
     const noVtep = structuredClone(t);
     delete noVtep.fabric.routers.leafB!.vtep;
-    expect(hostSubnets(noVtep).find((h) => h.host === 'hostB_red')).toEqual({ host: 'hostB_red', vrf: 'red', prefix: '192.169.20.0/24', leafVtep: undefined });
+    expect(hostSubnets(noVtep).find((h) => h.host === 'hostB_red')).toEqual({
+      host: 'hostB_red',
+      vrf: 'red',
+      prefix: '192.169.20.0/24',
+      leafVtep: undefined,
+    });
   });
 });
 
 describe('what the EVPN checks expect', () => {
   const seg = { name: 'layer2', vni: 110, vrf: 'red', gateway: '192.170.1.1/24' };
 
-  it('the overlay\'s segments', () => {
+  it("the overlay's segments", () => {
     expect(segments(t.overlay!)).toEqual([seg]);
     expect(requireOverlay({ topology: t } as Testbed)).toBe(t.overlay);
-    expect(() => requireOverlay({ topology: { ...t, overlay: undefined } } as Testbed)).toThrow('topology multicluster declares no overlay: nothing to check');
+    expect(() => requireOverlay({ topology: { ...t, overlay: undefined } } as Testbed)).toThrow(
+      'topology multicluster declares no overlay: nothing to check',
+    );
   });
 
   it('one IMET route per node VTEP, with the route target of its cluster', () => {
@@ -88,15 +126,39 @@ describe('what the EVPN checks expect', () => {
     ]);
   });
 
-  it('a VM\'s MAC+IP route: its declared address, its node\'s VTEP, its cluster\'s RT', () => {
-    const vm = { vm: 'vm-2', cluster: 'pe-kind-b', node: 'pe-kind-b-worker', mac: '02:00:00:00:01:1e', ip: '192.170.1.30', declaredIp: '192.170.1.30', network: 'layer2', port: 8090, vtep: '100.65.1.1' };
-    expect(macIpExpected(t, vm)).toEqual({ vm: 'vm-2', mac: '02:00:00:00:01:1e', ip: '192.170.1.30', vtep: '100.65.1.1', node: 'pe-kind-b-worker', routeTarget: '64518:110' });
+  it("a VM's MAC+IP route: its declared address, its node's VTEP, its cluster's RT", () => {
+    const vm = {
+      vm: 'vm-2',
+      cluster: 'pe-kind-b',
+      node: 'pe-kind-b-worker',
+      mac: '02:00:00:00:01:1e',
+      ip: '192.170.1.30',
+      declaredIp: '192.170.1.30',
+      network: 'layer2',
+      port: 8090,
+      vtep: '100.65.1.1',
+    };
+    expect(macIpExpected(t, vm)).toEqual({
+      vm: 'vm-2',
+      mac: '02:00:00:00:01:1e',
+      ip: '192.170.1.30',
+      vtep: '100.65.1.1',
+      node: 'pe-kind-b-worker',
+      routeTarget: '64518:110',
+    });
   });
 
-  it('VRF red holds the red hosts\' subnets via their leaf and none of blue or default', () => {
+  it("VRF red holds the red hosts' subnets via their leaf and none of blue or default", () => {
     expect(vrfTableExpected(t, 'red')).toEqual({
-      present: [{ prefix: '192.168.20.0/24', nexthop: '100.64.0.1', host: 'hostA_red' }, { prefix: '192.169.20.0/24', nexthop: '100.64.0.2', host: 'hostB_red' }],
-      absent: [{ prefix: '192.168.21.0/24', host: 'hostA_blue' }, { prefix: '192.168.22.0/24', host: 'hostA_default' }, { prefix: '192.169.21.0/24', host: 'hostB_blue' }],
+      present: [
+        { prefix: '192.168.20.0/24', nexthop: '100.64.0.1', host: 'hostA_red' },
+        { prefix: '192.169.20.0/24', nexthop: '100.64.0.2', host: 'hostB_red' },
+      ],
+      absent: [
+        { prefix: '192.168.21.0/24', host: 'hostA_blue' },
+        { prefix: '192.168.22.0/24', host: 'hostA_default' },
+        { prefix: '192.169.21.0/24', host: 'hostB_blue' },
+      ],
     });
   });
 });

@@ -7,10 +7,29 @@ import { placedVms, greetedVms } from '../suites/overlay.ts';
 import type { Testbed } from '../helpers/testbed.ts';
 
 const t = loadTopology('multicluster');
-const ready = [{ type: 'Ready', status: 'True' }, { type: 'AgentConnected', status: 'True' }];
+const ready = [
+  { type: 'Ready', status: 'True' },
+  { type: 'AgentConnected', status: 'True' },
+];
 const vmis: Record<string, unknown> = {
-  'pe-kind-a/vm-1': { metadata: { name: 'vm-1' }, status: { phase: 'Running', nodeName: 'pe-kind-a-worker', interfaces: [{ mac: '02:03:04:05:06:07', ipAddress: '192.170.1.3' }], conditions: ready } },
-  'pe-kind-b/vm-2': { metadata: { name: 'vm-2' }, status: { phase: 'Running', nodeName: 'pe-kind-b-control-plane', interfaces: [{ mac: '02:0A:0B:0C:0D:0E' }], conditions: ready } },
+  'pe-kind-a/vm-1': {
+    metadata: { name: 'vm-1' },
+    status: {
+      phase: 'Running',
+      nodeName: 'pe-kind-a-worker',
+      interfaces: [{ mac: '02:03:04:05:06:07', ipAddress: '192.170.1.3' }],
+      conditions: ready,
+    },
+  },
+  'pe-kind-b/vm-2': {
+    metadata: { name: 'vm-2' },
+    status: {
+      phase: 'Running',
+      nodeName: 'pe-kind-b-control-plane',
+      interfaces: [{ mac: '02:0A:0B:0C:0D:0E' }],
+      conditions: ready,
+    },
+  },
 };
 
 function standIn(): { tb: Testbed; ran: string[] } {
@@ -19,7 +38,12 @@ function standIn(): { tb: Testbed; ran: string[] } {
     topology: t,
     deadlines: { memberReady: 1000 },
     cluster: (c: string) => ({ get: async (_kind: string, name: string) => vmis[`${c}/${name}`] }),
-    workload: (w: string) => ({ run: async (argv: string[], opts?: { timeoutMs?: number }) => (ran.push(`${w}: ${argv.join(' ')} (${opts?.timeoutMs} ms)`), { exitCode: 0, stdout: '', stderr: '' }) }),
+    workload: (w: string) => ({
+      run: async (argv: string[], opts?: { timeoutMs?: number }) => (
+        ran.push(`${w}: ${argv.join(' ')} (${opts?.timeoutMs} ms)`),
+        { exitCode: 0, stdout: '', stderr: '' }
+      ),
+    }),
   };
   return { tb: tb as unknown as Testbed, ran };
 }
@@ -27,14 +51,37 @@ function standIn(): { tb: Testbed; ran: string[] } {
 describe('the overlay as placed', () => {
   it('each declared VM with its node, lower-case MAC, declared address, network, port and node VTEP', async () => {
     expect(await placedVms(standIn().tb)).toEqual([
-      { vm: 'vm-1', cluster: 'pe-kind-a', node: 'pe-kind-a-worker', mac: '02:03:04:05:06:07', ip: '192.170.1.3', declaredIp: '192.170.1.3', network: 'layer2', port: 8090, vtep: '100.65.0.1' },
-      { vm: 'vm-2', cluster: 'pe-kind-b', node: 'pe-kind-b-control-plane', mac: '02:0a:0b:0c:0d:0e', ip: undefined, declaredIp: '192.170.1.30', network: 'layer2', port: 8090, vtep: '100.65.1.0' },
+      {
+        vm: 'vm-1',
+        cluster: 'pe-kind-a',
+        node: 'pe-kind-a-worker',
+        mac: '02:03:04:05:06:07',
+        ip: '192.170.1.3',
+        declaredIp: '192.170.1.3',
+        network: 'layer2',
+        port: 8090,
+        vtep: '100.65.0.1',
+      },
+      {
+        vm: 'vm-2',
+        cluster: 'pe-kind-b',
+        node: 'pe-kind-b-control-plane',
+        mac: '02:0a:0b:0c:0d:0e',
+        ip: undefined,
+        declaredIp: '192.170.1.30',
+        network: 'layer2',
+        port: 8090,
+        vtep: '100.65.1.0',
+      },
     ]);
   });
 
-  it('greets: every VM pings its segment\'s gateway twice before it is returned', async () => {
+  it("greets: every VM pings its segment's gateway twice before it is returned", async () => {
     const { tb, ran } = standIn();
     expect((await greetedVms(tb)).map((v) => v.vm)).toEqual(['vm-1', 'vm-2']);
-    expect(ran.sort()).toEqual(['vm-1: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)', 'vm-2: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)']);
+    expect(ran.sort()).toEqual([
+      'vm-1: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)',
+      'vm-2: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)',
+    ]);
   });
 });

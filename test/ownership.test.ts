@@ -23,7 +23,8 @@ function sleeper(runId: string): number {
   sleepers.push(p);
   return p.pid!;
 }
-const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number) =>
+  existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 const down = (runId: string) =>
   execa('node', [bin, 'testbed', 'down', '--run', runId], { reject: false, env: { TMPDIR: base } });
 

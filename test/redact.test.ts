@@ -2,7 +2,8 @@
 import { describe, it, expect } from 'vitest';
 import { redact, redactFile, redactJson, redactValue, redactYaml, REDACTED } from '../reports/redact.ts';
 
-const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
 export const SECRETS = {
   kubeconfig: `apiVersion: v1
@@ -25,7 +26,19 @@ users:
   url: 'https://admin:hunter2@lab.example.com/api',
   jwt: `bearer-less ${JWT} in a log line`,
 };
-const LEAKS = ['Q0xJRU5UQ0VSVFNFQ1JFVA==', 'Q0xJRU5US0VZU0VDUkVU', 'sekret-token-123', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'MIIEowIBAAKCAQEAsecretrsa', 'bgp-md5-secret', 'fedora-pass', 'abc.def', 'OpenShiftTokenValue', 'hunter2', JWT];
+const LEAKS = [
+  'Q0xJRU5UQ0VSVFNFQ1JFVA==',
+  'Q0xJRU5US0VZU0VDUkVU',
+  'sekret-token-123',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+  'MIIEowIBAAKCAQEAsecretrsa',
+  'bgp-md5-secret',
+  'fedora-pass',
+  'abc.def',
+  'OpenShiftTokenValue',
+  'hunter2',
+  JWT,
+];
 
 describe('redact', () => {
   for (const [kind, text] of Object.entries(SECRETS)) {
@@ -84,18 +97,26 @@ describe('redact, exactly', () => {
 // it was (valid JSON with its indentation, YAML with its comments, well-formed markup).
 describe('redaction by structure, exactly', () => {
   it('JSON: secret keys in any spelling and nesting, env lists, strings; indentation kept', () => {
-    const doc = { user: { 'client_secret': 's1', ClientSecret: { nested: 1 }, password: '', token: null }, env: [{ name: 'X', value: 'v' }, 'raw'], note: 'password hunter2', n: 3 };
+    const doc = {
+      user: { client_secret: 's1', ClientSecret: { nested: 1 }, password: '', token: null },
+      env: [{ name: 'X', value: 'v' }, 'raw'],
+      note: 'password hunter2',
+      n: 3,
+    };
     expect(redactJson(JSON.stringify(doc))).toBe(
       '{"user":{"client_secret":"<redacted>","ClientSecret":"<redacted>","password":"","token":null},"env":[{"name":"X","value":"<redacted>"},"raw"],"note":"password <redacted>","n":3}',
     );
     expect(redactJson('{\n  "apiKey": "k"\n}\n')).toBe('{\n  "apiKey": "<redacted>"\n}\n');
-    expect(redactValue(['token x', 5, { 'AWS_SECRET_ACCESS_KEY': 'k' }], 'password')).toBe('<redacted>');
+    expect(redactValue(['token x', 5, { AWS_SECRET_ACCESS_KEY: 'k' }], 'password')).toBe('<redacted>');
     expect(redactValue(['Bearer abcdefgh12345', 5], 'list')).toEqual(['Bearer <redacted>', 5]);
   });
 
   it('YAML: every document, comments, env lists; empty secrets stay empty', () => {
-    const yaml = '# token: abc.def in a comment\n\nuser:\n  password: p1\n  passphrase: ""\n  env:\n    - name: A\n      value: v1\n---\nsecret: s2\nplain: value\n';
-    expect(redactYaml(yaml)).toBe('# token: "<redacted>" in a comment\n\nuser:\n  password: <redacted>\n  passphrase: ""\n  env:\n    - name: A\n      value: <redacted>\n---\nsecret: <redacted>\nplain: value\n');
+    const yaml =
+      '# token: abc.def in a comment\n\nuser:\n  password: p1\n  passphrase: ""\n  env:\n    - name: A\n      value: v1\n---\nsecret: s2\nplain: value\n';
+    expect(redactYaml(yaml)).toBe(
+      '# token: "<redacted>" in a comment\n\nuser:\n  password: <redacted>\n  passphrase: ""\n  env:\n    - name: A\n      value: <redacted>\n---\nsecret: <redacted>\nplain: value\n',
+    );
     expect(() => redactYaml('a: [unclosed')).toThrow('not YAML');
     // Comments attached to nodes, not only the document's own.
     expect(redactYaml('# token: abc.def\nuser: x # password hunter2\nl:\n  # secret: s3\n  - a\n')).toBe(
@@ -107,7 +128,9 @@ describe('redaction by structure, exactly', () => {
     expect(redactFile('a.json', '{"password":"p"}')).toBe('{"password":"<redacted>"}');
     expect(redactFile('a.yaml', 'password: p\n')).toBe('password: <redacted>\n');
     expect(redactFile('a.json', 'password: p')).toBe('password: "<redacted>"');
-    expect(redactFile('a.html', '<p title="password hunter2">x &amp; password s3cr3t</p>')).toBe('<p title="password &lt;redacted&gt;">x &amp; password &lt;redacted&gt;</p>');
+    expect(redactFile('a.html', '<p title="password hunter2">x &amp; password s3cr3t</p>')).toBe(
+      '<p title="password &lt;redacted&gt;">x &amp; password &lt;redacted&gt;</p>',
+    );
     expect(redactFile('a.xml', '<x><![CDATA[password s3]]></x>')).toBe('<x><![CDATA[password <redacted>]]></x>');
     expect(redactFile('a.xml', '<x a="plain &amp; simple">ok</x>')).toBe('<x a="plain &amp; simple">ok</x>');
     const bin = Buffer.from([0, 1, 2]);

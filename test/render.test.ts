@@ -51,7 +51,9 @@ const clab = ['openperouter', 'c9d591a', 'clab', 'multicluster'];
 describe('fabric FRR renderer', () => {
   it('spine equals the walkthrough spine config in substance', (ctx) => {
     needsShared(ctx);
-    expect(substance(renderFabricRouter(t, 'spine', opts))).toEqual(substance(sharedText(...clab, 'spine', 'frr.conf')));
+    expect(substance(renderFabricRouter(t, 'spine', opts))).toEqual(
+      substance(sharedText(...clab, 'spine', 'frr.conf')),
+    );
   });
 
   it('ToRs equal the walkthrough leafkind-a/-b configs in substance', (ctx) => {
@@ -64,7 +66,9 @@ describe('fabric FRR renderer', () => {
   it('leaves equal the leaf template rendered with DEMO_MODE=true in substance', (ctx) => {
     needsShared(ctx);
     for (const leaf of ['leafA', 'leafB']) {
-      expect(substance(renderFabricRouter(t, leaf, opts))).toEqual(substance(sharedText('openperouter', 'derived', `c9d591a-${leaf}-frr.conf.DEMO_MODE-true`)));
+      expect(substance(renderFabricRouter(t, leaf, opts))).toEqual(
+        substance(sharedText('openperouter', 'derived', `c9d591a-${leaf}-frr.conf.DEMO_MODE-true`)),
+      );
     }
   });
 
@@ -88,10 +92,12 @@ describe('openperouter node renderer', () => {
   ] as const;
   for (const [cluster, node, index] of nodes) {
     it(`${node} equals openperouter's expected rendering in substance`, (ctx) => {
-    needsShared(ctx);
+      needsShared(ctx);
       const [u] = parseUnderlays(stageManifests(cluster, 'underlay', 'v0.0.5'), V005);
       const mine = renderNodeFrr(u!.spec, { node, index }, [{ vrf: 'red', vni: 100 }], '/tmp/x.log', V005);
-      expect(substance(mine)).toEqual(substance(sharedText('openperouter', 'derived', `c9d591a-openperouter-frr.conf-${node}.expected`)));
+      expect(substance(mine)).toEqual(
+        substance(sharedText('openperouter', 'derived', `c9d591a-openperouter-frr.conf-${node}.expected`)),
+      );
     });
   }
 
@@ -103,4 +109,3 @@ describe('openperouter node renderer', () => {
     expect(conf).toContain('bgp router-id 10.0.1.2');
   });
 });
-

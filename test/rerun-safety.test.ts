@@ -9,12 +9,15 @@ const FRR_DEFAULT = { enabled: true, maxMoves: 5, detectionTimeS: 180 };
 const s = (n: number) => n * 1000;
 
 describe('planned moves against duplicate detection', () => {
-  it('the issue\'s case: two runs of three moves 45 s apart; the third must wait for the first run\'s moves to age out', () => {
+  it("the issue's case: two runs of three moves 45 s apart; the third must wait for the first run's moves to age out", () => {
     const run1 = [s(10), s(15), s(20)];
     expect(planMoves(run1, 3, FRR_DEFAULT, s(50))).toEqual({ recent: run1, readyAt: s(15) + s(180) + 2000 });
     // Run 2 waited and moved at 197-207 s; run 3 at 240 s: run 1 is out of the window, run 2's three are in it.
     const run2 = [s(197), s(202), s(207)];
-    expect(planMoves([...run1, ...run2], 3, FRR_DEFAULT, s(240))).toEqual({ recent: run2, readyAt: s(202) + s(180) + 2000 });
+    expect(planMoves([...run1, ...run2], 3, FRR_DEFAULT, s(240))).toEqual({
+      recent: run2,
+      readyAt: s(202) + s(180) + 2000,
+    });
   });
 
   it('moves that fit go at once; moves older than the window do not count', () => {
@@ -25,11 +28,21 @@ describe('planned moves against duplicate detection', () => {
 
   it('disabled detection never waits; planned moves that alone reach the limit do not wait either (MIG-005 judges the nodes)', () => {
     expect(planMoves([s(1), s(2), s(3), s(4)], 3, { ...FRR_DEFAULT, enabled: false }, s(5)).readyAt).toBe(s(5));
-    expect(planMoves([s(1)], 3, { enabled: true, maxMoves: 2, detectionTimeS: 1800 }, s(5))).toEqual({ recent: [s(1)], readyAt: s(5), alone: true });
+    expect(planMoves([s(1)], 3, { enabled: true, maxMoves: 2, detectionTimeS: 1800 }, s(5))).toEqual({
+      recent: [s(1)],
+      readyAt: s(5),
+      alone: true,
+    });
   });
 
   it('the strictest node decides: fewest moves, longest window', () => {
-    expect(strictest([FRR_DEFAULT, { enabled: true, maxMoves: 3, detectionTimeS: 60 }, { enabled: false, maxMoves: 1, detectionTimeS: 9999 }])).toEqual({ enabled: true, maxMoves: 3, detectionTimeS: 180 });
+    expect(
+      strictest([
+        FRR_DEFAULT,
+        { enabled: true, maxMoves: 3, detectionTimeS: 60 },
+        { enabled: false, maxMoves: 1, detectionTimeS: 9999 },
+      ]),
+    ).toEqual({ enabled: true, maxMoves: 3, detectionTimeS: 180 });
     expect(strictest([{ enabled: false, maxMoves: 5, detectionTimeS: 180 }]).enabled).toBe(false);
   });
 });

@@ -19,14 +19,18 @@ describe('redaction of every secret shape', () => {
       expect(yaml).not.toContain(leak);
       expect(() => parse(yaml)).not.toThrow();
       const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-      const xml = String(redactFile('junit.xml', `<testcase name="x"><failure message="${escaped}">${escaped}</failure></testcase>`));
+      const xml = String(
+        redactFile('junit.xml', `<testcase name="x"><failure message="${escaped}">${escaped}</failure></testcase>`),
+      );
       expect(xml).not.toContain(leak);
       expect(xml).not.toMatch(/<redacted>/);
     });
   }
 
   it('in text that quotes YAML (a diagnostics dump), an indented PEM cut short is gone too', () => {
-    const dump = stringify({ metadata: { annotations: Object.fromEntries(SECRET_SHAPES.map((s, i) => [`a${i}`, s.text])) } });
+    const dump = stringify({
+      metadata: { annotations: Object.fromEntries(SECRET_SHAPES.map((s, i) => [`a${i}`, s.text])) },
+    });
     const out = redact(dump);
     for (const s of SECRET_SHAPES) expect(out, s.shape).not.toContain(s.leak);
   });
@@ -36,7 +40,12 @@ describe('redaction of every secret shape', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]).toString('base64');
     const report = JSON.stringify({
       meta: [
-        { name: 'evidence', content: Buffer.from(all).toString('base64'), encoding: 'base64', contentType: 'text/plain' },
+        {
+          name: 'evidence',
+          content: Buffer.from(all).toString('base64'),
+          encoding: 'base64',
+          contentType: 'text/plain',
+        },
         { name: 'timeline', content: png, encoding: 'base64', contentType: 'image/png' },
       ],
     });
@@ -47,7 +56,10 @@ describe('redaction of every secret shape', () => {
   });
 
   it('a file that is itself a kubeconfig is redacted by key: exec env values, tokens, keys', () => {
-    const kubeconfig = [SECRET_SHAPES.find((s) => s.shape === 'kubeconfig exec env')!, SECRET_SHAPES.find((s) => s.shape === 'kubeconfig token')!];
+    const kubeconfig = [
+      SECRET_SHAPES.find((s) => s.shape === 'kubeconfig exec env')!,
+      SECRET_SHAPES.find((s) => s.shape === 'kubeconfig token')!,
+    ];
     for (const s of kubeconfig) {
       const out = String(redactFile('kubeconfig.yaml', s.text));
       expect(out).not.toContain(s.leak);
@@ -56,14 +68,19 @@ describe('redaction of every secret shape', () => {
   });
 
   it('`lab token: none` in a JSON or YAML value keeps the file valid', () => {
-    const json = String(redactFile('run-record.json', JSON.stringify({ product: { notes: 'lab token: none' } }, null, 2)));
+    const json = String(
+      redactFile('run-record.json', JSON.stringify({ product: { notes: 'lab token: none' } }, null, 2)),
+    );
     expect(JSON.parse(json)).toEqual({ product: { notes: 'lab token: "<redacted>"' } });
     const yaml = String(redactFile('product.yaml', 'vendor: Acme\nnotes: "lab token: none"\n'));
     expect(parse(yaml)).toEqual({ vendor: 'Acme', notes: 'lab token: "<redacted>"' });
   });
 
-  it('leaves routers\' JSON and ordinary text alone', () => {
-    const bgp = JSON.stringify({ routerId: '192.168.1.4', peers: { '192.168.1.1': { state: 'Established', pfxRcd: 3 } } });
+  it("leaves routers' JSON and ordinary text alone", () => {
+    const bgp = JSON.stringify({
+      routerId: '192.168.1.4',
+      peers: { '192.168.1.1': { state: 'Established', pfxRcd: 3 } },
+    });
     expect(redactFile('evidence.json', bgp)).toBe(bgp);
     expect(redact('neighbor 192.168.1.5 remote-as 64512')).toBe('neighbor 192.168.1.5 remote-as 64512');
   });
@@ -75,7 +92,10 @@ describe('redaction of every secret shape', () => {
       const all = SECRET_SHAPES.map((s) => s.text).join('\n');
       writeFileSync(join(dir, 'run.log'), all, { mode: 0o644 });
       writeFileSync(join(dir, 'allure-results', 'a-result.json'), JSON.stringify({ statusDetails: { message: all } }));
-      writeFileSync(join(dir, 'junit.xml'), `<testsuites><testcase name="x"><system-out>${all.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</system-out></testcase></testsuites>`);
+      writeFileSync(
+        join(dir, 'junit.xml'),
+        `<testsuites><testcase name="x"><system-out>${all.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</system-out></testcase></testsuites>`,
+      );
       redactTree(dir);
       for (const f of ['run.log', 'allure-results/a-result.json', 'junit.xml']) {
         const text = readFileSync(join(dir, f), 'utf8');

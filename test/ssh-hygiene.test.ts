@@ -17,7 +17,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
 const hostKey = ssh2.utils.parseKey(rsa) as ssh2.ParsedKey;
 const hostLine = `${hostKey.type} ${hostKey.getPublicSSH().toString('base64')}`;
 

@@ -37,7 +37,10 @@ describe('topology model', () => {
     const f = facts.fabric;
     expect(t.fabric.routers.spine!.asn).toBe(f.spine.asn);
     expect(t.fabric.routers.spine!.neighbors).toEqual(f.spine.bgpNeighbors);
-    for (const [name, key] of [['leafA', 'leafA'], ['leafB', 'leafB']] as const) {
+    for (const [name, key] of [
+      ['leafA', 'leafA'],
+      ['leafB', 'leafB'],
+    ] as const) {
       const r = t.fabric.routers[name]!;
       expect(r.asn).toBe(f[key].asn);
       expect(r.vtep).toBe(f[key].vtep);
@@ -47,11 +50,18 @@ describe('topology model', () => {
         expect(r.vrfs[vrf]!.routerMac).toBe(f[key].vrfs[vrf].routerMac);
       }
     }
-    for (const [name, key] of [['leafkind-a', 'leafkindA'], ['leafkind-b', 'leafkindB']] as const) {
+    for (const [name, key] of [
+      ['leafkind-a', 'leafkindA'],
+      ['leafkind-b', 'leafkindB'],
+    ] as const) {
       const r = t.fabric.routers[name]!;
       expect(r.asn).toBe(f[key].asn);
       expect(r.interfaces.toswitch!.ipv4).toBe(f[key].downlink.ip);
-      expect(r.listenRanges[0]).toEqual({ range: f[key].dynamicNeighbors.listenRange, remoteAs: f[key].dynamicNeighbors.remoteAs, peerGroup: f[key].dynamicNeighbors.peerGroup });
+      expect(r.listenRanges[0]).toEqual({
+        range: f[key].dynamicNeighbors.listenRange,
+        remoteAs: f[key].dynamicNeighbors.remoteAs,
+        peerGroup: f[key].dynamicNeighbors.peerGroup,
+      });
     }
     for (const [name, h] of Object.entries(facts.hosts) as Array<[string, { ipv4: string; gw: string; vrf: string }]>) {
       expect(t.hosts[name]!.ipv4).toBe(`${h.ipv4}/24`);
@@ -64,7 +74,8 @@ describe('topology model', () => {
       expect(mine.asn).toBe(c.openperouter.asn);
       expect(mine.vtepCidr).toBe(c.openperouter.vtepcidr);
       expect(mine.routerIdCidr).toBe(c.openperouter.routeridcidr);
-      for (const [node, n] of Object.entries(c.nodes) as Array<[string, { ip: string }]>) expect(mine.nodes[node]!.ipv4).toBe(n.ip);
+      for (const [node, n] of Object.entries(c.nodes) as Array<[string, { ip: string }]>)
+        expect(mine.nodes[node]!.ipv4).toBe(n.ip);
       for (const [idx, vtep] of Object.entries(c.openperouter.derivedVtepByNodeIndex) as Array<[string, string]>) {
         const node = Object.entries(mine.nodes).find(([, n]) => n.index === Number(idx))![0];
         expect(`${nodeVtep(mine, node)}/32`).toBe(vtep);
@@ -75,16 +86,38 @@ describe('topology model', () => {
   it('implies 16 sessions seen from both sides: spine with 4 leaves, each ToR with its 2 nodes', () => {
     const s = expectedSessions(t);
     expect(s).toHaveLength(8 + 8);
-    expect(s).toContainEqual({ router: 'leafkind-a', peer: 'pe-kind-a-worker', peerAddress: '192.168.11.4', peerAsn: 64514, dynamic: true });
-    expect(s).toContainEqual({ router: 'pe-kind-b-control-plane', peer: 'leafkind-b', peerAddress: '192.168.12.2', peerAsn: 64516, dynamic: false });
-    expect(s).toContainEqual({ router: 'spine', peer: 'leafB', peerAddress: '192.168.1.3', peerAsn: 64520, dynamic: false });
+    expect(s).toContainEqual({
+      router: 'leafkind-a',
+      peer: 'pe-kind-a-worker',
+      peerAddress: '192.168.11.4',
+      peerAsn: 64514,
+      dynamic: true,
+    });
+    expect(s).toContainEqual({
+      router: 'pe-kind-b-control-plane',
+      peer: 'leafkind-b',
+      peerAddress: '192.168.12.2',
+      peerAsn: 64516,
+      dynamic: false,
+    });
+    expect(s).toContainEqual({
+      router: 'spine',
+      peer: 'leafB',
+      peerAddress: '192.168.1.3',
+      peerAsn: 64520,
+      dynamic: false,
+    });
     expect(routerNames(t)).toHaveLength(9);
   });
 
   it('rejects a malformed file naming the file, the field and what was expected', () => {
-    const file = writeTemp('name: broken\nfabric:\n  routers:\n    spine: { role: spine, asn: "x", interfaces: {} }\nclusters: {}\nlinks: []\n');
+    const file = writeTemp(
+      'name: broken\nfabric:\n  routers:\n    spine: { role: spine, asn: "x", interfaces: {} }\nclusters: {}\nlinks: []\n',
+    );
     expect(() => loadTopology(file)).toThrowError(TopologyError);
-    expect(() => loadTopology(file)).toThrowError(new RegExp(`${file}: invalid topology: fabric\\.routers\\.spine\\.asn: .*number`));
+    expect(() => loadTopology(file)).toThrowError(
+      new RegExp(`${file}: invalid topology: fabric\\.routers\\.spine\\.asn: .*number`),
+    );
   });
 
   it('rejects unknown fields and broken references', () => {
@@ -92,7 +125,9 @@ describe('topology model', () => {
     expect(() => loadTopology(unknown)).toThrowError(/Unrecognized key.*"colour"/);
     const dangling = writeTemp('name: x\nfabric: { routers: {} }\nclusters: {}\nlinks: [[a:eth0, b:eth0]]\n');
     expect(() => loadTopology(dangling)).toThrowError(/links\.0: "a" is not a router, switch, host or cluster node/);
-    expect(() => loadTopology('/no/such/file.yaml')).toThrowError(/neither a built-in \(multicluster\) nor an existing file/);
+    expect(() => loadTopology('/no/such/file.yaml')).toThrowError(
+      /neither a built-in \(multicluster\) nor an existing file/,
+    );
     expect(() => loadTopology(writeTemp('name: [unclosed\n'))).toThrowError(/not valid YAML/);
   });
 

@@ -13,7 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(routers: Record<string, unknown>): string {
   const path = join(dir, `${Object.keys(routers).join('-')}.json`);
-  writeFileSync(path, JSON.stringify({ kind: 'embedded', runId: 'lab', topology: 'multicluster', routers, workloads: {}, clusters: {} }));
+  writeFileSync(
+    path,
+    JSON.stringify({ kind: 'embedded', runId: 'lab', topology: 'multicluster', routers, workloads: {}, clusters: {} }),
+  );
   return path;
 }
 
@@ -22,7 +25,9 @@ describe('exec transports of a testbed file', () => {
     // `echo` stands in for the docker CLI: what it prints is the argv docker would get.
     const ex = new DockerExecutor('spine', 'clab-kind-spine', 'echo');
     expect(ex.via).toBe('docker exec clab-kind-spine');
-    expect((await ex.run(['vtysh', '-c', 'show bgp summary json'])).stdout).toBe('exec clab-kind-spine vtysh -c show bgp summary json\n');
+    expect((await ex.run(['vtysh', '-c', 'show bgp summary json'])).stdout).toBe(
+      'exec clab-kind-spine vtysh -c show bgp summary json\n',
+    );
     expect((await ex.run(['cat'], { input: 'x' })).stdout).toBe('exec -i clab-kind-spine cat\n');
   });
 
@@ -31,7 +36,10 @@ describe('exec transports of a testbed file', () => {
       readTestbedFile(
         file({
           spine: { exec: { type: 'docker', container: 'clab-kind-spine' }, vtysh: ['vtysh'] },
-          leafA: { exec: { type: 'ssh', host: 'leafa.lab', user: 'admin', knownHostsFile: '/etc/ssh/ssh_known_hosts' }, vtysh: ['sudo', 'vtysh'] },
+          leafA: {
+            exec: { type: 'ssh', host: 'leafa.lab', user: 'admin', knownHostsFile: '/etc/ssh/ssh_known_hosts' },
+            vtysh: ['sudo', 'vtysh'],
+          },
         }),
       ),
     );
@@ -41,6 +49,8 @@ describe('exec transports of a testbed file', () => {
 
   it('rejects an SSH transport without known_hosts, naming the field', () => {
     const path = file({ leafB: { exec: { type: 'ssh', host: 'leafb.lab', user: 'admin' }, vtysh: ['vtysh'] } });
-    expect(() => readTestbedFile(path)).toThrow(`testbed file ${path}: routers.leafB.exec.knownHostsFile: Invalid input: expected string, received undefined`);
+    expect(() => readTestbedFile(path)).toThrow(
+      `testbed file ${path}: routers.leafB.exec.knownHostsFile: Invalid input: expected string, received undefined`,
+    );
   });
 });

@@ -10,8 +10,15 @@ import { join } from 'node:path';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
-const PRODUCT = 'vendor: Acme\nproduct: Acme Fabric\nversion: 4.2.1\ncontact: cert@acme.example\nreplaced:\n  fabricNos: AcmeOS 4.2\n';
-const PRODUCT_JSON = { vendor: 'Acme', product: 'Acme Fabric', version: '4.2.1', contact: 'cert@acme.example', replaced: { fabricNos: 'AcmeOS 4.2' } };
+const PRODUCT =
+  'vendor: Acme\nproduct: Acme Fabric\nversion: 4.2.1\ncontact: cert@acme.example\nreplaced:\n  fabricNos: AcmeOS 4.2\n';
+const PRODUCT_JSON = {
+  vendor: 'Acme',
+  product: 'Acme Fabric',
+  version: '4.2.1',
+  contact: 'cert@acme.example',
+  replaced: { fabricNos: 'AcmeOS 4.2' },
+};
 
 interface Hand {
   version: string;
@@ -26,10 +33,20 @@ interface Hand {
 /** A catalogue of another l2stretch version: three conformance checks and one extended. */
 const CLEAN: Hand = {
   version: '0.0.9',
-  catalogue: [['L2S-BGP-001', 'conformance'], ['L2S-EVPN-001', 'conformance'], ['L2S-EVPN-004', 'extended'], ['L2S-L2-001', 'conformance']],
-  checks: [['L2S-BGP-001', 'conformance', 'passed'], ['L2S-EVPN-001', 'conformance', 'passed'], ['L2S-L2-001', 'conformance', 'passed']],
+  catalogue: [
+    ['L2S-BGP-001', 'conformance'],
+    ['L2S-EVPN-001', 'conformance'],
+    ['L2S-EVPN-004', 'extended'],
+    ['L2S-L2-001', 'conformance'],
+  ],
+  checks: [
+    ['L2S-BGP-001', 'conformance', 'passed'],
+    ['L2S-EVPN-001', 'conformance', 'passed'],
+    ['L2S-L2-001', 'conformance', 'passed'],
+  ],
   tiers: ['conformance'],
-  junit: '<testsuites tests="3" failures="0" errors="0">\n<testsuite name="bgp" tests="1" failures="0" errors="0" skipped="0"></testsuite>\n<testsuite name="evpn" tests="2" failures="0" errors="0" skipped="0"></testsuite>\n</testsuites>\n',
+  junit:
+    '<testsuites tests="3" failures="0" errors="0">\n<testsuite name="bgp" tests="1" failures="0" errors="0" skipped="0"></testsuite>\n<testsuite name="evpn" tests="2" failures="0" errors="0" skipped="0"></testsuite>\n</testsuites>\n',
   verdict: 'passed',
   errors: [],
 };
@@ -49,7 +66,13 @@ function write(h: Hand): string {
     'run-record.json': JSON.stringify({
       schema: 'l2stretch.run-record/v1',
       suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
-      testbed: { kind: 'existing', runId: 'vendor-lab', topology: 'multicluster', features: ['l2vni'], versions: { frr: '8.4.4', openperouter: 'v0.2.0' } },
+      testbed: {
+        kind: 'existing',
+        runId: 'vendor-lab',
+        topology: 'multicluster',
+        features: ['l2vni'],
+        versions: { frr: '8.4.4', openperouter: 'v0.2.0' },
+      },
       tiers: h.tiers,
       waits: { bgpEstablished: 30_000 },
       thresholds: {},
@@ -62,7 +85,12 @@ function write(h: Hand): string {
         requirement: 'r',
         verdict,
         durationMs: 5,
-        instances: Array.from({ length: n }, (_, i) => ({ title: `${id} x${i || ''}`, verdict, durationMs: 5, ...(i === 1 ? { message: 'first line\nsecond' } : {}) })),
+        instances: Array.from({ length: n }, (_, i) => ({
+          title: `${id} x${i || ''}`,
+          verdict,
+          durationMs: 5,
+          ...(i === 1 ? { message: 'first line\nsecond' } : {}),
+        })),
       })),
       strays: [],
       errors: h.errors,
@@ -73,8 +101,20 @@ function write(h: Hand): string {
     'allure-results/a-result.json': '{"status":"passed"}',
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(b, f), text);
-  const listed = readdirSync(b, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.')).sort();
-  writeFileSync(join(b, 'SHA256SUMS'), listed.map((f) => `${createHash('sha256').update(readFileSync(join(b, f))).digest('hex')}  ${f}\n`).join(''));
+  const listed = readdirSync(b, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.includes('.'))
+    .sort();
+  writeFileSync(
+    join(b, 'SHA256SUMS'),
+    listed
+      .map(
+        (f) =>
+          `${createHash('sha256')
+            .update(readFileSync(join(b, f)))
+            .digest('hex')}  ${f}\n`,
+      )
+      .join(''),
+  );
   return b;
 }
 
@@ -83,40 +123,73 @@ describe('verify-bundle on hand-written bundles', () => {
     const v = verifyBundle(write(CLEAN));
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
-    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR 8.4.4, openperouter v0.2.0, 2026-11-28T00:09:00.000Z');
+    expect(v.summary).toBe(
+      'Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR 8.4.4, openperouter v0.2.0, 2026-11-28T00:09:00.000Z',
+    );
   });
 
-  it('a catalogue of its own version that left out conformance checks is not the verifier\'s', () => {
+  it("a catalogue of its own version that left out conformance checks is not the verifier's", () => {
     const v = verifyBundle(write({ ...CLEAN, version: suiteVersion() }));
-    expect(v.problems).toEqual([`conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`]);
+    expect(v.problems).toEqual([
+      `conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`,
+    ]);
   });
 
-  it('a conformance check demoted to extended in the bundle\'s catalogue is no longer required, and is caught', () => {
-    const demoted: Hand = { ...CLEAN, catalogue: CLEAN.catalogue.map(([id, tier]) => [id, id === 'L2S-L2-001' ? 'extended' : tier]), checks: CLEAN.checks.slice(0, 2) };
+  it("a conformance check demoted to extended in the bundle's catalogue is no longer required, and is caught", () => {
+    const demoted: Hand = {
+      ...CLEAN,
+      catalogue: CLEAN.catalogue.map(([id, tier]) => [id, id === 'L2S-L2-001' ? 'extended' : tier]),
+      checks: CLEAN.checks.slice(0, 2),
+    };
     expect(verifyBundle(write(demoted)).problems).toEqual([]);
-    expect(verifyBundle(write({ ...demoted, version: suiteVersion() })).problems).toContain(`conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`);
+    expect(verifyBundle(write({ ...demoted, version: suiteVersion() })).problems).toContain(
+      `conformance.yaml: its conformance checks differ from those of l2stretch ${suiteVersion()}`,
+    );
   });
 
   it('a catalogue that lists no conformance check certifies nothing', () => {
-    expect(verifyBundle(write({ ...CLEAN, catalogue: [['L2S-EVPN-004', 'extended']] })).problems).toEqual(['conformance.yaml: lists no conformance check']);
+    expect(verifyBundle(write({ ...CLEAN, catalogue: [['L2S-EVPN-004', 'extended']] })).problems).toEqual([
+      'conformance.yaml: lists no conformance check',
+    ]);
   });
 
   it('a run of the extended tier only did not run the conformance tier', () => {
-    expect(verifyBundle(write({ ...CLEAN, tiers: ['extended'] })).problems).toEqual(['run-record.json: the conformance tier was not run']);
+    expect(verifyBundle(write({ ...CLEAN, tiers: ['extended'] })).problems).toEqual([
+      'run-record.json: the conformance tier was not run',
+    ]);
   });
 
   it('JUnit errors, failures and skips are each named, summed over the test suites', () => {
-    const junit = '<testsuites>\n<testsuite name="a" tests="2" failures="1" errors="1" skipped="0"></testsuite>\n<testsuite name="b" tests="1" failures="0" errors="1" skipped="2"></testsuite>\n</testsuites>\n';
-    expect(verifyBundle(write({ ...CLEAN, junit })).problems).toEqual(['junit.xml: 1 failures', 'junit.xml: 2 errors', 'junit.xml: 2 skipped']);
+    const junit =
+      '<testsuites>\n<testsuite name="a" tests="2" failures="1" errors="1" skipped="0"></testsuite>\n<testsuite name="b" tests="1" failures="0" errors="1" skipped="2"></testsuite>\n</testsuites>\n';
+    expect(verifyBundle(write({ ...CLEAN, junit })).problems).toEqual([
+      'junit.xml: 1 failures',
+      'junit.xml: 2 errors',
+      'junit.xml: 2 skipped',
+    ]);
   });
 
   it('a JUnit file that recorded no test is refused', () => {
-    expect(verifyBundle(write({ ...CLEAN, junit: '<testsuites>\n<testsuite name="a" tests="0"></testsuite>\n</testsuites>\n' })).problems).toEqual(['junit.xml: no tests recorded']);
-    expect(verifyBundle(write({ ...CLEAN, junit: '<testsuites></testsuites>\n' })).problems).toEqual(['junit.xml: no tests recorded']);
+    expect(
+      verifyBundle(
+        write({ ...CLEAN, junit: '<testsuites>\n<testsuite name="a" tests="0"></testsuite>\n</testsuites>\n' }),
+      ).problems,
+    ).toEqual(['junit.xml: no tests recorded']);
+    expect(verifyBundle(write({ ...CLEAN, junit: '<testsuites></testsuites>\n' })).problems).toEqual([
+      'junit.xml: no tests recorded',
+    ]);
   });
 
   it('a check the catalogue requires but the run lacks, or did not pass, is named; so are errors and the run verdict', () => {
-    const h: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed'], ['L2S-EVPN-001', 'conformance', 'skipped']], errors: ['teardown: EBUSY'], verdict: 'failed' };
+    const h: Hand = {
+      ...CLEAN,
+      checks: [
+        ['L2S-BGP-001', 'conformance', 'failed'],
+        ['L2S-EVPN-001', 'conformance', 'skipped'],
+      ],
+      errors: ['teardown: EBUSY'],
+      verdict: 'failed',
+    };
     expect(verifyBundle(write(h)).problems).toEqual([
       'L2S-BGP-001: failed — failed: L2S-BGP-001 x',
       'L2S-EVPN-001: skipped — skipped: L2S-EVPN-001 x',
@@ -140,19 +213,36 @@ describe('verify-bundle on hand-written bundles', () => {
   /** Rewrites one file of a written bundle and its line in SHA256SUMS, as a forger would. */
   function forge(b: string, file: string, text: string): void {
     writeFileSync(join(b, file), text);
-    const sums = readFileSync(join(b, 'SHA256SUMS'), 'utf8').replace(new RegExp(`^[0-9a-f]{64}  ${file.replace('.', '\\.')}$`, 'm'), `${createHash('sha256').update(text).digest('hex')}  ${file}`);
+    const sums = readFileSync(join(b, 'SHA256SUMS'), 'utf8').replace(
+      new RegExp(`^[0-9a-f]{64}  ${file.replace('.', '\\.')}$`, 'm'),
+      `${createHash('sha256').update(text).digest('hex')}  ${file}`,
+    );
     writeFileSync(join(b, 'SHA256SUMS'), sums);
   }
 
   it('a failed check with many failed instances shows three and counts the rest, first lines only', () => {
-    const h: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed', 5], ...CLEAN.checks.slice(1)], verdict: 'failed' };
+    const h: Hand = {
+      ...CLEAN,
+      checks: [['L2S-BGP-001', 'conformance', 'failed', 5], ...CLEAN.checks.slice(1)],
+      verdict: 'failed',
+    };
     expect(verifyBundle(write(h)).problems).toEqual([
       'L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2; … 2 more',
       'run-record.json: the run did not pass',
     ]);
-    const three: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'failed', 3], ...CLEAN.checks.slice(1)], verdict: 'failed' };
-    expect(verifyBundle(write(three)).problems[0]).toBe('L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2');
-    const none: Hand = { ...CLEAN, checks: [['L2S-BGP-001', 'conformance', 'not run', 0], ...CLEAN.checks.slice(1)], verdict: 'incomplete' };
+    const three: Hand = {
+      ...CLEAN,
+      checks: [['L2S-BGP-001', 'conformance', 'failed', 3], ...CLEAN.checks.slice(1)],
+      verdict: 'failed',
+    };
+    expect(verifyBundle(write(three)).problems[0]).toBe(
+      'L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2',
+    );
+    const none: Hand = {
+      ...CLEAN,
+      checks: [['L2S-BGP-001', 'conformance', 'not run', 0], ...CLEAN.checks.slice(1)],
+      verdict: 'incomplete',
+    };
     expect(verifyBundle(write(none)).problems[0]).toBe('L2S-BGP-001: not run');
   });
 
@@ -160,7 +250,10 @@ describe('verify-bundle on hand-written bundles', () => {
     const b = write(CLEAN);
     const sums = readFileSync(join(b, 'SHA256SUMS'), 'utf8');
     const [first, ...rest] = sums.trimEnd().split('\n');
-    writeFileSync(join(b, 'SHA256SUMS'), [`x${first}`, ...rest, `${first!.slice(0, 64)} ${first!.slice(66)}`, ''].join('\n'));
+    writeFileSync(
+      join(b, 'SHA256SUMS'),
+      [`x${first}`, ...rest, `${first!.slice(0, 64)} ${first!.slice(66)}`, ''].join('\n'),
+    );
     const file = first!.slice(66);
     expect(verifyBundle(b).problems).toEqual([
       `SHA256SUMS: malformed line "x${first}"`,
@@ -212,6 +305,8 @@ describe('verify-bundle on hand-written bundles', () => {
     forge(b, 'run-record.json', JSON.stringify(r));
     const v = verifyBundle(b);
     expect(v.problems).toEqual(['run-record.json: the FRR version of the testbed is not recorded']);
-    expect(v.summary).toBe('Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR ?, 2026-11-28T00:09:00.000Z');
+    expect(v.summary).toBe(
+      'Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR ?, 2026-11-28T00:09:00.000Z',
+    );
   });
 });

@@ -50,7 +50,13 @@ export function expectedSessions(t: Topology): ExpectedSession[] {
   const sessions: ExpectedSession[] = [];
   for (const [router, r] of Object.entries(t.fabric.routers)) {
     for (const n of r.neighbors) {
-      sessions.push({ router, peer: ownerOfAddress(t, n.address) ?? n.address, peerAddress: n.address, peerAsn: n.asn, dynamic: false });
+      sessions.push({
+        router,
+        peer: ownerOfAddress(t, n.address) ?? n.address,
+        peerAddress: n.address,
+        peerAsn: n.asn,
+        dynamic: false,
+      });
     }
   }
   for (const c of Object.values(t.clusters)) {
@@ -78,7 +84,9 @@ export interface NodeVtep {
 
 /** Every cluster node's VTEP, as openperouter allocates it. */
 export function nodeVteps(t: Topology): NodeVtep[] {
-  return Object.entries(t.clusters).flatMap(([cluster, c]) => Object.keys(c.nodes).map((node) => ({ cluster, node, vtep: nodeVtep(c, node) })));
+  return Object.entries(t.clusters).flatMap(([cluster, c]) =>
+    Object.keys(c.nodes).map((node) => ({ cluster, node, vtep: nodeVtep(c, node) })),
+  );
 }
 
 export function clusterOfNode(t: Topology, node: string): string {

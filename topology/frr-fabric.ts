@@ -36,7 +36,15 @@ function vrfBgp(r: FabricRouter, vrf: string): string[] {
     lines.push(' !', ' address-family ipv4 unicast', '  redistribute connected', ' exit-address-family');
     lines.push(' !', ' address-family ipv6 unicast', '  redistribute connected', ' exit-address-family');
   }
-  lines.push(' !', ' address-family l2vpn evpn', '  advertise ipv4 unicast', '  advertise ipv6 unicast', ' exit-address-family', 'exit', '!');
+  lines.push(
+    ' !',
+    ' address-family l2vpn evpn',
+    '  advertise ipv4 unicast',
+    '  advertise ipv6 unicast',
+    ' exit-address-family',
+    'exit',
+    '!',
+  );
   return lines;
 }
 

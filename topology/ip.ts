@@ -8,7 +8,14 @@ export function isIpv4(s: string): boolean {
 
 export function isIpv4Cidr(s: string): boolean {
   const [addr, len, ...rest] = s.split('/');
-  return rest.length === 0 && addr !== undefined && isIpv4(addr) && len !== undefined && /^\d{1,2}$/.test(len) && Number(len) <= 32;
+  return (
+    rest.length === 0 &&
+    addr !== undefined &&
+    isIpv4(addr) &&
+    len !== undefined &&
+    /^\d{1,2}$/.test(len) &&
+    Number(len) <= 32
+  );
 }
 
 export function ipToInt(ip: string): number {
@@ -21,7 +28,8 @@ export function intToIp(n: number): string {
 
 export function splitCidr(cidr: string): { address: string; length: number } {
   const [address, length] = cidr.split('/');
-  if (address === undefined || length === undefined || !isIpv4Cidr(cidr)) throw new Error(`not an IPv4 prefix: ${cidr}`);
+  if (address === undefined || length === undefined || !isIpv4Cidr(cidr))
+    throw new Error(`not an IPv4 prefix: ${cidr}`);
   return { address, length: Number(length) };
 }
 

@@ -21,7 +21,9 @@ export class TopologyError extends Error {
 export function resolveTopologyPath(ref: string): string {
   if (Object.hasOwn(BUILTIN_TOPOLOGIES, ref)) return BUILTIN_TOPOLOGIES[ref]!;
   if (!existsSync(ref)) {
-    throw new TopologyError(`topology "${oneLine(ref)}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor an existing file`);
+    throw new TopologyError(
+      `topology "${oneLine(ref)}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor an existing file`,
+    );
   }
   return ref;
 }
@@ -137,7 +139,9 @@ function crossCheck(t: Topology): string[] {
     if (!leaf) {
       problems.push(`hosts.${n}.leaf: no fabric router "${h.leaf}"`);
     } else if (h.vrf !== 'default' && !own(leaf.vrfs, h.vrf)) {
-      problems.push(`hosts.${n}.vrf: ${h.leaf} has no VRF "${h.vrf}" (it has: ${Object.keys(leaf.vrfs).join(', ') || 'none'})`);
+      problems.push(
+        `hosts.${n}.vrf: ${h.leaf} has no VRF "${h.vrf}" (it has: ${Object.keys(leaf.vrfs).join(', ') || 'none'})`,
+      );
     }
   }
   for (const [cn, c] of Object.entries(t.clusters)) {
@@ -153,19 +157,22 @@ function crossCheck(t: Topology): string[] {
       const address = addressOf(node.ipv4);
       const range = tor.listenRanges.find((r) => inPrefix(address, r.range));
       if (!range) problems.push(`clusters.${cn}.nodes.${nn}.ipv4: ${address} is in no listen range of ${c.tor}`);
-      else if (range.remoteAs !== c.asn) problems.push(`clusters.${cn}.asn: ${c.asn} but ${c.tor} expects AS ${range.remoteAs} from ${range.range}`);
+      else if (range.remoteAs !== c.asn)
+        problems.push(`clusters.${cn}.asn: ${c.asn} but ${c.tor} expects AS ${range.remoteAs} from ${range.range}`);
     }
   }
   const o = t.overlay;
   if (o) {
     for (const [n, v] of Object.entries(o.l2vnis)) {
-      if (!Object.values(o.l3vnis).some((l3) => l3.vrf === v.vrf)) problems.push(`overlay.l2vnis.${n}.vrf: no L3VNI puts VRF "${v.vrf}" on the nodes`);
+      if (!Object.values(o.l3vnis).some((l3) => l3.vrf === v.vrf))
+        problems.push(`overlay.l2vnis.${n}.vrf: no L3VNI puts VRF "${v.vrf}" on the nodes`);
     }
     for (const [n, vm] of Object.entries(o.vms)) {
       if (!own(t.clusters, vm.cluster)) problems.push(`overlay.vms.${n}.cluster: no cluster "${vm.cluster}"`);
       const net = own(o.l2vnis, vm.network);
       if (!net) problems.push(`overlay.vms.${n}.network: no L2VNI "${vm.network}"`);
-      else if (!inPrefix(addressOf(vm.ipv4), net.gateway)) problems.push(`overlay.vms.${n}.ipv4: ${vm.ipv4} is outside ${net.gateway} of ${vm.network}`);
+      else if (!inPrefix(addressOf(vm.ipv4), net.gateway))
+        problems.push(`overlay.vms.${n}.ipv4: ${vm.ipv4} is outside ${net.gateway} of ${vm.network}`);
     }
   }
   return problems;

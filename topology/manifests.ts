@@ -27,7 +27,12 @@ export function parseManifests(text: string, source: string): Manifest[] {
     if (doc.errors.length) throw new ManifestError(`${source}, document ${i + 1}: ${doc.errors[0]!.message}`);
     const m = doc.toJS() as Manifest | null;
     if (m === null) return [];
-    if (typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string' || typeof m.metadata?.name !== 'string') {
+    if (
+      typeof m !== 'object' ||
+      typeof m.kind !== 'string' ||
+      typeof m.apiVersion !== 'string' ||
+      typeof m.metadata?.name !== 'string'
+    ) {
       throw new ManifestError(`${source}, document ${i + 1}: a manifest needs apiVersion, kind and metadata.name`);
     }
     return [m];
@@ -62,7 +67,9 @@ export function stageManifests(cluster: string, stage: Stage, openperouter?: Ope
 
 /** A VirtualMachine manifest whose first interface has this MAC, or none (the cluster then picks one). */
 export function withMac(vm: Manifest, mac: string | undefined): Manifest {
-  const spec = structuredClone(vm.spec) as { template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } } };
+  const spec = structuredClone(vm.spec) as {
+    template: { spec: { domain: { devices: { interfaces: Array<{ macAddress?: string }> } } } };
+  };
   const iface = spec.template.spec.domain.devices.interfaces[0]!;
   if (mac === undefined) delete iface.macAddress;
   else iface.macAddress = mac;
@@ -76,7 +83,8 @@ export function withMac(vm: Manifest, mac: string | undefined): Manifest {
 export function withHostBridge(l2vni: Manifest, bridge: string, openperouter?: OpenPERouterVersion): Manifest {
   const version = openperouter ?? selectedOpenPERouter().version;
   const spec = { ...l2vni.spec };
-  if (version === 'main') spec.hostMaster = { type: 'LinuxBridge', linuxBridge: { lifecycle: 'External', name: bridge } };
+  if (version === 'main')
+    spec.hostMaster = { type: 'LinuxBridge', linuxBridge: { lifecycle: 'External', name: bridge } };
   else if (version === 'v0.0.5') spec.hostmaster = { name: bridge };
   else spec.hostmaster = { type: 'linux-bridge', linuxBridge: { name: bridge, autoCreate: false } };
   return { ...l2vni, spec };

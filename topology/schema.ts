@@ -87,14 +87,26 @@ export const clusterSchema = z.strictObject({
 const overlaySchema = z.strictObject({
   l2vnis: z.record(name, z.strictObject({ vni: z.number().int().min(1).max(16777215), vrf: name, gateway: cidr4 })),
   l3vnis: z.record(name, z.strictObject({ vni: z.number().int().min(1).max(16777215), vrf: name })),
-  vms: z.record(name, z.strictObject({ cluster: name, network: name, ipv4: cidr4, port: z.number().int().min(1).max(65535).default(8090) })),
+  vms: z.record(
+    name,
+    z.strictObject({
+      cluster: name,
+      network: name,
+      ipv4: cidr4,
+      port: z.number().int().min(1).max(65535).default(8090),
+    }),
+  ),
 });
 
 const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]{0,14}$/, '"member:interface"');
 
 export const topologySchema = z.strictObject({
   name,
-  description: z.string().max(500).regex(/^[^\p{Cc}]*$/u, 'one line of text without control characters').optional(),
+  description: z
+    .string()
+    .max(500)
+    .regex(/^[^\p{Cc}]*$/u, 'one line of text without control characters')
+    .optional(),
   fabric: z.strictObject({
     routers: z.record(name, fabricRouterSchema),
     switches: z.array(name).default([]),

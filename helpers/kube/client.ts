@@ -19,7 +19,14 @@ import {
 import type { Manifest } from '../../topology/manifests.ts';
 import type { ClusterApi } from '../testbed.ts';
 import { selectedOpenPERouter } from '../../topology/openperouter.ts';
-import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from '../transports/exec.ts';
+import {
+  ExecError,
+  quoteArgv,
+  DEFAULT_EXEC_TIMEOUT_MS,
+  type Executor,
+  type ExecOptions,
+  type ExecResult,
+} from '../transports/exec.ts';
 
 export const FIELD_MANAGER = 'l2stretch';
 export const NODE_INDEX_ANNOTATION = 'openpe.io/nodeindex';
@@ -46,7 +53,13 @@ export function loadKubeConfig(path: string, context?: string): KubeConfig {
     throw new Error(`kubeconfig ${path}: ${(e as Error).message}`);
   }
   if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`kubeconfig ${path} has no context "${context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ')})`);
+    if (!kc.getContexts().some((c) => c.name === context))
+      throw new Error(
+        `kubeconfig ${path} has no context "${context}" (it has: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
     kc.setCurrentContext(context);
   }
   if (!kc.getCurrentCluster()) throw new Error(`kubeconfig ${path}: no current context with a cluster`);
@@ -89,19 +102,35 @@ export class KubeClient {
       },
       post: async <T>(rsp: T) => rsp,
     };
-    this.objects = new KubernetesObjectApi(createConfiguration({ baseServer: new ServerConfiguration(this.server, {}), authMethods: { default: kc }, promiseMiddleware: [strict as never] }));
+    this.objects = new KubernetesObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(this.server, {}),
+        authMethods: { default: kc },
+        promiseMiddleware: [strict as never],
+      }),
+    );
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
   private withHome(m: Manifest): KubernetesObject {
     const home = KIND_HOME[m.kind];
-    return { ...m, metadata: { ...m.metadata, namespace: m.metadata.namespace ?? home?.namespace ?? 'default' } } as KubernetesObject;
+    return {
+      ...m,
+      metadata: { ...m.metadata, namespace: m.metadata.namespace ?? home?.namespace ?? 'default' },
+    } as KubernetesObject;
   }
 
   async apply(manifests: Manifest[]): Promise<void> {
     for (const m of manifests) {
       try {
-        await this.objects.patch(this.withHome(m), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+        await this.objects.patch(
+          this.withHome(m),
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        );
       } catch (e) {
         throw new Error(`${this.name}: applying ${m.kind} ${m.metadata.name} failed: ${apiMessage(e)}`);
       }
@@ -113,16 +142,28 @@ export class KubeClient {
       try {
         await this.objects.delete(this.withHome(m));
       } catch (e) {
-        if (!isNotFound(e)) throw new Error(`${this.name}: deleting ${m.kind} ${m.metadata.name} failed: ${apiMessage(e)}`);
+        if (!isNotFound(e))
+          throw new Error(`${this.name}: deleting ${m.kind} ${m.metadata.name} failed: ${apiMessage(e)}`);
       }
     }
   }
 
-  async get<T = unknown>(kind: string, name: string, namespace?: string): Promise<(Manifest & { status?: T }) | undefined> {
+  async get<T = unknown>(
+    kind: string,
+    name: string,
+    namespace?: string,
+  ): Promise<(Manifest & { status?: T }) | undefined> {
     const home = KIND_HOME[kind];
-    if (!home) throw new Error(`${this.name}: no API version known for kind ${kind} (known: ${Object.keys(KIND_HOME).join(', ')})`);
+    if (!home)
+      throw new Error(
+        `${this.name}: no API version known for kind ${kind} (known: ${Object.keys(KIND_HOME).join(', ')})`,
+      );
     try {
-      return (await this.objects.read({ apiVersion: home.apiVersion, kind, metadata: { name, namespace: namespace ?? home.namespace } })) as unknown as Manifest & { status?: T };
+      return (await this.objects.read({
+        apiVersion: home.apiVersion,
+        kind,
+        metadata: { name, namespace: namespace ?? home.namespace },
+      })) as unknown as Manifest & { status?: T };
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw new Error(`${this.name}: reading ${kind} ${name} failed: ${apiMessage(e)}`);
@@ -151,7 +192,10 @@ export class KubeClient {
       throw new Error(`${this.name}: reading node ${node} failed: ${apiMessage(e)}`);
     }
     const v = n.metadata?.annotations?.[NODE_INDEX_ANNOTATION];
-    if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${this.name}: node ${node} has no ${NODE_INDEX_ANNOTATION} annotation${v === undefined ? '' : ` (it has "${v}")`}: is openperouter running?`);
+    if (v === undefined || !/^\d+$/.test(v))
+      throw new Error(
+        `${this.name}: node ${node} has no ${NODE_INDEX_ANNOTATION} annotation${v === undefined ? '' : ` (it has "${v}")`}: is openperouter running?`,
+      );
     return Number(v);
   }
 
@@ -171,7 +215,14 @@ export class KubeClient {
   async waitFor<T>(
     kind: string,
     name: string,
-    o: { ready: (obj: (Manifest & { status?: T }) | undefined) => boolean; failed?: (obj: (Manifest & { status?: T }) | undefined) => string | undefined; deadlineMs: number; what: string; onProgress?: (line: string) => void; intervalMs?: number },
+    o: {
+      ready: (obj: (Manifest & { status?: T }) | undefined) => boolean;
+      failed?: (obj: (Manifest & { status?: T }) | undefined) => string | undefined;
+      deadlineMs: number;
+      what: string;
+      onProgress?: (line: string) => void;
+      intervalMs?: number;
+    },
   ): Promise<Manifest & { status?: T }> {
     const start = Date.now();
     let lastReport = start;
@@ -184,7 +235,9 @@ export class KubeClient {
       if (waited > o.deadlineMs) throw new Error(`${this.name}: ${o.what}: not done within ${o.deadlineMs / 1000} s`);
       if (o.onProgress && Date.now() - lastReport >= 5000) {
         lastReport = Date.now();
-        o.onProgress(`${this.name}: waiting for ${o.what} (${Math.round(waited / 1000)} s of ${o.deadlineMs / 1000} s)`);
+        o.onProgress(
+          `${this.name}: waiting for ${o.what} (${Math.round(waited / 1000)} s of ${o.deadlineMs / 1000} s)`,
+        );
       }
       await new Promise((r) => setTimeout(r, o.intervalMs ?? 1000));
     }
@@ -208,12 +261,21 @@ export class KubeClient {
       throw new Error(`${this.name}: listing pods ${labelSelector} on ${node} failed: ${apiMessage(e)}`);
     }
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
-    if (!running.length) throw new Error(`${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (${pods.items.length} not running)`);
+    if (!running.length)
+      throw new Error(
+        `${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (${pods.items.length} not running)`,
+      );
     return running[0]!.metadata!.name!;
   }
 
   /** Runs argv in a pod's container over the exec subresource; the exit code comes from the final Status. */
-  async exec(namespace: string, pod: string, container: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    opts: ExecOptions = {},
+  ): Promise<ExecResult> {
     const member = `${this.name}/${pod}`;
     const out = new PassThrough();
     const err = new PassThrough();
@@ -226,21 +288,41 @@ export class KubeClient {
       let ws: { close(): void } | undefined;
       const timer = setTimeout(() => {
         ws?.close();
-        reject(new ExecError(member, quoteArgv(argv), `did not finish within ${timeoutMs} ms (kubectl exec ${container})`));
+        reject(
+          new ExecError(member, quoteArgv(argv), `did not finish within ${timeoutMs} ms (kubectl exec ${container})`),
+        );
       }, timeoutMs);
       const done = (status: V1Status) => {
         clearTimeout(timer);
         if (status.status === 'Success') return resolve({ stdout, stderr, exitCode: 0 });
         const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
         if (code !== undefined) return resolve({ stdout, stderr, exitCode: Number(code) });
-        reject(new ExecError(member, quoteArgv(argv), `failed (kubectl exec ${container}): ${status.message ?? status.reason ?? 'no reason given'}`));
+        reject(
+          new ExecError(
+            member,
+            quoteArgv(argv),
+            `failed (kubectl exec ${container}): ${status.message ?? status.reason ?? 'no reason given'}`,
+          ),
+        );
       };
       new Exec(this.kc)
-        .exec(namespace, pod, container, argv, out, err, opts.input === undefined ? null : Readable.from([opts.input]), false, done)
+        .exec(
+          namespace,
+          pod,
+          container,
+          argv,
+          out,
+          err,
+          opts.input === undefined ? null : Readable.from([opts.input]),
+          false,
+          done,
+        )
         .then((socket) => (ws = socket))
         .catch((e: unknown) => {
           clearTimeout(timer);
-          reject(new ExecError(member, quoteArgv(argv), `could not start (kubectl exec ${container}): ${apiMessage(e)}`));
+          reject(
+            new ExecError(member, quoteArgv(argv), `could not start (kubectl exec ${container}): ${apiMessage(e)}`),
+          );
         });
     });
   }

@@ -7,11 +7,22 @@ export class ApiError extends Error {
   override name = 'ApiError';
 }
 
-export function callController<T = unknown>(socket: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+export function callController<T = unknown>(
+  socket: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 60_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { socketPath: socket, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      {
+        socketPath: socket,
+        method,
+        path,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -28,10 +39,16 @@ export function callController<T = unknown>(socket: string, method: 'GET' | 'POS
         });
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new ApiError(`${method} ${path}: no answer from the testbed controller within ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new ApiError(`${method} ${path}: no answer from the testbed controller within ${timeoutMs} ms`)),
+    );
     req.on('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code;
-      reject(code === 'ENOENT' || code === 'ECONNREFUSED' ? new ApiError(`the embedded testbed's controller is not running (${socket}): is the testbed up?`) : e);
+      reject(
+        code === 'ENOENT' || code === 'ECONNREFUSED'
+          ? new ApiError(`the embedded testbed's controller is not running (${socket}): is the testbed up?`)
+          : e,
+      );
     });
     if (payload) req.write(payload);
     req.end();
@@ -50,7 +67,11 @@ export class EmbeddedClusterApi {
 
   async get<T = unknown>(kind: string, name: string): Promise<(Manifest & { status?: T }) | undefined> {
     try {
-      return await callController<Manifest & { status?: T }>(this.socket, 'GET', `/clusters/${encodeURIComponent(this.name)}/objects/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`);
+      return await callController<Manifest & { status?: T }>(
+        this.socket,
+        'GET',
+        `/clusters/${encodeURIComponent(this.name)}/objects/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`,
+      );
     } catch (e) {
       if (e instanceof ApiError && / not found in cluster /.test(e.message)) return undefined;
       throw e;
@@ -58,7 +79,13 @@ export class EmbeddedClusterApi {
   }
 
   async list(): Promise<Array<Manifest & { status?: unknown }>> {
-    return (await callController<{ items: Array<Manifest & { status?: unknown }> }>(this.socket, 'GET', `/clusters/${encodeURIComponent(this.name)}/objects`)).items;
+    return (
+      await callController<{ items: Array<Manifest & { status?: unknown }> }>(
+        this.socket,
+        'GET',
+        `/clusters/${encodeURIComponent(this.name)}/objects`,
+      )
+    ).items;
   }
 
   async delete(manifests: Manifest[]): Promise<void> {

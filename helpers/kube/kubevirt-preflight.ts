@@ -20,6 +20,7 @@ export async function crossClusterMigrationGap(client: KubeClient): Promise<stri
     return `${client.name}: KubeVirt ${version} is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one`;
   }
   const gates = (kv as KubeVirtCr).spec?.configuration?.developerConfiguration?.featureGates ?? [];
-  if (!gates.includes(DECENTRALIZED_GATE)) return `${client.name}: KubeVirt ${version} runs without the feature gate ${DECENTRALIZED_GATE}, so sendTo would be dropped silently`;
+  if (!gates.includes(DECENTRALIZED_GATE))
+    return `${client.name}: KubeVirt ${version} runs without the feature gate ${DECENTRALIZED_GATE}, so sendTo would be dropped silently`;
   return undefined;
 }

@@ -15,7 +15,13 @@ export const KUBEVIRT_API = 'kubevirt.io/v1';
 export interface VmimStatus {
   phase?: string;
   synchronizationAddresses?: string[];
-  migrationState?: { startTimestamp?: string; endTimestamp?: string; sourceNode?: string; targetNode?: string; failureReason?: string };
+  migrationState?: {
+    startTimestamp?: string;
+    endTimestamp?: string;
+    sourceNode?: string;
+    targetNode?: string;
+    failureReason?: string;
+  };
 }
 
 export interface MigrationOutcome {
@@ -37,7 +43,10 @@ async function vmManifest(tb: Testbed, cluster: string, vm: string): Promise<Man
   const m = await tb.cluster(cluster).get('VirtualMachine', vm);
   if (!m) throw new Error(`${cluster}: VirtualMachine ${vm} does not exist`);
   const { status: _status, ...manifest } = m;
-  return { ...manifest, metadata: { name: m.metadata.name, ...(m.metadata.annotations ? { annotations: m.metadata.annotations } : {}) } };
+  return {
+    ...manifest,
+    metadata: { name: m.metadata.name, ...(m.metadata.annotations ? { annotations: m.metadata.annotations } : {}) },
+  };
 }
 
 /** The receiving VM of a decentralized migration: the same spec, waiting as receiver, running once the guest arrived. */
@@ -47,7 +56,12 @@ export function receiverOf(vm: Manifest): Manifest {
   return { ...vm, metadata: { ...vm.metadata, annotations }, spec: { ...vm.spec, runStrategy: 'WaitAsReceiver' } };
 }
 
-async function waitFor<T>(what: string, deadlineMs: number, poll: () => Promise<T | undefined>, onWait?: (elapsedMs: number) => void): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  deadlineMs: number,
+  poll: () => Promise<T | undefined>,
+  onWait?: (elapsedMs: number) => void,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await poll();
@@ -66,12 +80,26 @@ async function vmimStatus(tb: Testbed, cluster: string, name: string): Promise<V
 }
 
 /** Polls until the VMIM Succeeded; a Failed one aborts at once with its reason. */
-async function untilSucceeded(tb: Testbed, cluster: string, name: string, deadlineMs: number, onWait?: (ms: number) => void): Promise<VmimStatus> {
-  return waitFor(`${cluster}: migration ${name}`, deadlineMs, async () => {
-    const s = await vmimStatus(tb, cluster, name);
-    if (s.phase === 'Failed') throw new Error(`${cluster}: migration ${name} failed: ${s.migrationState?.failureReason ?? 'no reason given'}`);
-    return s.phase === 'Succeeded' ? s : undefined;
-  }, onWait);
+async function untilSucceeded(
+  tb: Testbed,
+  cluster: string,
+  name: string,
+  deadlineMs: number,
+  onWait?: (ms: number) => void,
+): Promise<VmimStatus> {
+  return waitFor(
+    `${cluster}: migration ${name}`,
+    deadlineMs,
+    async () => {
+      const s = await vmimStatus(tb, cluster, name);
+      if (s.phase === 'Failed')
+        throw new Error(
+          `${cluster}: migration ${name} failed: ${s.migrationState?.failureReason ?? 'no reason given'}`,
+        );
+      return s.phase === 'Succeeded' ? s : undefined;
+    },
+    onWait,
+  );
 }
 
 export interface CrossClusterOptions {
@@ -93,18 +121,34 @@ export async function migrateAcrossClusters(tb: Testbed, o: CrossClusterOptions)
     return vmi?.status?.phase === 'WaitingForSync' ? true : undefined;
   });
   await tb.cluster(o.to).apply([vmim(`${o.vm}-in-${id}`, { vmiName: o.vm, receive: { migrationID: id } })]);
-  const connectURL = await waitFor(`${o.to}: synchronization address of migration ${o.vm}-in-${id}`, deadline, async () => (await vmimStatus(tb, o.to, `${o.vm}-in-${id}`)).synchronizationAddresses?.[0]);
+  const connectURL = await waitFor(
+    `${o.to}: synchronization address of migration ${o.vm}-in-${id}`,
+    deadline,
+    async () => (await vmimStatus(tb, o.to, `${o.vm}-in-${id}`)).synchronizationAddresses?.[0],
+  );
   const startedAt = Date.now();
-  await tb.cluster(o.from).apply([vmim(`${o.vm}-out-${id}`, { vmiName: o.vm, sendTo: { migrationID: id, connectURL } })]);
+  await tb
+    .cluster(o.from)
+    .apply([vmim(`${o.vm}-out-${id}`, { vmiName: o.vm, sendTo: { migrationID: id, connectURL } })]);
   const onWait = (ms: number) => o.onWait?.(`migrating ${o.vm} ${o.from} → ${o.to} (${(ms / 1000).toFixed(1)} s)`);
-  const [source, target] = await Promise.all([untilSucceeded(tb, o.from, `${o.vm}-out-${id}`, deadline, onWait), untilSucceeded(tb, o.to, `${o.vm}-in-${id}`, deadline)]);
+  const [source, target] = await Promise.all([
+    untilSucceeded(tb, o.from, `${o.vm}-out-${id}`, deadline, onWait),
+    untilSucceeded(tb, o.to, `${o.vm}-in-${id}`, deadline),
+  ]);
   return { startedAt, finishedAt: Date.now(), source, target };
 }
 
-export async function migrateWithinCluster(tb: Testbed, cluster: string, vm: string, onWait?: (message: string) => void): Promise<MigrationOutcome> {
+export async function migrateWithinCluster(
+  tb: Testbed,
+  cluster: string,
+  vm: string,
+  onWait?: (message: string) => void,
+): Promise<MigrationOutcome> {
   const name = `${vm}-move-${randomBytes(4).toString('hex')}`;
   const startedAt = Date.now();
   await tb.cluster(cluster).apply([vmim(name, { vmiName: vm })]);
-  const source = await untilSucceeded(tb, cluster, name, tb.deadlines.inClusterMigration, (ms) => onWait?.(`migrating ${vm} within ${cluster} (${(ms / 1000).toFixed(1)} s)`));
+  const source = await untilSucceeded(tb, cluster, name, tb.deadlines.inClusterMigration, (ms) =>
+    onWait?.(`migrating ${vm} within ${cluster} (${(ms / 1000).toFixed(1)} s)`),
+  );
   return { startedAt, finishedAt: Date.now(), source };
 }

@@ -24,11 +24,18 @@ export interface VmiStatus {
 export const TRUSTED_WHEN = ['Ready', 'AgentConnected'];
 
 /** Why the instance's report cannot be trusted yet, or undefined when it can. */
-export function untrustedReason(cluster: string, vm: string, status: VmiStatus | undefined, exists: boolean): string | undefined {
+export function untrustedReason(
+  cluster: string,
+  vm: string,
+  status: VmiStatus | undefined,
+  exists: boolean,
+): string | undefined {
   if (!exists) return `${cluster}: VirtualMachineInstance ${vm} does not exist (is the VM running?)`;
   const missing = TRUSTED_WHEN.filter((t) => !status?.conditions?.some((c) => c.type === t && c.status === 'True'));
-  if (missing.length) return `${cluster}: VirtualMachineInstance ${vm} is not ${missing.join(' and ')} yet (phase ${status?.phase ?? 'unknown'}; conditions: ${(status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(', ') || 'none'})`;
-  if (!status?.nodeName || !status.interfaces?.[0]?.mac) return `${cluster}: VirtualMachineInstance ${vm} reports no node or no interface MAC`;
+  if (missing.length)
+    return `${cluster}: VirtualMachineInstance ${vm} is not ${missing.join(' and ')} yet (phase ${status?.phase ?? 'unknown'}; conditions: ${(status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(', ') || 'none'})`;
+  if (!status?.nodeName || !status.interfaces?.[0]?.mac)
+    return `${cluster}: VirtualMachineInstance ${vm} reports no node or no interface MAC`;
   return undefined;
 }
 
@@ -50,8 +57,17 @@ export async function vmPlacement(tb: Testbed, cluster: string, vm: string): Pro
  */
 export async function restartVm(tb: Testbed, cluster: string, vm: string): Promise<VmPlacement> {
   const uid = (await tb.cluster(cluster).get('VirtualMachineInstance', vm))?.metadata.uid;
-  await tb.cluster(cluster).delete([{ apiVersion: KUBEVIRT_API, kind: 'VirtualMachineInstance', metadata: { name: vm } }]);
+  await tb
+    .cluster(cluster)
+    .delete([{ apiVersion: KUBEVIRT_API, kind: 'VirtualMachineInstance', metadata: { name: vm } }]);
   // A real cluster answers with the old instance until it is gone.
-  if (uid !== undefined) await eventually(async () => ((await tb.cluster(cluster).get('VirtualMachineInstance', vm))?.metadata.uid === uid ? `${cluster}: ${vm}'s old instance ${uid} is still there` : undefined), tb.deadlines.memberReady);
+  if (uid !== undefined)
+    await eventually(
+      async () =>
+        (await tb.cluster(cluster).get('VirtualMachineInstance', vm))?.metadata.uid === uid
+          ? `${cluster}: ${vm}'s old instance ${uid} is still there`
+          : undefined,
+      tb.deadlines.memberReady,
+    );
   return vmPlacement(tb, cluster, vm);
 }

@@ -21,7 +21,11 @@ export class Router {
     const argv = [...this.vtyshArgv, ...commands.flatMap((c) => ['-c', c])];
     const r = await this.exec.run(argv);
     if (r.exitCode !== 0) {
-      throw new ExecError(this.name, quoteArgv(argv), `exited ${r.exitCode} (${this.exec.via}): ${(r.stderr || r.stdout).trim()}`);
+      throw new ExecError(
+        this.name,
+        quoteArgv(argv),
+        `exited ${r.exitCode} (${this.exec.via}): ${(r.stderr || r.stdout).trim()}`,
+      );
     }
     return r.stdout;
   }
@@ -32,7 +36,11 @@ export class Router {
     try {
       return { router: this.name, command, raw, data: JSON.parse(raw) as T };
     } catch {
-      throw new ExecError(this.name, `vtysh -c '${command}'`, `did not print JSON: ${raw.slice(0, 300).trim() || '(nothing)'}`);
+      throw new ExecError(
+        this.name,
+        `vtysh -c '${command}'`,
+        `did not print JSON: ${raw.slice(0, 300).trim() || '(nothing)'}`,
+      );
     }
   }
 }

@@ -82,7 +82,14 @@ function stream(host: string, port: number): { report: StreamReport; stop: () =>
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { target: { type: 'string' }, interval: { type: 'string', default: '100' }, duration: { type: 'string', default: '5000' }, timeout: { type: 'string', default: '500' } } });
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string' },
+      interval: { type: 'string', default: '100' },
+      duration: { type: 'string', default: '5000' },
+      timeout: { type: 'string', default: '500' },
+    },
+  });
   const [host, portText] = (values.target ?? '').split(':');
   if (!host || !portText) throw new Error('--target ip:port is required');
   const port = Number(portText);
@@ -96,7 +103,14 @@ async function main(): Promise<void> {
   }
   const probes = await Promise.all(pending);
   s.stop();
-  const report: ProbeReport = { target: `${host}:${port}`, intervalMs, start, end: Date.now(), probes, stream: s.report };
+  const report: ProbeReport = {
+    target: `${host}:${port}`,
+    intervalMs,
+    start,
+    end: Date.now(),
+    probes,
+    stream: s.report,
+  };
   process.stdout.write(JSON.stringify(report));
 }
 

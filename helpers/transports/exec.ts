@@ -50,7 +50,12 @@ export async function runLocal(member: string, argv: string[], opts: ExecOptions
     stdin: opts.input === undefined ? 'ignore' : undefined,
     stripFinalNewline: false,
   });
-  if (r.timedOut) throw new ExecError(member, quoteArgv(argv), `did not finish within ${opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS} ms`);
+  if (r.timedOut)
+    throw new ExecError(
+      member,
+      quoteArgv(argv),
+      `did not finish within ${opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS} ms`,
+    );
   if (r.exitCode === undefined) throw new ExecError(member, quoteArgv(argv), `could not run: ${r.message}`);
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode };
 }
@@ -82,6 +87,10 @@ export class DockerExecutor implements Executor {
   }
 
   run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
-    return runLocal(this.member, [this.docker, 'exec', ...(opts?.input === undefined ? [] : ['-i']), this.container, ...argv], opts);
+    return runLocal(
+      this.member,
+      [this.docker, 'exec', ...(opts?.input === undefined ? [] : ['-i']), this.container, ...argv],
+      opts,
+    );
   }
 }

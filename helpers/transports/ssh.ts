@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
+import {
+  ExecError,
+  quoteArgv,
+  DEFAULT_EXEC_TIMEOUT_MS,
+  type Executor,
+  type ExecOptions,
+  type ExecResult,
+} from './exec.ts';
 
 export interface SshTarget {
   host: string;
@@ -118,11 +125,25 @@ export class SshExecutor implements Executor {
       known = knownKeys(text, t.host, this.port);
       revoked = revokedKeys(text);
     } catch (e) {
-      throw new ExecError(this.member, command, `cannot be sent: known_hosts file ${t.knownHostsFile}: ${(e as Error).message}`);
+      throw new ExecError(
+        this.member,
+        command,
+        `cannot be sent: known_hosts file ${t.knownHostsFile}: ${(e as Error).message}`,
+      );
     }
-    if (!known.length) throw new ExecError(this.member, command, `cannot be sent: ${t.knownHostsFile} has no host key for ${hostPatterns(t.host, this.port)[0]} (add it with ssh-keyscan, after checking it)`);
+    if (!known.length)
+      throw new ExecError(
+        this.member,
+        command,
+        `cannot be sent: ${t.knownHostsFile} has no host key for ${hostPatterns(t.host, this.port)[0]} (add it with ssh-keyscan, after checking it)`,
+      );
     const auth = t.identityFile ? { privateKey: readFileSync(t.identityFile) } : { agent: process.env.SSH_AUTH_SOCK };
-    if (!t.identityFile && !process.env.SSH_AUTH_SOCK) throw new ExecError(this.member, command, 'cannot be sent: no identityFile given and no SSH agent (SSH_AUTH_SOCK) to log in with');
+    if (!t.identityFile && !process.env.SSH_AUTH_SOCK)
+      throw new ExecError(
+        this.member,
+        command,
+        'cannot be sent: no identityFile given and no SSH agent (SSH_AUTH_SOCK) to log in with',
+      );
     return {
       host: t.host,
       port: this.port,
@@ -160,12 +181,12 @@ export class SshExecutor implements Executor {
         const why = this.revokedSeen
           ? `cannot be sent: the host key of ${at} is marked @revoked in ${this.target.knownHostsFile}`
           : /no matching/i.test(e.message)
-          ? `cannot be sent: ${at} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
-          : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
-            ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
-          : e.level === 'client-authentication'
-            ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
-            : `failed (${this.via}): ${e.message}`;
+            ? `cannot be sent: ${at} offers no algorithm l2stretch accepts (SHA-1 and CBC are refused): ${e.message}`
+            : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
+              ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
+              : e.level === 'client-authentication'
+                ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
+                : `failed (${this.via}): ${e.message}`;
         fail(why);
       });
       conn.on('ready', () => {
@@ -176,7 +197,8 @@ export class SshExecutor implements Executor {
           stream.on('data', (c: Buffer) => (stdout += c.toString()));
           stream.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
           stream.on('close', (code: number | null, signal?: string) => {
-            if (code === null || code === undefined) fail(`ended without an exit code${signal ? ` (signal ${signal})` : ''} (${this.via})`);
+            if (code === null || code === undefined)
+              fail(`ended without an exit code${signal ? ` (signal ${signal})` : ''} (${this.via})`);
             else finish(() => resolve({ stdout, stderr, exitCode: code }));
           });
           if (opts.input !== undefined) stream.end(opts.input);

@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { KubeClient } from '../kube/client.ts';
-import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS, type Executor, type ExecOptions, type ExecResult } from './exec.ts';
+import {
+  ExecError,
+  quoteArgv,
+  DEFAULT_EXEC_TIMEOUT_MS,
+  type Executor,
+  type ExecOptions,
+  type ExecResult,
+} from './exec.ts';
 
 export interface ConsoleLogin {
   user: string;
@@ -48,7 +55,8 @@ export class VmConsoleExecutor implements Executor {
 
   private async session(argv: string[], opts: ExecOptions): Promise<ExecResult> {
     const command = quoteArgv(argv);
-    if (opts.input !== undefined) throw new ExecError(this.member, command, `cannot be sent: a serial console has no separate stdin (${this.via})`);
+    if (opts.input !== undefined)
+      throw new ExecError(this.member, command, `cannot be sent: a serial console has no separate stdin (${this.via})`);
     const id = randomBytes(4).toString('hex');
     const mark = (what: string) => `L2S-${what}${id}`;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
@@ -74,7 +82,11 @@ export class VmConsoleExecutor implements Executor {
         reject(new ExecError(this.member, command, what));
       };
       const timer = setTimeout(
-        () => fail(`did not finish within ${timeoutMs} ms (${this.via}; last screen: ${JSON.stringify(screen.slice(-120))})`, state === 'command'),
+        () =>
+          fail(
+            `did not finish within ${timeoutMs} ms (${this.via}; last screen: ${JSON.stringify(screen.slice(-120))})`,
+            state === 'command',
+          ),
         timeoutMs,
       );
       let result: ExecResult | undefined;
@@ -83,10 +95,15 @@ export class VmConsoleExecutor implements Executor {
         if (result) {
           clearTimeout(timer);
           resolve(result);
-        } else fail(`could not reach the console (${this.via}): closed${reason.length ? `: ${reason.toString()}` : ` (code ${code})`}`);
+        } else
+          fail(
+            `could not reach the console (${this.via}): closed${reason.length ? `: ${reason.toString()}` : ` (code ${code})`}`,
+          );
       });
       ws.on('error', (e) => fail(`could not reach the console (${this.via}): ${e.message}`));
-      ws.on('unexpected-response', (_req, res) => fail(`could not reach the console (${this.via}): HTTP ${res.statusCode}`));
+      ws.on('unexpected-response', (_req, res) =>
+        fail(`could not reach the console (${this.via}): HTTP ${res.statusCode}`),
+      );
       ws.on('message', (data: Buffer) => {
         screen += data.toString();
         if (state === 'command') {
@@ -97,7 +114,8 @@ export class VmConsoleExecutor implements Executor {
         }
         if (/login incorrect/i.test(screen)) {
           // A getty still starting, or kernel messages over the prompt, can garble the first try.
-          if (++logins >= LOGIN_ATTEMPTS) return fail(`cannot be sent: the console refused ${this.login.user}'s login ${logins} times (${this.via})`);
+          if (++logins >= LOGIN_ATTEMPTS)
+            return fail(`cannot be sent: the console refused ${this.login.user}'s login ${logins} times (${this.via})`);
           screen = screen.slice(screen.search(/login incorrect/i) + 'login incorrect'.length);
           state = 'waking';
         }
@@ -129,7 +147,8 @@ const LOGIN_ATTEMPTS = 3;
 export function consoleLine(command: string, id: string): string {
   // TMPDIR when the shell has one (the tests' shells do, so an interrupted command leaves nothing in /tmp).
   const f = `"\${TMPDIR:-/tmp}"/l2s-${id}`;
-  const marker = (what: string, status = '') => `printf '%s-%s${status ? ' %s' : ''}\\n' L2S ${what}${id}${status ? ` ${status}` : ''}`;
+  const marker = (what: string, status = '') =>
+    `printf '%s-%s${status ? ' %s' : ''}\\n' L2S ${what}${id}${status ? ` ${status}` : ''}`;
   return [
     'sudo -n dmesg -n 1 2>/dev/null',
     // A subshell: an `exit` in the command must not end the login shell.
@@ -156,7 +175,11 @@ export function consoleResult(screen: string, mark: (what: string) => string): E
   if (o < 0 || e < 0 || end < 0) return undefined;
   // cat leaves output without a final newline on the marker's line: the marker, not a line, ends it.
   const strip = (t: string) => t.replace(/^\n/, '');
-  return { stdout: rest.slice(o + mark('OUT').length + 1, e), stderr: strip(rest.slice(e + mark('ERR').length, end)), exitCode: Number(rc[1]) };
+  return {
+    stdout: rest.slice(o + mark('OUT').length + 1, e),
+    stderr: strip(rest.slice(e + mark('ERR').length, end)),
+    exitCode: Number(rc[1]),
+  };
 }
 
 /** What the roaming console reads of an instance (kubevirt.io/v1 VirtualMachineInstanceStatus). */
@@ -176,7 +199,8 @@ const SETTLE_MS = 30_000;
 export function notHere(s: VmiPlacement): string | undefined {
   if (s.phase !== 'Running') return s.phase ?? 'no phase yet';
   const m = s.migrationState;
-  if (m?.completed && !m.failed && m.sourceNode === s.nodeName && m.targetNode !== s.nodeName) return 'Running, handed over';
+  if (m?.completed && !m.failed && m.sourceNode === s.nodeName && m.targetNode !== s.nodeName)
+    return 'Running, handed over';
   return undefined;
 }
 
@@ -203,24 +227,33 @@ export class RoamingConsoleExecutor implements Executor {
     for (;;) {
       const why = await Promise.all(
         this.clients.map(async (c) => {
-          const vmi = await c.get<VmiPlacement>('VirtualMachineInstance', this.member, this.namespace).catch(() => undefined);
+          const vmi = await c
+            .get<VmiPlacement>('VirtualMachineInstance', this.member, this.namespace)
+            .catch(() => undefined);
           return vmi ? notHere(vmi.status ?? {}) : 'absent';
         }),
       );
       const here = why.flatMap((w, i) => (w === undefined ? [this.clients[i]!] : []));
       if (here.length === 1) return here[0]!;
       const seen = this.clients.map((c, j) => `${c.name}: ${why[j] ?? 'Running'}`).join(', ');
-      if (!here.length) throw new ExecError(this.member, quoteArgv(argv), `cannot be sent: no cluster runs its instance (${seen})`);
+      if (!here.length)
+        throw new ExecError(this.member, quoteArgv(argv), `cannot be sent: no cluster runs its instance (${seen})`);
       // Two Running instances: a hand-over the instances do not show yet; it settles within seconds.
       if (Date.now() - start > SETTLE_MS) {
-        throw new ExecError(this.member, quoteArgv(argv), `cannot be sent: more than one cluster runs its instance (${seen})`);
+        throw new ExecError(
+          this.member,
+          quoteArgv(argv),
+          `cannot be sent: more than one cluster runs its instance (${seen})`,
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
     }
   }
 
   run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
-    const next = this.queue.then(async () => new VmConsoleExecutor(this.member, await this.where(argv), this.namespace, this.login).run(argv, opts));
+    const next = this.queue.then(async () =>
+      new VmConsoleExecutor(this.member, await this.where(argv), this.namespace, this.login).run(argv, opts),
+    );
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -14,8 +14,12 @@ describe.concurrent('bgp-sessions: every underlay and EVPN session is Establishe
 
   for (const name of routerNames(tb.topology)) {
     const mine = expected.filter((s) => s.router === name);
-    check('L2S-BGP-001', `${name}: ${mine.map((s) => s.peer).join(', ')} Established in IPv4 unicast and L2VPN EVPN`, async (ctx) => {
-      await expectEventually(ctx, 'bgpEstablished', () => checkRouterSessions(tb.router(name), mine));
-    });
+    check(
+      'L2S-BGP-001',
+      `${name}: ${mine.map((s) => s.peer).join(', ')} Established in IPv4 unicast and L2VPN EVPN`,
+      async (ctx) => {
+        await expectEventually(ctx, 'bgpEstablished', () => checkRouterSessions(tb.router(name), mine));
+      },
+    );
   }
 });

@@ -1,7 +1,12 @@
 // Conformance of the BGP sessions: every session the topology implies is
 // Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
 import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
-import { parseBgpSummary, parseNegotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/nos/frr/json.ts';
+import {
+  parseBgpSummary,
+  parseNegotiatedFamilies,
+  type BgpPeer,
+  type FamilyNegotiation,
+} from '../../helpers/nos/frr/json.ts';
 import { ADDRESS_FAMILIES, type ExpectedSession, type AddressFamily } from '../../topology/expectations.ts';
 
 const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };
@@ -11,14 +16,21 @@ const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l
  * `negotiated` (from `show bgp neighbors json`) exposes a family only one side
  * activated: the summary calls that session Established although it carries nothing.
  */
-export function sessionProblems(router: string, expected: ExpectedSession[], peers: BgpPeer[], negotiated: Map<string, Map<string, FamilyNegotiation>>): string[] {
+export function sessionProblems(
+  router: string,
+  expected: ExpectedSession[],
+  peers: BgpPeer[],
+  negotiated: Map<string, Map<string, FamilyNegotiation>>,
+): string[] {
   const problems: string[] = [];
   for (const e of expected) {
     for (const afi of ADDRESS_FAMILIES) {
       const seen = peers.find((p) => p.vrf === 'default' && p.afi === afi && p.address === e.peerAddress);
       const what = `${router}: session to ${e.peer} (${e.peerAddress}, AS ${e.peerAsn}${e.dynamic ? ', dynamic neighbor' : ''}) in ${AF_NAMES[afi]}`;
       if (!seen) {
-        problems.push(`${what}: expected Established, seen ${e.dynamic ? 'no connection from the peer' : `no such neighbor in ${AF_NAMES[afi]}`}`);
+        problems.push(
+          `${what}: expected Established, seen ${e.dynamic ? 'no connection from the peer' : `no such neighbor in ${AF_NAMES[afi]}`}`,
+        );
       } else if (seen.remoteAs !== undefined && seen.remoteAs !== e.peerAsn) {
         problems.push(`${what}: expected remote AS ${e.peerAsn}, seen AS ${seen.remoteAs}`);
       } else if (seen.state !== 'Established') {
@@ -41,7 +53,15 @@ export interface SessionCheckResult {
 
 /** Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it looked at. */
 export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
-  const [summary, neighbors] = await Promise.all([router.json('show bgp summary json'), router.json('show bgp neighbors json')]);
-  const problems = sessionProblems(router.name, expected, parseBgpSummary(summary.data, {}, summary), parseNegotiatedFamilies(neighbors.data, neighbors));
+  const [summary, neighbors] = await Promise.all([
+    router.json('show bgp summary json'),
+    router.json('show bgp neighbors json'),
+  ]);
+  const problems = sessionProblems(
+    router.name,
+    expected,
+    parseBgpSummary(summary.data, {}, summary),
+    parseNegotiatedFamilies(neighbors.data, neighbors),
+  );
   return { problem: problems.length ? problems.join('\n') : undefined, evidence: [summary, neighbors] };
 }

@@ -1,7 +1,17 @@
 // Conformance of the EVPN control plane: the routes each router must hold, and
 // what zebra must have programmed from them. Each function is pure: router JSON in,
 // precise problems out.
-import { bestPath, parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/nos/frr/json.ts';
+import {
+  bestPath,
+  parseEvpnRoutes,
+  parseBgpRoutes,
+  parseEvpnVnis,
+  parseEvpnMacs,
+  type EvpnRoute,
+  type EvpnVni,
+  type EvpnMac,
+  type UnicastRoute,
+} from '../../helpers/nos/frr/json.ts';
 import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
 
 export interface ExpectedImet {
@@ -56,8 +66,12 @@ export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMa
       continue;
     }
     const best = found.map(bestPath).find((p) => p !== undefined);
-    if (!best?.routeTargets.includes(e.routeTarget)) problems.push(`${what}: expected RT:${e.routeTarget} (its segment), seen ${found.map(describeRoute).join(', ')}`);
-    else if (best.nexthop !== e.vtep) problems.push(`${what}: expected next hop ${e.vtep} (${e.node}, hosting the VM), seen ${best.nexthop ?? 'no best path'}`);
+    if (!best?.routeTargets.includes(e.routeTarget))
+      problems.push(`${what}: expected RT:${e.routeTarget} (its segment), seen ${found.map(describeRoute).join(', ')}`);
+    else if (best.nexthop !== e.vtep)
+      problems.push(
+        `${what}: expected next hop ${e.vtep} (${e.node}, hosting the VM), seen ${best.nexthop ?? 'no best path'}`,
+      );
   }
   return problems;
 }
@@ -67,22 +81,40 @@ export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMa
  * the global table holds but the VNI did not import (a route-target that does not
  * match) is received, not used.
  */
-export function vniImportProblems(router: string, vni: number, routes: EvpnRoute[], vms: ExpectedMacIp[], vteps: Array<{ vtep: string; node: string }>): string[] {
+export function vniImportProblems(
+  router: string,
+  vni: number,
+  routes: EvpnRoute[],
+  vms: ExpectedMacIp[],
+  vteps: Array<{ vtep: string; node: string }>,
+): string[] {
   const problems: string[] = [];
   const imported = (r: EvpnRoute) => `${r.prefix} via ${bestPath(r)?.nexthop ?? '?'}`;
   for (const e of vms) {
     const forMac = routes.filter((r) => r.type === 2 && r.mac?.toLowerCase() === e.mac);
-    for (const [kind, ip] of [['MAC', undefined], ['MAC+IP', e.ip]] as const) {
+    for (const [kind, ip] of [
+      ['MAC', undefined],
+      ['MAC+IP', e.ip],
+    ] as const) {
       const what = `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) via ${e.vtep} (${e.node})`;
       const found = forMac.filter((r) => r.ip === ip);
-      if (!found.length) problems.push(`${what}: expected imported, seen ${forMac.length ? `only ${forMac.map(imported).join(', ')}` : 'no route for that MAC in the VNI'}`);
-      else if (!found.some((r) => bestPath(r)?.nexthop === e.vtep)) problems.push(`${what}: expected imported with that next hop, seen ${found.map(imported).join(', ')}`);
+      if (!found.length)
+        problems.push(
+          `${what}: expected imported, seen ${forMac.length ? `only ${forMac.map(imported).join(', ')}` : 'no route for that MAC in the VNI'}`,
+        );
+      else if (!found.some((r) => bestPath(r)?.nexthop === e.vtep))
+        problems.push(`${what}: expected imported with that next hop, seen ${found.map(imported).join(', ')}`);
     }
   }
   for (const v of vteps) {
     if (!routes.some((r) => r.type === 3 && r.ip === v.vtep)) {
-      const seen = routes.filter((r) => r.type === 3).map((r) => r.ip).join(', ');
-      problems.push(`${router}: VNI ${vni}: type-3 route of VTEP ${v.vtep} (${v.node}): expected imported, seen ${seen ? `type-3 of ${seen} only` : 'no type-3 route in the VNI'}`);
+      const seen = routes
+        .filter((r) => r.type === 3)
+        .map((r) => r.ip)
+        .join(', ');
+      problems.push(
+        `${router}: VNI ${vni}: type-3 route of VTEP ${v.vtep} (${v.node}): expected imported, seen ${seen ? `type-3 of ${seen} only` : 'no type-3 route in the VNI'}`,
+      );
     }
   }
   return problems;
@@ -95,17 +127,32 @@ export interface ExpectedPrefix {
 }
 
 /** Prefixes that must be in a VRF's BGP table (with their next hop) and prefixes that must not. */
-export function vrfTableProblems(router: string, vrf: string, routes: UnicastRoute[], present: ExpectedPrefix[], absent: ExpectedPrefix[]): string[] {
+export function vrfTableProblems(
+  router: string,
+  vrf: string,
+  routes: UnicastRoute[],
+  present: ExpectedPrefix[],
+  absent: ExpectedPrefix[],
+): string[] {
   const problems: string[] = [];
   for (const e of present) {
     const r = routes.find((x) => x.prefix === e.prefix);
     const best = r?.paths.find((p) => p.best);
-    if (!r) problems.push(`${router}: VRF ${vrf} lacks ${e.prefix} (subnet of ${e.host}); it has: ${routes.map((x) => x.prefix).join(', ') || 'nothing'}`);
-    else if (e.nexthop && best?.nexthop !== e.nexthop) problems.push(`${router}: VRF ${vrf} route ${e.prefix} (${e.host}): expected next hop ${e.nexthop}, seen ${best?.nexthop ?? 'no best path'}`);
+    if (!r)
+      problems.push(
+        `${router}: VRF ${vrf} lacks ${e.prefix} (subnet of ${e.host}); it has: ${routes.map((x) => x.prefix).join(', ') || 'nothing'}`,
+      );
+    else if (e.nexthop && best?.nexthop !== e.nexthop)
+      problems.push(
+        `${router}: VRF ${vrf} route ${e.prefix} (${e.host}): expected next hop ${e.nexthop}, seen ${best?.nexthop ?? 'no best path'}`,
+      );
   }
   for (const e of absent) {
     const r = routes.find((x) => x.prefix === e.prefix);
-    if (r) problems.push(`${router}: VRF ${vrf} must not have ${e.prefix} (subnet of ${e.host}, another VRF) but has it via ${r.paths.find((p) => p.best)?.nexthop ?? '?'}`);
+    if (r)
+      problems.push(
+        `${router}: VRF ${vrf} must not have ${e.prefix} (subnet of ${e.host}, another VRF) but has it via ${r.paths.find((p) => p.best)?.nexthop ?? '?'}`,
+      );
   }
   return problems;
 }
@@ -116,14 +163,19 @@ export function remoteVtepProblems(router: string, vni: number, vnis: EvpnVni[],
   const missing = expected.filter((e) => !v.remoteVteps.includes(e));
   const extra = v.remoteVteps.filter((e) => !expected.includes(e));
   if (!missing.length && !extra.length) return [];
-  return [`${router}: VNI ${vni} remote VTEPs: expected ${expected.join(', ')}, seen ${v.remoteVteps.join(', ') || 'none'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}${extra.length ? ` (unexpected ${extra.join(', ')})` : ''}`];
+  return [
+    `${router}: VNI ${vni} remote VTEPs: expected ${expected.join(', ')}, seen ${v.remoteVteps.join(', ') || 'none'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}${extra.length ? ` (unexpected ${extra.join(', ')})` : ''}`,
+  ];
 }
 
 export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], e: ExpectedMacIp): string[] {
   const m = macs.find((x) => x.mac.toLowerCase() === e.mac);
   const what = `${router}: VNI ${vni} MAC ${e.mac} of ${e.vm}`;
   if (!m) return [`${what}: not in zebra's MAC table`];
-  if (m.type !== 'remote' || m.remoteVtep !== e.vtep) return [`${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`];
+  if (m.type !== 'remote' || m.remoteVtep !== e.vtep)
+    return [
+      `${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`,
+    ];
   if (m.isDuplicate) return [`${what}: marked duplicate (EVPN duplicate address detection froze it)`];
   return [];
 }
@@ -149,10 +201,16 @@ export interface ExpectedImport {
 }
 
 /** The global table's type-2 routes and, on a node, what its L2VNIs imported. */
-export async function checkMacIp(router: Router, expected: ExpectedMacIp[], imports: ExpectedImport[] = []): Promise<Evidenced> {
+export async function checkMacIp(
+  router: Router,
+  expected: ExpectedMacIp[],
+  imports: ExpectedImport[] = [],
+): Promise<Evidenced> {
   const a = await router.json('show bgp l2vpn evpn route type macip json');
   const routes = parseEvpnRoutes(a.data, a);
-  const vnis = await Promise.all(imports.map(async (i) => ({ i, v: await router.json(`show bgp l2vpn evpn route vni ${i.vni} json`) })));
+  const vnis = await Promise.all(
+    imports.map(async (i) => ({ i, v: await router.json(`show bgp l2vpn evpn route vni ${i.vni} json`) })),
+  );
   const problems = [
     ...expected.flatMap((e) => macIpProblems(router.name, routes, e)),
     ...vnis.flatMap(({ i, v }) => vniImportProblems(router.name, i.vni, parseEvpnRoutes(v.data, v), i.vms, i.vteps)),
@@ -160,14 +218,33 @@ export async function checkMacIp(router: Router, expected: ExpectedMacIp[], impo
   return { problem: joined(problems), evidence: [a, ...vnis.map((x) => x.v)] };
 }
 
-export async function checkVrfTable(router: Router, vrf: string, present: ExpectedPrefix[], absent: ExpectedPrefix[]): Promise<Evidenced> {
+export async function checkVrfTable(
+  router: Router,
+  vrf: string,
+  present: ExpectedPrefix[],
+  absent: ExpectedPrefix[],
+): Promise<Evidenced> {
   const a = await router.json(`show bgp vrf ${vrf} ipv4 unicast json`);
-  return { problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data, a), present, absent)), evidence: a };
+  return {
+    problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data, a), present, absent)),
+    evidence: a,
+  };
 }
 
-export async function checkZebraVni(router: Router, vni: number, remoteVteps: string[], remoteVms: ExpectedMacIp[]): Promise<Evidenced> {
-  const [v, m] = await Promise.all([router.json(`show evpn vni ${vni} json`), router.json(`show evpn mac vni ${vni} json`)]);
+export async function checkZebraVni(
+  router: Router,
+  vni: number,
+  remoteVteps: string[],
+  remoteVms: ExpectedMacIp[],
+): Promise<Evidenced> {
+  const [v, m] = await Promise.all([
+    router.json(`show evpn vni ${vni} json`),
+    router.json(`show evpn mac vni ${vni} json`),
+  ]);
   const macs = parseEvpnMacs(m.data, m);
-  const list = [...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data, v), remoteVteps), ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e))];
+  const list = [
+    ...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data, v), remoteVteps),
+    ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e)),
+  ];
   return { problem: joined(list), evidence: [v, m] };
 }

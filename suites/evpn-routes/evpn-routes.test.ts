@@ -9,7 +9,9 @@ const tb = testbed();
 const suite = conformanceSuite('evpn-routes', ['bgp-sessions']);
 const overlay = requireOverlay(tb);
 const fabric = Object.keys(tb.topology.fabric.routers);
-const torsAndSpine = Object.entries(tb.topology.fabric.routers).filter(([, r]) => r.role !== 'leaf').map(([n]) => n);
+const torsAndSpine = Object.entries(tb.topology.fabric.routers)
+  .filter(([, r]) => r.role !== 'leaf')
+  .map(([n]) => n);
 const vteps = nodeVteps(tb.topology);
 const nodes = vteps.map((v) => v.node);
 const l3vrfs = new Set(Object.values(overlay.l3vnis).map((v) => v.vrf));
@@ -34,36 +36,58 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
 
   for (const router of [...fabric, ...nodes]) {
     const isNode = nodes.includes(router);
-    suite.check('L2S-EVPN-002', `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP${isNode ? ', imported into its L2VNIs with every other VTEP\'s type-3' : ''}`, async (ctx) => {
-      // A node router learns its own cluster's VMs locally or from its sibling; the fabric
-      // and the other cluster must carry every VM. Its L2VNI must import every VM it does not host.
-      const wanted = isNode ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
-      const imports = isNode
-        ? segments(overlay).map((seg) => ({
-            vni: seg.vni,
-            vms: vms.filter((vm) => vm.network === seg.name && vm.node !== router).map((vm) => macIpExpected(tb.topology, vm)),
-            vteps: vteps.filter((v) => v.node !== router),
-          }))
-        : [];
-      await expectEventually(ctx, 'evpnRoutes', () => checkMacIp(tb.router(router), wanted.map((vm) => macIpExpected(tb.topology, vm)), imports));
-    });
+    suite.check(
+      'L2S-EVPN-002',
+      `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP${isNode ? ", imported into its L2VNIs with every other VTEP's type-3" : ''}`,
+      async (ctx) => {
+        // A node router learns its own cluster's VMs locally or from its sibling; the fabric
+        // and the other cluster must carry every VM. Its L2VNI must import every VM it does not host.
+        const wanted = isNode ? vms.filter((vm) => vm.cluster !== clusterOfNode(tb.topology, router)) : vms;
+        const imports = isNode
+          ? segments(overlay).map((seg) => ({
+              vni: seg.vni,
+              vms: vms
+                .filter((vm) => vm.network === seg.name && vm.node !== router)
+                .map((vm) => macIpExpected(tb.topology, vm)),
+              vteps: vteps.filter((v) => v.node !== router),
+            }))
+          : [];
+        await expectEventually(ctx, 'evpnRoutes', () =>
+          checkMacIp(
+            tb.router(router),
+            wanted.map((vm) => macIpExpected(tb.topology, vm)),
+            imports,
+          ),
+        );
+      },
+    );
   }
 
   for (const node of nodes) {
     for (const vrf of l3vrfs) {
-      suite.check('L2S-EVPN-003', `${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`, async (ctx) => {
-        const { present, absent } = vrfTableExpected(tb.topology, vrf);
-        await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
-      });
+      suite.check(
+        'L2S-EVPN-003',
+        `${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`,
+        async (ctx) => {
+          const { present, absent } = vrfTableExpected(tb.topology, vrf);
+          await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
+        },
+      );
     }
 
     for (const seg of segments(overlay)) {
-      suite.check('L2S-EVPN-004', `${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`, async (ctx) => {
-        const own = vteps.find((v) => v.node === node)!.vtep;
-        const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
-        const remote = vms.filter((vm) => vm.network === seg.name && vm.node !== node).map((vm) => macIpExpected(tb.topology, vm));
-        await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
-      });
+      suite.check(
+        'L2S-EVPN-004',
+        `${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`,
+        async (ctx) => {
+          const own = vteps.find((v) => v.node === node)!.vtep;
+          const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
+          const remote = vms
+            .filter((vm) => vm.network === seg.name && vm.node !== node)
+            .map((vm) => macIpExpected(tb.topology, vm));
+          await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
+        },
+      );
     }
   }
 });

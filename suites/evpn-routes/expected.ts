@@ -9,12 +9,24 @@ const routeTarget = (t: Topology, cluster: string, vni: number) => `${t.clusters
 
 /** One IMET route per node VTEP. */
 export function imetExpected(t: Topology, seg: L2Segment): ExpectedImet[] {
-  return nodeVteps(t).map((v) => ({ vni: seg.vni, vtep: v.vtep, node: v.node, routeTarget: routeTarget(t, v.cluster, seg.vni) }));
+  return nodeVteps(t).map((v) => ({
+    vni: seg.vni,
+    vtep: v.vtep,
+    node: v.node,
+    routeTarget: routeTarget(t, v.cluster, seg.vni),
+  }));
 }
 
 export function macIpExpected(t: Topology, vm: PlacedVm): ExpectedMacIp {
   const vni = t.overlay!.l2vnis[vm.network]!.vni;
-  return { vm: vm.vm, mac: vm.mac, ip: vm.declaredIp, vtep: vm.vtep, node: vm.node, routeTarget: routeTarget(t, vm.cluster, vni) };
+  return {
+    vm: vm.vm,
+    mac: vm.mac,
+    ip: vm.declaredIp,
+    vtep: vm.vtep,
+    node: vm.node,
+    routeTarget: routeTarget(t, vm.cluster, vni),
+  };
 }
 
 /** The VRF's own host subnets (next hop: their leaf's VTEP) must be there; other VRFs' must not. */

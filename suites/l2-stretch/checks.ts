@@ -20,7 +20,8 @@ export function sourceIpProblem(from: Peer, to: Peer, port: number, body: string
 
 export async function checkHttpSourceIp(ex: Executor, from: Peer, to: Peer, port: number): Promise<string | undefined> {
   const r = await httpGet(ex, `http://${to.ip}:${port}/clientip`);
-  if (!r.ok) return `${from.name} → ${to.name}: curl http://${to.ip}:${port}/clientip failed (curl exit ${r.exitCode}: ${r.error})`;
+  if (!r.ok)
+    return `${from.name} → ${to.name}: curl http://${to.ip}:${port}/clientip failed (curl exit ${r.exitCode}: ${r.error})`;
   return sourceIpProblem(from, to, port, r.body);
 }
 
@@ -29,7 +30,12 @@ export async function checkPing(ex: Executor, from: Peer, to: Peer): Promise<str
   return r.ok ? undefined : `${from.name} → ${to.name}: ping ${to.ip} failed: ${r.output}`;
 }
 
-export async function checkLargeTransfer(ex: Executor, from: Peer, to: Peer, port: number): Promise<string | undefined> {
+export async function checkLargeTransfer(
+  ex: Executor,
+  from: Peer,
+  to: Peer,
+  port: number,
+): Promise<string | undefined> {
   const url = `http://${to.ip}:${port}/bytes/${LARGE_TRANSFER_BYTES}`;
   const r = await download(ex, url);
   if (r.exitCode === 0 && r.bytes === LARGE_TRANSFER_BYTES) return undefined;
@@ -51,7 +57,9 @@ export async function guestMtu(ex: Executor, ifname = 'eth0'): Promise<number> {
  */
 export async function checkFullSizeFrames(ex: Executor, from: Peer, to: Peer): Promise<string | undefined> {
   const mtu = await guestMtu(ex);
-  const r = await ex.run(['ping', '-n', '-M', 'do', '-s', String(mtu - 28), '-c', '3', '-i', '0.2', '-W', '1', to.ip], { timeoutMs: 15_000 });
+  const r = await ex.run(['ping', '-n', '-M', 'do', '-s', String(mtu - 28), '-c', '3', '-i', '0.2', '-W', '1', to.ip], {
+    timeoutMs: 15_000,
+  });
   if (r.exitCode === 0) return undefined;
   return `${from.name} → ${to.name}: ${mtu}-byte packets with DF set (ping -M do -s ${mtu - 28} ${to.ip}) do not cross: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' | ')}; a hop on the VXLAN path has a smaller MTU than the guests`;
 }

@@ -30,18 +30,30 @@ function reference(macs: string[]): string | undefined {
 }
 
 /** `expected`: the anycast MAC when it is known; otherwise the one most nodes and VMs use. */
-export function anycastProblems(vni: number, gateway: string, nodes: NodeGateway[], vms: VmGateway[], expected?: string): string[] {
-  const ref = expected ?? reference([...nodes.flatMap((n) => (n.mac ? [n.mac] : [])), ...vms.flatMap((v) => (v.mac ? [v.mac] : []))]);
+export function anycastProblems(
+  vni: number,
+  gateway: string,
+  nodes: NodeGateway[],
+  vms: VmGateway[],
+  expected?: string,
+): string[] {
+  const ref =
+    expected ??
+    reference([...nodes.flatMap((n) => (n.mac ? [n.mac] : [])), ...vms.flatMap((v) => (v.mac ? [v.mac] : []))]);
   const problems: string[] = [];
   for (const n of nodes) {
     const what = `${n.node}: VNI ${vni} gateway ${gateway}`;
     if (n.missing) problems.push(`${what}: expected an SVI answering it, seen ${n.missing}`);
-    else if (!inSubnet(gateway, n.addresses)) problems.push(`${what}: expected on SVI ${n.svi}, seen ${n.svi} with ${n.addresses.join(', ') || 'no address'}`);
-    else if (n.mac !== ref) problems.push(`${what}: expected the anycast MAC ${ref} on SVI ${n.svi}, seen ${n.mac ?? 'no MAC'}`);
+    else if (!inSubnet(gateway, n.addresses))
+      problems.push(`${what}: expected on SVI ${n.svi}, seen ${n.svi} with ${n.addresses.join(', ') || 'no address'}`);
+    else if (n.mac !== ref)
+      problems.push(`${what}: expected the anycast MAC ${ref} on SVI ${n.svi}, seen ${n.mac ?? 'no MAC'}`);
   }
   for (const v of vms) {
-    if (!v.mac) problems.push(`${v.vm}: gateway ${gateway}: expected a neighbor entry at ${ref} after pinging it, seen none`);
-    else if (v.mac !== ref) problems.push(`${v.vm}: gateway ${gateway}: expected the anycast MAC ${ref}, seen it learned at ${v.mac}`);
+    if (!v.mac)
+      problems.push(`${v.vm}: gateway ${gateway}: expected a neighbor entry at ${ref} after pinging it, seen none`);
+    else if (v.mac !== ref)
+      problems.push(`${v.vm}: gateway ${gateway}: expected the anycast MAC ${ref}, seen it learned at ${v.mac}`);
   }
   return problems;
 }
@@ -50,10 +62,23 @@ export function anycastProblems(vni: number, gateway: string, nodes: NodeGateway
 export async function nodeGateway(router: Router, vni: number): Promise<{ gw: NodeGateway; evidence: VtyshAnswer[] }> {
   const v = await router.json(`show evpn vni ${vni} json`);
   const [mine] = parseEvpnVnis(v.data, v);
-  if (!mine?.svi) return { gw: { node: router.name, missing: mine ? `VNI ${vni} without an SVI` : `no VNI ${vni} in zebra`, addresses: [] }, evidence: [v] };
+  if (!mine?.svi)
+    return {
+      gw: { node: router.name, missing: mine ? `VNI ${vni} without an SVI` : `no VNI ${vni} in zebra`, addresses: [] },
+      evidence: [v],
+    };
   const i = await router.json(mine.vrf ? `show interface vrf ${mine.vrf} json` : 'show interface json');
   const svi = parseInterfaces(i.data, i).find((x) => x.name === mine.svi);
-  if (!svi) return { gw: { node: router.name, svi: mine.svi, missing: `no interface ${mine.svi}${mine.vrf ? ` in VRF ${mine.vrf}` : ''}`, addresses: [] }, evidence: [v, i] };
+  if (!svi)
+    return {
+      gw: {
+        node: router.name,
+        svi: mine.svi,
+        missing: `no interface ${mine.svi}${mine.vrf ? ` in VRF ${mine.vrf}` : ''}`,
+        addresses: [],
+      },
+      evidence: [v, i],
+    };
   return { gw: { node: router.name, svi: svi.name, mac: svi.mac, addresses: svi.addresses }, evidence: [v, i] };
 }
 
@@ -72,20 +97,35 @@ export async function vmGateway(ex: Executor, vm: string, gateway: string): Prom
  * the node it now runs on holds that MAC on its SVI, and that node learned the VM
  * locally (so it, not the old node across the fabric, answered).
  */
-export async function movedGatewayProblems(
-  o: { vm: string; ex: Executor; ip: string; vni: number; gateway: string; anycastMac: string; node: string; router: Router },
-): Promise<{ problems: string[]; evidence: VtyshAnswer[] }> {
+export async function movedGatewayProblems(o: {
+  vm: string;
+  ex: Executor;
+  ip: string;
+  vni: number;
+  gateway: string;
+  anycastMac: string;
+  node: string;
+  router: Router;
+}): Promise<{ problems: string[]; evidence: VtyshAnswer[] }> {
   const problems: string[] = [];
   const ping = await o.ex.run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', o.gateway], { timeoutMs: 10_000 });
-  if (ping.exitCode !== 0) problems.push(`${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none (${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`);
+  if (ping.exitCode !== 0)
+    problems.push(
+      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none (${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`,
+    );
   const learned = await vmGateway(o.ex, o.vm, o.gateway);
-  if (learned.mac !== o.anycastMac) problems.push(`${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected at the anycast MAC ${o.anycastMac}, seen ${learned.mac ?? 'no entry'}`);
+  if (learned.mac !== o.anycastMac)
+    problems.push(
+      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected at the anycast MAC ${o.anycastMac}, seen ${learned.mac ?? 'no entry'}`,
+    );
   const { gw, evidence } = await nodeGateway(o.router, o.vni);
   problems.push(...anycastProblems(o.vni, o.gateway, [gw], [], o.anycastMac));
   const a = await o.router.json(`show evpn arp-cache vni ${o.vni} ip ${o.ip} json`);
   const n = parseEvpnArpCache(a.data, a)[0];
   if (n?.type !== 'local') {
-    problems.push(`${o.node}: ${o.vm} (${o.ip}) in VNI ${o.vni}: expected learned locally (the node it runs on answers its gateway), seen ${n ? `${n.type}${n.remoteVtep ? ` via ${n.remoteVtep}` : ''}` : 'no entry'}`);
+    problems.push(
+      `${o.node}: ${o.vm} (${o.ip}) in VNI ${o.vni}: expected learned locally (the node it runs on answers its gateway), seen ${n ? `${n.type}${n.remoteVtep ? ` via ${n.remoteVtep}` : ''}` : 'no entry'}`,
+    );
   }
   return { problems, evidence: [...evidence, a] };
 }

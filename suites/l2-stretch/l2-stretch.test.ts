@@ -12,7 +12,9 @@ const overlay = tb.topology.overlay!;
 
 // Every ordered pair of VMs that share a segment but live in different clusters.
 const pairs = Object.entries(overlay.vms).flatMap(([a, va]) =>
-  Object.entries(overlay.vms).filter(([b, vb]) => b !== a && vb.network === va.network && vb.cluster !== va.cluster).map(([b]) => [a, b] as const),
+  Object.entries(overlay.vms)
+    .filter(([b, vb]) => b !== a && vb.network === va.network && vb.cluster !== va.cluster)
+    .map(([b]) => [a, b] as const),
 );
 
 let placed = new Map<string, PlacedVm>();
@@ -26,29 +28,51 @@ describe('l2-stretch: VMs in different clusters share one broadcast domain', () 
 
   for (const [a, b] of pairs) {
     suite.check('L2S-L2-001', `${a} → ${b}: HTTP answers and sees ${a}'s own address (no NAT)`, async (ctx) => {
-      await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkHttpSourceIp(tb.workload(a), peer(a), peer(b), placed.get(b)!.port) }));
+      await expectEventually(ctx, 'dataPlane', async () => ({
+        problem: await checkHttpSourceIp(tb.workload(a), peer(a), peer(b), placed.get(b)!.port),
+      }));
     });
     suite.check('L2S-L2-002', `${a} → ${b}: ping`, async (ctx) => {
-      await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkPing(tb.workload(a), peer(a), peer(b)) }));
+      await expectEventually(ctx, 'dataPlane', async () => ({
+        problem: await checkPing(tb.workload(a), peer(a), peer(b)),
+      }));
     });
     suite.check('L2S-L2-003', `${a} → ${b}: full-size frames with DF set cross unfragmented`, async (ctx) => {
-      await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkFullSizeFrames(tb.workload(a), peer(a), peer(b)) }));
+      await expectEventually(ctx, 'dataPlane', async () => ({
+        problem: await checkFullSizeFrames(tb.workload(a), peer(a), peer(b)),
+      }));
     });
     suite.check('L2S-L2-004', `${a} ← ${b}: a 2 MiB transfer completes`, async (ctx) => {
-      await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkLargeTransfer(tb.workload(a), peer(a), peer(b), placed.get(b)!.port) }));
+      await expectEventually(ctx, 'dataPlane', async () => ({
+        problem: await checkLargeTransfer(tb.workload(a), peer(a), peer(b), placed.get(b)!.port),
+      }));
     });
   }
 
   for (const seg of segments(overlay)) {
     const gateway = addressOf(seg.gateway);
-    const vms = Object.entries(overlay.vms).filter(([, v]) => v.network === seg.name).map(([vm]) => vm);
-    suite.check('L2S-L2-005', `VNI ${seg.vni}: every node answers the gateway ${gateway} with one anycast MAC, the one ${vms.join(' and ')} learned`, async (ctx) => {
-      await expectEventually(ctx, 'dataPlane', async () => {
-        const nodes = await Promise.all(nodeVteps(tb.topology).map((n) => nodeGateway(tb.router(n.node), seg.vni)));
-        const learned = await Promise.all(vms.map((vm) => vmGateway(tb.workload(vm), vm, gateway)));
-        const problems = anycastProblems(seg.vni, gateway, nodes.map((n) => n.gw), learned);
-        return { problem: problems.length ? problems.join('\n') : undefined, evidence: nodes.flatMap((n) => n.evidence) };
-      });
-    });
+    const vms = Object.entries(overlay.vms)
+      .filter(([, v]) => v.network === seg.name)
+      .map(([vm]) => vm);
+    suite.check(
+      'L2S-L2-005',
+      `VNI ${seg.vni}: every node answers the gateway ${gateway} with one anycast MAC, the one ${vms.join(' and ')} learned`,
+      async (ctx) => {
+        await expectEventually(ctx, 'dataPlane', async () => {
+          const nodes = await Promise.all(nodeVteps(tb.topology).map((n) => nodeGateway(tb.router(n.node), seg.vni)));
+          const learned = await Promise.all(vms.map((vm) => vmGateway(tb.workload(vm), vm, gateway)));
+          const problems = anycastProblems(
+            seg.vni,
+            gateway,
+            nodes.map((n) => n.gw),
+            learned,
+          );
+          return {
+            problem: problems.length ? problems.join('\n') : undefined,
+            evidence: nodes.flatMap((n) => n.evidence),
+          };
+        });
+      },
+    );
   }
 });

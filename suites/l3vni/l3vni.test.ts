@@ -7,11 +7,20 @@ import { addressOf } from '../../topology/ip.ts';
 const tb = testbed();
 const suite = conformanceSuite('l3vni', ['bgp-sessions', 'evpn-routes', 'l2-stretch']);
 const overlay = requireOverlay(tb);
-const hosts: Service[] = Object.entries(tb.topology.hosts).map(([name, h]) => ({ name, ip: addressOf(h.ipv4), port: h.port, vrf: h.vrf }));
+const hosts: Service[] = Object.entries(tb.topology.hosts).map(([name, h]) => ({
+  name,
+  ip: addressOf(h.ipv4),
+  port: h.port,
+  vrf: h.vrf,
+}));
 
 let placed = new Map<string, PlacedVm>();
 const vmPeer = (vm: string) => ({ name: vm, ip: placed.get(vm)!.declaredIp });
-const vmService = (vm: string): Service => ({ ...vmPeer(vm), port: placed.get(vm)!.port, vrf: overlay.l2vnis[overlay.vms[vm]!.network]!.vrf });
+const vmService = (vm: string): Service => ({
+  ...vmPeer(vm),
+  port: placed.get(vm)!.port,
+  vrf: overlay.l2vnis[overlay.vms[vm]!.network]!.vrf,
+});
 
 describe('l3vni: VMs reach the hosts of their VRF and never those of another', () => {
   beforeAll(async () => {
@@ -22,11 +31,19 @@ describe('l3vni: VMs reach the hosts of their VRF and never those of another', (
   for (const [vm, v] of Object.entries(overlay.vms)) {
     const vrf = overlay.l2vnis[v.network]!.vrf;
     for (const host of hosts.filter((h) => h.vrf === vrf)) {
-      suite.check('L2S-L3-001', `${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`, async (ctx) => {
-        await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkReaches(tb.workload(vm), vmPeer(vm), host) }));
-      });
+      suite.check(
+        'L2S-L3-001',
+        `${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`,
+        async (ctx) => {
+          await expectEventually(ctx, 'dataPlane', async () => ({
+            problem: await checkReaches(tb.workload(vm), vmPeer(vm), host),
+          }));
+        },
+      );
       suite.check('L2S-L3-002', `${host.name} → ${vm}: reaches the VM`, async (ctx) => {
-        await expectEventually(ctx, 'dataPlane', async () => ({ problem: await checkAnswersAs(tb.workload(host.name), { name: host.name, ip: host.ip }, vmService(vm)) }));
+        await expectEventually(ctx, 'dataPlane', async () => ({
+          problem: await checkAnswersAs(tb.workload(host.name), { name: host.name, ip: host.ip }, vmService(vm)),
+        }));
       });
     }
   }

@@ -41,9 +41,12 @@ export function lossProblem(vm: string, from: string, w: LossWindow, budgetMs: n
 
 export function streamProblem(vm: string, from: string, r: ProbeReport, finishedAt: number): string | undefined {
   const s = r.stream;
-  if (s.connectedAt === undefined) return `${from} → ${vm}: the long-lived connection never opened${s.error ? ` (${s.error})` : ''}`;
-  if (s.broken) return `${from} → ${vm}: the long-lived connection broke${s.error ? ` (${s.error})` : ''} after ${s.bytes} bytes; a live migration must keep it open`;
-  if (s.lastAt === undefined || s.lastAt < finishedAt) return `${from} → ${vm}: the long-lived connection stayed open but carried no data after the migration ended (last data ${s.lastAt === undefined ? 'never' : `${finishedAt - s.lastAt} ms before the end`})`;
+  if (s.connectedAt === undefined)
+    return `${from} → ${vm}: the long-lived connection never opened${s.error ? ` (${s.error})` : ''}`;
+  if (s.broken)
+    return `${from} → ${vm}: the long-lived connection broke${s.error ? ` (${s.error})` : ''} after ${s.bytes} bytes; a live migration must keep it open`;
+  if (s.lastAt === undefined || s.lastAt < finishedAt)
+    return `${from} → ${vm}: the long-lived connection stayed open but carried no data after the migration ended (last data ${s.lastAt === undefined ? 'never' : `${finishedAt - s.lastAt} ms before the end`})`;
   return undefined;
 }
 
@@ -65,14 +68,27 @@ export type MobilityCase = 'sequence increased' | 'old route withdrawn first, se
  * After a move the best MAC+IP path must point at the new VTEP; when the router
  * still held the old route at the move, the MAC-mobility sequence must have risen.
  */
-export function movedRouteProblem(vm: string, before: RouteSnapshot, after: RouteSnapshot, newVtep: string, newNode: string): { problem?: string; mobility?: MobilityCase } {
+export function movedRouteProblem(
+  vm: string,
+  before: RouteSnapshot,
+  after: RouteSnapshot,
+  newVtep: string,
+  newNode: string,
+): { problem?: string; mobility?: MobilityCase } {
   const what = `${after.router}: type-2 MAC+IP route of ${vm}`;
-  if (after.nexthop === undefined) return { problem: `${what}: absent after the migration (it was via ${before.nexthop ?? 'nothing'} before)` };
+  if (after.nexthop === undefined)
+    return { problem: `${what}: absent after the migration (it was via ${before.nexthop ?? 'nothing'} before)` };
   if (after.nexthop !== newVtep) {
-    return { problem: `${what}: expected next hop ${newVtep} (${newNode}, where it now runs), seen ${after.nexthop} (MM:${after.seq}; before the move ${before.nexthop ?? 'absent'}, MM:${before.seq})` };
+    return {
+      problem: `${what}: expected next hop ${newVtep} (${newNode}, where it now runs), seen ${after.nexthop} (MM:${after.seq}; before the move ${before.nexthop ?? 'absent'}, MM:${before.seq})`,
+    };
   }
-  if (before.nexthop === undefined || before.nexthop === newVtep) return { mobility: 'old route withdrawn first, sequence restarted' };
-  if (after.seq <= before.seq) return { problem: `${what}: moved to ${newVtep} but its MAC-mobility sequence did not rise (MM:${before.seq} before, MM:${after.seq} after)` };
+  if (before.nexthop === undefined || before.nexthop === newVtep)
+    return { mobility: 'old route withdrawn first, sequence restarted' };
+  if (after.seq <= before.seq)
+    return {
+      problem: `${what}: moved to ${newVtep} but its MAC-mobility sequence did not rise (MM:${before.seq} before, MM:${after.seq} after)`,
+    };
   return { mobility: 'sequence increased' };
 }
 
@@ -111,16 +127,26 @@ export interface EndState {
 /** The end state KubeVirt reports after a migration, in-cluster or across clusters. */
 export function endStateProblems(e: EndState): string[] {
   const problems: string[] = [];
-  const was = (what: string, expected: string, seen: string | undefined) => (seen === expected ? [] : [`${what}: expected ${expected}, seen ${seen ?? 'none'}`]);
-  problems.push(...was(`${e.from}: migration of ${e.vm}${e.from === e.to ? '' : ' (sendTo)'}`, 'Succeeded', e.outcome.source.phase));
+  const was = (what: string, expected: string, seen: string | undefined) =>
+    seen === expected ? [] : [`${what}: expected ${expected}, seen ${seen ?? 'none'}`];
+  problems.push(
+    ...was(`${e.from}: migration of ${e.vm}${e.from === e.to ? '' : ' (sendTo)'}`, 'Succeeded', e.outcome.source.phase),
+  );
   if (e.from === e.to) {
-    if (e.nodeAfter === e.nodeBefore) problems.push(`${e.to}: ${e.vm}: expected on another node than ${e.nodeBefore}, seen still on ${e.nodeAfter}`);
+    if (e.nodeAfter === e.nodeBefore)
+      problems.push(`${e.to}: ${e.vm}: expected on another node than ${e.nodeBefore}, seen still on ${e.nodeAfter}`);
     return problems;
   }
   problems.push(...was(`${e.to}: migration of ${e.vm} (receive)`, 'Succeeded', e.outcome.target?.phase));
   if (e.sourceInstanceLeft) problems.push(`${e.from}: VirtualMachineInstance ${e.vm}: expected gone, seen still there`);
   problems.push(...was(`${e.from}: VirtualMachine ${e.vm} runStrategy`, 'Halted', e.sourceRunStrategy));
   problems.push(...was(`${e.to}: VirtualMachine ${e.vm} runStrategy`, 'Always', e.targetRunStrategy));
-  problems.push(...was(`${e.to}: VirtualMachine ${e.vm} Ready`, 'true', e.targetReady === undefined ? undefined : String(e.targetReady)));
+  problems.push(
+    ...was(
+      `${e.to}: VirtualMachine ${e.vm} Ready`,
+      'true',
+      e.targetReady === undefined ? undefined : String(e.targetReady),
+    ),
+  );
   return problems;
 }

@@ -13,7 +13,17 @@ import type { Feature } from '../../topology/features.ts';
 import { checkHttpSourceIp } from '../l2-stretch/checks.ts';
 import { checkReaches } from '../l3vni/checks.ts';
 import { observeMigration, type Observation } from './observe.ts';
-import { lossWindow, lossProblem, streamProblem, macIpSnapshot, movedRouteProblem, duplicateProblem, identityProblem, endStateProblems, type MobilityCase } from './checks.ts';
+import {
+  lossWindow,
+  lossProblem,
+  streamProblem,
+  macIpSnapshot,
+  movedRouteProblem,
+  duplicateProblem,
+  identityProblem,
+  endStateProblems,
+  type MobilityCase,
+} from './checks.ts';
 import { MoveLedger, waitUntilMovesFit } from './moves.ts';
 import { movedGatewayProblems, vmGateway } from '../l2-stretch/gateway.ts';
 
@@ -24,13 +34,16 @@ const overlay = requireOverlay(tb);
 // The first declared VM migrates; a VM of another cluster on its segment watches it.
 const vm = migratingVm(overlay);
 const decl = overlay.vms[vm]!;
-const [observer] = Object.entries(overlay.vms).find(([n, v]) => n !== vm && v.network === decl.network && v.cluster !== decl.cluster)!;
+const [observer] = Object.entries(overlay.vms).find(
+  ([n, v]) => n !== vm && v.network === decl.network && v.cluster !== decl.cluster,
+)!;
 const home = decl.cluster;
 const away = Object.keys(tb.topology.clusters).find((c) => c !== home)!;
 const ip = addressOf(decl.ipv4);
 const vrf = overlay.l2vnis[decl.network]!.vrf;
 const reachableHost = Object.entries(tb.topology.hosts).find(([, h]) => h.vrf === vrf)!;
-const watchedRouter = Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? routerNames(tb.topology)[0]!;
+const watchedRouter =
+  Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? routerNames(tb.topology)[0]!;
 const vni = overlay.l2vnis[decl.network]!.vni;
 const gateway = addressOf(overlay.l2vnis[decl.network]!.gateway);
 const ledger = MoveLedger.beside(process.env.L2STRETCH_TESTBED_FILE ?? inject('testbedFile'), tb.runId);
@@ -57,9 +70,27 @@ interface Leg {
 // cluster, across to the other one, and back home. A re-run on a kept testbed first
 // waits until the previous runs' moves no longer count.
 const legs: Leg[] = [
-  { label: `in-cluster ${vm} within ${home}`, needs: 'in-cluster-migration', from: home, to: home, migrate: (w) => migrateWithinCluster(tb, home, vm, w) },
-  { label: `cross-cluster ${vm} ${home} → ${away}`, needs: 'cross-cluster-migration', from: home, to: away, migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }) },
-  { label: `cross-cluster ${vm} back ${away} → ${home}`, needs: 'cross-cluster-migration', from: away, to: home, migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }) },
+  {
+    label: `in-cluster ${vm} within ${home}`,
+    needs: 'in-cluster-migration',
+    from: home,
+    to: home,
+    migrate: (w) => migrateWithinCluster(tb, home, vm, w),
+  },
+  {
+    label: `cross-cluster ${vm} ${home} → ${away}`,
+    needs: 'cross-cluster-migration',
+    from: home,
+    to: away,
+    migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }),
+  },
+  {
+    label: `cross-cluster ${vm} back ${away} → ${home}`,
+    needs: 'cross-cluster-migration',
+    from: away,
+    to: home,
+    migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }),
+  },
 ];
 
 const runnable = legs.filter((l) => tb.features.has(l.needs) && tb.features.has('migration-probe'));
@@ -68,19 +99,38 @@ let anycastMac: string | undefined;
 // Every VM has talked and the observer already reaches the migrating VM, so that
 // what the probes see is the migration and nothing else; and the planned moves fit
 // the nodes' duplicate detection.
-beforeAll(async () => {
-  if (suite.blocked || !runnable.length) return;
-  await greetedVms(tb);
-  const target = { name: vm, ip };
-  await eventually(() => checkHttpSourceIp(tb.workload(observer), { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) }, target, decl.port), tb.deadlines.dataPlane);
-  anycastMac = (await vmGateway(tb.workload(vm), vm, gateway)).mac;
-  const mac = (await tb.cluster(home).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm))?.status?.interfaces?.[0]?.mac;
-  if (!mac) throw new Error(`${home}: VirtualMachineInstance ${vm} reports no MAC`);
-  await waitUntilMovesFit(tb, {
-    vm, mac: mac.toLowerCase(), ip, vni, planned: runnable.length, ledger, limitMs: tb.deadlines.duplicateDetectionQuiet,
-    progress: (m) => process.stderr.write(`l2stretch: live-migration: ${m}\n`),
-  });
-}, tb.deadlines.duplicateDetectionQuiet + tb.deadlines.dataPlane + 60_000);
+beforeAll(
+  async () => {
+    if (suite.blocked || !runnable.length) return;
+    await greetedVms(tb);
+    const target = { name: vm, ip };
+    await eventually(
+      () =>
+        checkHttpSourceIp(
+          tb.workload(observer),
+          { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
+          target,
+          decl.port,
+        ),
+      tb.deadlines.dataPlane,
+    );
+    anycastMac = (await vmGateway(tb.workload(vm), vm, gateway)).mac;
+    const mac = (await tb.cluster(home).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm))
+      ?.status?.interfaces?.[0]?.mac;
+    if (!mac) throw new Error(`${home}: VirtualMachineInstance ${vm} reports no MAC`);
+    await waitUntilMovesFit(tb, {
+      vm,
+      mac: mac.toLowerCase(),
+      ip,
+      vni,
+      planned: runnable.length,
+      ledger,
+      limitMs: tb.deadlines.duplicateDetectionQuiet,
+      progress: (m) => process.stderr.write(`l2stretch: live-migration: ${m}\n`),
+    });
+  },
+  tb.deadlines.duplicateDetectionQuiet + tb.deadlines.dataPlane + 60_000,
+);
 
 for (const leg of legs) {
   describe(`live-migration: ${leg.label}`, () => {
@@ -96,7 +146,8 @@ for (const leg of legs) {
         title,
         (ctx) => {
           if (migrationError && id === 'L2S-MIG-001') throw migrationError;
-          if (migrationError) ctx.skip(`${vm} did not migrate (${leg.label}): ${migrationError.message.split('\n')[0]}`);
+          if (migrationError)
+            ctx.skip(`${vm} did not migrate (${leg.label}): ${migrationError.message.split('\n')[0]}`);
           return body(ctx);
         },
         { ...opts, needs: [...(opts?.needs ?? []), leg.needs] },
@@ -105,8 +156,12 @@ for (const leg of legs) {
     beforeAll(async () => {
       if (suite.blocked || !runnable.includes(leg)) return;
       // A kept kind testbed drops the peer's KubeVirt CA once its own is ~33 h old: trust is re-established first.
-      if (leg.from !== leg.to) await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
-      const mac = (await tb.cluster(leg.from).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm))?.status?.interfaces?.[0]?.mac?.toLowerCase() ?? vm;
+      if (leg.from !== leg.to)
+        await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
+      const mac =
+        (
+          await tb.cluster(leg.from).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm)
+        )?.status?.interfaces?.[0]?.mac?.toLowerCase() ?? vm;
       try {
         obs = await observeMigration(tb, {
           label: leg.label,
@@ -130,41 +185,76 @@ for (const leg of legs) {
       // allure-vitest ignores vitest's annotations: the HTML report gets the picture as an attachment.
       await allure.attachmentPath('probe timeline', obs.svg, { contentType: 'image/svg+xml', fileExtension: 'svg' });
       const source = await tb.cluster(leg.from).get<{ printableStatus: string }>('VirtualMachine', vm);
-      const target = leg.from === leg.to ? undefined : await tb.cluster(leg.to).get<{ ready: boolean }>('VirtualMachine', vm);
-      judge(endStateProblems({
-        vm, from: leg.from, to: leg.to, outcome: obs.outcome, nodeBefore: obs.before.node, nodeAfter: obs.after.node,
-        sourceInstanceLeft: leg.from !== leg.to && (await tb.cluster(leg.from).get('VirtualMachineInstance', vm)) !== undefined,
-        sourceRunStrategy: (source?.spec as { runStrategy?: string } | undefined)?.runStrategy,
-        targetRunStrategy: (target?.spec as { runStrategy?: string } | undefined)?.runStrategy,
-        targetReady: target?.status?.ready,
-      }));
+      const target =
+        leg.from === leg.to ? undefined : await tb.cluster(leg.to).get<{ ready: boolean }>('VirtualMachine', vm);
+      judge(
+        endStateProblems({
+          vm,
+          from: leg.from,
+          to: leg.to,
+          outcome: obs.outcome,
+          nodeBefore: obs.before.node,
+          nodeAfter: obs.after.node,
+          sourceInstanceLeft:
+            leg.from !== leg.to && (await tb.cluster(leg.from).get('VirtualMachineInstance', vm)) !== undefined,
+          sourceRunStrategy: (source?.spec as { runStrategy?: string } | undefined)?.runStrategy,
+          targetRunStrategy: (target?.spec as { runStrategy?: string } | undefined)?.runStrategy,
+          targetReady: target?.status?.ready,
+        }),
+      );
     });
 
     check('L2S-MIG-002', 'keeps its IP and MAC, in its status and inside the guest', () => {
       judge(
-        identityProblem(vm, 'VMI status', { ip: obs.before.ip, mac: obs.before.mac }, { ip: obs.after.ip, mac: obs.after.mac }),
+        identityProblem(
+          vm,
+          'VMI status',
+          { ip: obs.before.ip, mac: obs.before.mac },
+          { ip: obs.after.ip, mac: obs.after.mac },
+        ),
         identityProblem(vm, 'guest eth0', obs.before.guest, obs.after.guest),
       );
     });
 
-    check('L2S-MIG-003', `every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`, async (ctx) => {
-      await expectEventually(ctx, 'evpnRoutes', async () => {
-        mobility.length = 0;
-        const answers = await Promise.all(routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')));
-        const problems = answers.flatMap((a) => {
-          const before = obs.routesBefore.find((s) => s.router === a.router)!;
-          const r = movedRouteProblem(vm, before, macIpSnapshot(a.router, parseEvpnRoutes(a.data, a), obs.after.mac, ip), obs.after.vtep, obs.after.node);
-          if (r.mobility) mobility.push(r.mobility);
-          return r.problem ? [r.problem] : [];
+    check(
+      'L2S-MIG-003',
+      `every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`,
+      async (ctx) => {
+        await expectEventually(ctx, 'evpnRoutes', async () => {
+          mobility.length = 0;
+          const answers = await Promise.all(
+            routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
+          );
+          const problems = answers.flatMap((a) => {
+            const before = obs.routesBefore.find((s) => s.router === a.router)!;
+            const r = movedRouteProblem(
+              vm,
+              before,
+              macIpSnapshot(a.router, parseEvpnRoutes(a.data, a), obs.after.mac, ip),
+              obs.after.vtep,
+              obs.after.node,
+            );
+            if (r.mobility) mobility.push(r.mobility);
+            return r.problem ? [r.problem] : [];
+          });
+          return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
         });
-        return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
-      });
-      await ctx.annotate(`MAC mobility: ${[...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`).join('; ')}`, 'mac-mobility');
-      if (obs.routeMovedAt !== undefined) await ctx.annotate(`${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the migration started`, 'convergence');
-    });
+        await ctx.annotate(
+          `MAC mobility: ${[...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`).join('; ')}`,
+          'mac-mobility',
+        );
+        if (obs.routeMovedAt !== undefined)
+          await ctx.annotate(
+            `${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the migration started`,
+            'convergence',
+          );
+      },
+    );
 
     check('L2S-MIG-005', 'no node marks its MAC as a duplicate', async (ctx) => {
-      const answers = await Promise.all(nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)));
+      const answers = await Promise.all(
+        nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)),
+      );
       judge(answers.map((a) => duplicateProblem(a.router, parseEvpnMacs(a.data, a), vm, obs.after.mac)));
     });
 
@@ -174,7 +264,10 @@ for (const leg of legs) {
 
     check('L2S-MIG-006', `the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
       const w = lossWindow(obs.probes);
-      await ctx.annotate(`loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ${obs.outcome.finishedAt - obs.outcome.startedAt} ms`, 'loss-window');
+      await ctx.annotate(
+        `loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ${obs.outcome.finishedAt - obs.outcome.startedAt} ms`,
+        'loss-window',
+      );
       judge(lossProblem(vm, observer, w, threshold('L2S-MIG-006', 'lossBudget')));
     });
 
@@ -182,15 +275,35 @@ for (const leg of legs) {
       const me = { name: vm, ip };
       await expectEventually(ctx, 'dataPlane', async () => ({
         problem:
-          (await checkReaches(tb.workload(vm), me, { name: reachableHost[0], ip: addressOf(reachableHost[1].ipv4), port: reachableHost[1].port, vrf })) ??
-          (await checkHttpSourceIp(tb.workload(vm), me, { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) }, overlay.vms[observer]!.port)),
+          (await checkReaches(tb.workload(vm), me, {
+            name: reachableHost[0],
+            ip: addressOf(reachableHost[1].ipv4),
+            port: reachableHost[1].port,
+            vrf,
+          })) ??
+          (await checkHttpSourceIp(
+            tb.workload(vm),
+            me,
+            { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
+            overlay.vms[observer]!.port,
+          )),
       }));
     });
 
     check('L2S-MIG-008', `its gateway is answered by the node it now runs on, at the anycast MAC`, async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => {
-        if (!anycastMac) return { problem: `${vm}: gateway ${gateway}: expected a neighbor entry before the migration, seen none` };
-        const r = await movedGatewayProblems({ vm, ex: tb.workload(vm), ip, vni, gateway, anycastMac, node: obs.after.node, router: tb.router(obs.after.node) });
+        if (!anycastMac)
+          return { problem: `${vm}: gateway ${gateway}: expected a neighbor entry before the migration, seen none` };
+        const r = await movedGatewayProblems({
+          vm,
+          ex: tb.workload(vm),
+          ip,
+          vni,
+          gateway,
+          anycastMac,
+          node: obs.after.node,
+          router: tb.router(obs.after.node),
+        });
         return { problem: r.problems.length ? r.problems.join('\n') : undefined, evidence: r.evidence };
       });
     });

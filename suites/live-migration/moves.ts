@@ -7,7 +7,12 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Testbed } from '../../helpers/testbed.ts';
 import { BrokenTest } from '../../helpers/wait.ts';
-import { parseDuplicateDetection, parseEvpnMacs, parseEvpnArpCache, type DuplicateDetection } from '../../helpers/nos/frr/json.ts';
+import {
+  parseDuplicateDetection,
+  parseEvpnMacs,
+  parseEvpnArpCache,
+  type DuplicateDetection,
+} from '../../helpers/nos/frr/json.ts';
 import { nodeVteps } from '../../topology/expectations.ts';
 
 /**
@@ -47,7 +52,11 @@ export function planMoves(moves: number[], planned: number, dad: DuplicateDetect
 export function strictest(settings: DuplicateDetection[]): DuplicateDetection {
   const on = settings.filter((s) => s.enabled);
   if (!on.length) return { enabled: false, maxMoves: 0, detectionTimeS: 0 };
-  return { enabled: true, maxMoves: Math.min(...on.map((s) => s.maxMoves)), detectionTimeS: Math.max(...on.map((s) => s.detectionTimeS)) };
+  return {
+    enabled: true,
+    maxMoves: Math.min(...on.map((s) => s.maxMoves)),
+    detectionTimeS: Math.max(...on.map((s) => s.detectionTimeS)),
+  };
 }
 
 /**
@@ -78,7 +87,9 @@ export class MoveLedger {
       writeFileSync(tmp, JSON.stringify(all), { mode: 0o600, flag: 'wx' });
       renameSync(tmp, this.file);
     } catch (e) {
-      process.stderr.write(`l2stretch: the moves of ${mac} cannot be kept in ${this.file} (${(e as Error).message}); a re-run will wait the full duplicate-detection window\n`);
+      process.stderr.write(
+        `l2stretch: the moves of ${mac} cannot be kept in ${this.file} (${(e as Error).message}); a re-run will wait the full duplicate-detection window\n`,
+      );
     }
   }
 }
@@ -93,19 +104,32 @@ const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
  */
 export async function waitUntilMovesFit(
   tb: Testbed,
-  o: { vm: string; mac: string; ip: string; vni: number; planned: number; ledger: MoveLedger; limitMs: number; progress: (m: string) => void },
+  o: {
+    vm: string;
+    mac: string;
+    ip: string;
+    vni: number;
+    planned: number;
+    ledger: MoveLedger;
+    limitMs: number;
+    progress: (m: string) => void;
+  },
 ): Promise<void> {
   const nodes = nodeVteps(tb.topology).map((n) => n.node);
-  const answers = await Promise.all(nodes.map(async (n) => {
-    const r = tb.router(n);
-    const [evpn, mac, arp] = await Promise.all([
-      r.json('show evpn json'),
-      r.json(`show evpn mac vni ${o.vni} mac ${o.mac} json`),
-      r.json(`show evpn arp-cache vni ${o.vni} ip ${o.ip} json`),
-    ]);
-    const counts = [...parseEvpnMacs(mac.data, mac), ...parseEvpnArpCache(arp.data, arp)].map((m) => m.detectionCount ?? 0);
-    return { dad: parseDuplicateDetection(evpn.data, evpn), count: Math.max(0, ...counts) };
-  }));
+  const answers = await Promise.all(
+    nodes.map(async (n) => {
+      const r = tb.router(n);
+      const [evpn, mac, arp] = await Promise.all([
+        r.json('show evpn json'),
+        r.json(`show evpn mac vni ${o.vni} mac ${o.mac} json`),
+        r.json(`show evpn arp-cache vni ${o.vni} ip ${o.ip} json`),
+      ]);
+      const counts = [...parseEvpnMacs(mac.data, mac), ...parseEvpnArpCache(arp.data, arp)].map(
+        (m) => m.detectionCount ?? 0,
+      );
+      return { dad: parseDuplicateDetection(evpn.data, evpn), count: Math.max(0, ...counts) };
+    }),
+  );
   const dad = strictest(answers.map((a) => a.dad));
   const known = o.ledger.read()[o.mac] ?? [];
   const unknown = Math.max(...answers.map((a) => a.count)) - known.length;
@@ -115,14 +139,27 @@ export async function waitUntilMovesFit(
   const start = Date.now();
   const plan = planMoves(moves, o.planned, dad, start);
   const rule = `EVPN duplicate detection: ${dad.maxMoves} moves in ${dad.detectionTimeS} s`;
-  if (plan.alone) o.progress(`the suite's ${o.planned} moves of ${o.vm} alone reach ${rule}: the nodes are stricter than the suite needs, L2S-MIG-005 judges them`);
+  if (plan.alone)
+    o.progress(
+      `the suite's ${o.planned} moves of ${o.vm} alone reach ${rule}: the nodes are stricter than the suite needs, L2S-MIG-005 judges them`,
+    );
   if (plan.readyAt <= start) return;
   const state = `${o.vm} moved ${plan.recent.length} times in the last ${dad.detectionTimeS} s`;
   if (plan.readyAt - start > o.limitMs) {
-    throw new BrokenTest(`testbed not ready: ${state}; ${o.planned} more would reach ${rule}; ready at ${clock(plan.readyAt)} UTC, ${Math.ceil((plan.readyAt - start) / 1000)} s away, past the ${o.limitMs / 1000} s wait (duplicateDetectionQuiet)`);
+    throw new BrokenTest(
+      `testbed not ready: ${state}; ${o.planned} more would reach ${rule}; ready at ${clock(plan.readyAt)} UTC, ${Math.ceil((plan.readyAt - start) / 1000)} s away, past the ${o.limitMs / 1000} s wait (duplicateDetectionQuiet)`,
+    );
   }
-  o.progress(`${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC (${Math.ceil((plan.readyAt - start) / 1000)} s)`);
-  const tick = setInterval(() => o.progress(`waiting for EVPN duplicate detection to forget ${o.vm}'s earlier moves: ${Math.ceil((plan.readyAt - Date.now()) / 1000)} s left`), 10_000);
+  o.progress(
+    `${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC (${Math.ceil((plan.readyAt - start) / 1000)} s)`,
+  );
+  const tick = setInterval(
+    () =>
+      o.progress(
+        `waiting for EVPN duplicate detection to forget ${o.vm}'s earlier moves: ${Math.ceil((plan.readyAt - Date.now()) / 1000)} s left`,
+      ),
+    10_000,
+  );
   try {
     await new Promise((r) => setTimeout(r, plan.readyAt - start));
   } finally {

@@ -32,7 +32,10 @@ export interface Observation {
 export async function guestIdentity(ex: Executor): Promise<Identity> {
   const r = await ex.run(['ip', '-j', 'addr', 'show', 'dev', 'eth0']);
   if (r.exitCode !== 0) return {};
-  const [link] = JSON.parse(r.stdout) as Array<{ address?: string; addr_info?: Array<{ family: string; local: string }> }>;
+  const [link] = JSON.parse(r.stdout) as Array<{
+    address?: string;
+    addr_info?: Array<{ family: string; local: string }>;
+  }>;
   return { mac: link?.address?.toLowerCase(), ip: link?.addr_info?.find((a) => a.family === 'inet')?.local };
 }
 
@@ -69,16 +72,25 @@ export async function observeMigration(tb: Testbed, o: ObserveOptions): Promise<
   const mac = before.mac;
   const routesBefore = await snapshots(tb, mac, o.ip);
   const prober = tb.proberArgv ?? [process.execPath, await bundle('prober')];
-  const probing = tb.workload(o.observer).run([...prober, '--target', `${o.ip}:${o.port}`, '--duration', String(tb.deadlines.migrationObserve)], {
-    timeoutMs: tb.deadlines.migrationObserve + 30_000,
-  });
+  const probing = tb
+    .workload(o.observer)
+    .run([...prober, '--target', `${o.ip}:${o.port}`, '--duration', String(tb.deadlines.migrationObserve)], {
+      timeoutMs: tb.deadlines.migrationObserve + 30_000,
+    });
   // Where the watched router sends the VM's MAC+IP, every 100 ms until the probes end.
   const track: Array<{ t: number; nexthop?: string }> = [];
   let watching = true;
   const watch = (async () => {
     while (watching) {
-      const a = await tb.router(o.watchedRouter).json('show bgp l2vpn evpn route type macip json').catch(() => undefined);
-      if (a) track.push({ t: Date.now(), nexthop: macIpSnapshot(o.watchedRouter, parseEvpnRoutes(a.data, a), mac, o.ip).nexthop });
+      const a = await tb
+        .router(o.watchedRouter)
+        .json('show bgp l2vpn evpn route type macip json')
+        .catch(() => undefined);
+      if (a)
+        track.push({
+          t: Date.now(),
+          nexthop: macIpSnapshot(o.watchedRouter, parseEvpnRoutes(a.data, a), mac, o.ip).nexthop,
+        });
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -93,11 +105,33 @@ export async function observeMigration(tb: Testbed, o: ObserveOptions): Promise<
     watching = false;
     await watch;
   }
-  if (probed.exitCode !== 0) throw new Error(`the prober in ${o.observer} failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
+  if (probed.exitCode !== 0)
+    throw new Error(`the prober in ${o.observer} failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
   const probes = JSON.parse(probed.stdout) as ProbeReport;
   const after = await placed(tb, o.to, o.vm);
   const routeMovedAt = track.find((p) => p.t >= outcome.startedAt && p.nexthop === after.vtep)?.t;
   const svg = join(o.svgDir, `${o.label.replace(/[^\w.-]+/g, '-')}.svg`);
-  writeFileSync(svg, timelineSvg(probes, { title: `${o.label}: probes from ${o.observer} to ${o.vm}`, migrationStart: outcome.startedAt, migrationEnd: outcome.finishedAt, routeMovedAt, routeRouter: o.watchedRouter }));
-  return { label: o.label, vm: o.vm, ip: o.ip, before, after, routesBefore, outcome, probes, routeMovedAt, watchedRouter: o.watchedRouter, svg };
+  writeFileSync(
+    svg,
+    timelineSvg(probes, {
+      title: `${o.label}: probes from ${o.observer} to ${o.vm}`,
+      migrationStart: outcome.startedAt,
+      migrationEnd: outcome.finishedAt,
+      routeMovedAt,
+      routeRouter: o.watchedRouter,
+    }),
+  );
+  return {
+    label: o.label,
+    vm: o.vm,
+    ip: o.ip,
+    before,
+    after,
+    routesBefore,
+    outcome,
+    probes,
+    routeMovedAt,
+    watchedRouter: o.watchedRouter,
+    svg,
+  };
 }

@@ -56,7 +56,15 @@ export function routerState(router: string, at: number, neighbors: VtyshAnswer, 
       .filter((r) => r.type === 3 || (r.type === 2 && r.ip === undefined))
       .map((r) => {
         const b = bestPath(r);
-        return { key: `${r.rd ?? ''} ${r.prefix}`, type: r.type, mac: r.mac?.toLowerCase(), ip: r.ip, nexthop: b?.nexthop, version: b?.version, lastUpdate: b?.lastUpdate };
+        return {
+          key: `${r.rd ?? ''} ${r.prefix}`,
+          type: r.type,
+          mac: r.mac?.toLowerCase(),
+          ip: r.ip,
+          nexthop: b?.nexthop,
+          version: b?.version,
+          lastUpdate: b?.lastUpdate,
+        };
       }),
   };
 }
@@ -79,7 +87,8 @@ export async function recordStart(tb: Testbed, reportDir: string): Promise<void>
   writeFileSync(join(reportDir, START_FILE), JSON.stringify((await snapshot(tb)).states));
 }
 
-const established = (states: RouterState[]) => states.reduce((n, s) => n + s.sessions.filter((x) => x.state === 'Established').length, 0);
+const established = (states: RouterState[]) =>
+  states.reduce((n, s) => n + s.sessions.filter((x) => x.state === 'Established').length, 0);
 
 /**
  * On a testbed stood up for the run, sessions come up while the first suite waits for
@@ -87,14 +96,17 @@ const established = (states: RouterState[]) => states.reduce((n, s) => n + s.ses
  */
 export async function refreshStart(tb: Testbed, reportDir: string): Promise<void> {
   const now = (await snapshot(tb)).states;
-  if (established(now) > established(readStart(reportDir))) writeFileSync(join(reportDir, START_FILE), JSON.stringify(now));
+  if (established(now) > established(readStart(reportDir)))
+    writeFileSync(join(reportDir, START_FILE), JSON.stringify(now));
 }
 
 export function readStart(reportDir: string): RouterState[] {
   try {
     return JSON.parse(readFileSync(join(reportDir, START_FILE), 'utf8')) as RouterState[];
   } catch (e) {
-    throw new Error(`no snapshot of the routers from the start of the run (${(e as Error).message}): the global setup takes it`);
+    throw new Error(
+      `no snapshot of the routers from the start of the run (${(e as Error).message}): the global setup takes it`,
+    );
   }
 }
 
@@ -116,11 +128,18 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     const e = end.sessions.find((x) => x.address === s.address);
     const what = `${start.router}: session to ${s.hostname ?? s.address} (${s.address})`;
     if (!e) {
-      problems.push(`${what}: expected Established throughout, seen gone ${since} (a dynamic neighbor whose session dropped)`);
+      problems.push(
+        `${what}: expected Established throughout, seen gone ${since} (a dynamic neighbor whose session dropped)`,
+      );
       continue;
     }
-    const moved = e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
-    const resets = Math.max(e.dropped - s.dropped, e.established - s.established, moved || e.state !== 'Established' ? 1 : 0);
+    const moved =
+      e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
+    const resets = Math.max(
+      e.dropped - s.dropped,
+      e.established - s.established,
+      moved || e.state !== 'Established' ? 1 : 0,
+    );
     if (!resets) continue;
     const counted = e.dropped > s.dropped || e.established > s.established;
     problems.push(
@@ -130,7 +149,8 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     );
   }
   for (const r of start.routes) {
-    const owner = r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
+    const owner =
+      r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
     if (!owner || r.nexthop === undefined) continue;
     const e = end.routes.find((x) => x.key === r.key);
     const what = `${start.router}: ${r.type === 3 ? `type-3 route of VTEP ${r.ip} (${owner})` : `type-2 MAC route of ${owner} (${r.mac})`} ${r.key.trim()}`;
@@ -138,8 +158,13 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     // Table version 0: bgpd had not yet run best-path selection on the route when the
     // start was read (a fresh testbed still settling): its version may move once, but a
     // later re-advertisement still moves its last update.
-    else if ((r.version !== 0 && e.version !== r.version) || Math.abs((e.lastUpdate ?? 0) - (r.lastUpdate ?? 0)) > EPOCH_JITTER_S) {
-      problems.push(`${what}: expected unchanged ${since}, seen withdrawn and re-advertised or replaced (table version ${r.version} → ${e.version}, last update ${r.lastUpdate === undefined ? '?' : clock(r.lastUpdate)} → ${e.lastUpdate === undefined ? '?' : clock(e.lastUpdate)} UTC)`);
+    else if (
+      (r.version !== 0 && e.version !== r.version) ||
+      Math.abs((e.lastUpdate ?? 0) - (r.lastUpdate ?? 0)) > EPOCH_JITTER_S
+    ) {
+      problems.push(
+        `${what}: expected unchanged ${since}, seen withdrawn and re-advertised or replaced (table version ${r.version} → ${e.version}, last update ${r.lastUpdate === undefined ? '?' : clock(r.lastUpdate)} → ${e.lastUpdate === undefined ? '?' : clock(e.lastUpdate)} UTC)`,
+      );
     }
   }
   return problems;

@@ -45,17 +45,34 @@ describe('bad input', () => {
     const f = file('testbed.json', '{"kind": "embedded", "runId": "l2s-abcdef"}');
     const r = await l2stretch(['run', '--testbed-file', f]);
     expect(r.code).toBe(2);
-    expect(r.out).toContain(`l2stretch: testbed file ${f}: topology: Invalid input: expected string, received undefined`);
+    expect(r.out).toContain(
+      `l2stretch: testbed file ${f}: topology: Invalid input: expected string, received undefined`,
+    );
     noStack(r.out);
   });
 
   it('a testbed whose routers do not answer stops the run at once, naming them', async () => {
-    const router = (n: string) => ({ exec: { type: 'netns', netns: `l2s-ffffff-${n}` }, vtysh: ['vtysh', '--vty_socket', `/tmp/l2s-ffffff/frr/${n}`] });
-    const f = file('gone.json', JSON.stringify({ kind: 'embedded', runId: 'l2s-ffffff', topology: 'multicluster', routers: { spine: router('spine'), leafA: router('leafA') }, workloads: {}, clusters: {} }));
+    const router = (n: string) => ({
+      exec: { type: 'netns', netns: `l2s-ffffff-${n}` },
+      vtysh: ['vtysh', '--vty_socket', `/tmp/l2s-ffffff/frr/${n}`],
+    });
+    const f = file(
+      'gone.json',
+      JSON.stringify({
+        kind: 'embedded',
+        runId: 'l2s-ffffff',
+        topology: 'multicluster',
+        routers: { spine: router('spine'), leafA: router('leafA') },
+        workloads: {},
+        clusters: {},
+      }),
+    );
     const start = Date.now();
     const r = await l2stretch(['run', '--testbed-file', f]);
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/the testbed of .*gone\.json is not usable:\n\s+router spine does not answer: spine: `vtysh .*` exited \d+ \(netns l2s-ffffff-spine\): Cannot open network namespace/);
+    expect(r.out).toMatch(
+      /the testbed of .*gone\.json is not usable:\n\s+router spine does not answer: spine: `vtysh .*` exited \d+ \(netns l2s-ffffff-spine\): Cannot open network namespace/,
+    );
     expect(r.out).toContain('router leafA does not answer');
     expect(Date.now() - start).toBeLessThan(30_000);
     noStack(r.out);
@@ -63,7 +80,17 @@ describe('bad input', () => {
 
   it('a testbed file naming a kubeconfig that does not exist stops the run with that name', async () => {
     const kubeconfig = join(scratch, 'kubeconfig-pe-kind-a');
-    const f = file('nokubeconfig.json', JSON.stringify({ kind: 'existing', runId: 'lab', topology: 'multicluster', routers: {}, workloads: {}, clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } } }));
+    const f = file(
+      'nokubeconfig.json',
+      JSON.stringify({
+        kind: 'existing',
+        runId: 'lab',
+        topology: 'multicluster',
+        routers: {},
+        workloads: {},
+        clusters: { 'pe-kind-a': { api: { type: 'kubernetes', kubeconfig } } },
+      }),
+    );
     const r = await l2stretch(['run', '--testbed-file', f]);
     expect(r.code).toBe(2);
     expect(r.out).toContain(`l2stretch: kubeconfig ${kubeconfig} does not exist`);
@@ -93,7 +120,9 @@ describe('bad input', () => {
   it('a bad deadline override is refused with the names it accepts', async () => {
     const r = await l2stretch(['testbed', 'up'], { L2STRETCH_DEADLINES: 'forever=1' });
     expect(r.code).toBe(2);
-    expect(r.out).toContain('L2STRETCH_DEADLINES: "forever=1" is not <name>=<number>[s|ms] with a name among bgpEstablished');
+    expect(r.out).toContain(
+      'L2STRETCH_DEADLINES: "forever=1" is not <name>=<number>[s|ms] with a name among bgpEstablished',
+    );
     noStack(r.out);
   });
 });

@@ -29,7 +29,10 @@ const vitest = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_m
 
 /** Starts a conformance run, interrupts it `afterUpMs` after its testbed is up, and returns the run id. */
 async function interruptedRun(extraArgs: string[], afterUpMs: number): Promise<{ runId: string; exitCode?: number }> {
-  const run = execa('node', [vitest, 'run', '-c', 'vitest.conformance.config.ts', ...extraArgs], { reject: false, env: { NO_COLOR: '1' } });
+  const run = execa('node', [vitest, 'run', '-c', 'vitest.conformance.config.ts', ...extraArgs], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
   let seen = '';
   const runId = await new Promise<string>((resolve, reject) => {
     run.stderr!.on('data', (c: Buffer) => {
@@ -89,7 +92,9 @@ describe('embedded testbed cleanup', () => {
     const t = loadTopology('multicluster');
     expect(before.namespaces.length).toBeGreaterThan(20);
     // zebra + bgpd per router, one HTTP server per host and per VM
-    expect(before.processes.length).toBe(2 * routerNames(t).length + Object.keys(t.hosts).length + Object.keys(t.overlay!.vms).length);
+    expect(before.processes.length).toBe(
+      2 * routerNames(t).length + Object.keys(t.hosts).length + Object.keys(t.overlay!.vms).length,
+    );
     const down = await execa('node', [cli, 'testbed', 'down']);
     expect(down.stdout).toContain(`removed ${runId}`);
     const after = await leftoversOf(runId);

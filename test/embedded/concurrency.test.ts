@@ -12,7 +12,20 @@ import type { Testbed } from '../../helpers/testbed.ts';
 
 async function allSessionsUp(tb: Testbed): Promise<void> {
   const expected = expectedSessions(tb.topology);
-  await Promise.all(routerNames(tb.topology).map((r) => eventually(async () => (await checkRouterSessions(tb.router(r), expected.filter((s) => s.router === r))).problem, 30_000)));
+  await Promise.all(
+    routerNames(tb.topology).map((r) =>
+      eventually(
+        async () =>
+          (
+            await checkRouterSessions(
+              tb.router(r),
+              expected.filter((s) => s.router === r),
+            )
+          ).problem,
+        30_000,
+      ),
+    ),
+  );
 }
 
 describe('two runs at once', () => {
@@ -22,7 +35,9 @@ describe('two runs at once', () => {
       expect(a!.runId).not.toBe(b!.runId);
       await Promise.all([allSessionsUp(a!.testbed), allSessionsUp(b!.testbed)]);
       for (const tb of [a!.testbed, b!.testbed]) {
-        const peers = parseBgpSummary((await tb.router('leafkind-a').json('show bgp summary json')).data).filter((p) => p.afi === 'l2VpnEvpn');
+        const peers = parseBgpSummary((await tb.router('leafkind-a').json('show bgp summary json')).data).filter(
+          (p) => p.afi === 'l2VpnEvpn',
+        );
         expect(peers.map((p) => p.address).sort()).toEqual(['192.168.1.4', '192.168.11.3', '192.168.11.4']);
         // Same addresses in both testbeds, so the run id in the vty socket path tells whose router answered.
         expect(tb.router('spine').vtyshArgv.join(' ')).toContain(tb.runId);

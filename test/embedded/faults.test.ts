@@ -39,14 +39,22 @@ async function verdicts(deadlineMs: number): Promise<Record<string, string | und
 }
 
 const healthy = (v: Record<string, string | undefined>) => Object.entries(v).filter(([, m]) => m !== undefined);
-const failing = (v: Record<string, string | undefined>) => Object.keys(v).filter((r) => v[r] !== undefined).sort();
+const failing = (v: Record<string, string | undefined>) =>
+  Object.keys(v)
+    .filter((r) => v[r] !== undefined)
+    .sort();
 
 /**
  * Breaks one router's FRR config with `line` (inside the `context` stanzas), runs
  * the assertions, then restores it with the negated line and waits until every
  * session is healthy again, so the next fault starts from a sound testbed.
  */
-async function withFault(router: string, context: string[], line: string, assertions: () => Promise<void>): Promise<void> {
+async function withFault(
+  router: string,
+  context: string[],
+  line: string,
+  assertions: () => Promise<void>,
+): Promise<void> {
   const r = tb.testbed.router(router);
   await r.vtysh('configure terminal', ...context, line);
   try {
@@ -67,7 +75,6 @@ afterAll(async () => {
 });
 
 describe('embedded testbed: bgp-sessions catches broken sessions', () => {
-
   it('passes on the healthy testbed', async () => {
     expect(healthy(await verdicts(30_000))).toEqual([]);
   });
@@ -76,9 +83,15 @@ describe('embedded testbed: bgp-sessions catches broken sessions', () => {
     await withFault('spine', ['router bgp 64612'], 'neighbor 192.168.1.5 shutdown', async () => {
       const v = await verdicts(3000);
       expect(failing(v)).toEqual(['leafkind-a', 'spine']);
-      expect(v.spine).toContain('spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)');
-      expect(v.spine).toContain('spine: session to leafkind-a (192.168.1.5, AS 64512) in L2VPN EVPN: expected Established, seen Idle (Admin)');
-      expect(v['leafkind-a']).toMatch(/leafkind-a: session to spine \(192\.168\.1\.4, AS 64612\) in IPv4 unicast: expected Established, seen (Active|Connect|Idle)/);
+      expect(v.spine).toContain(
+        'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)',
+      );
+      expect(v.spine).toContain(
+        'spine: session to leafkind-a (192.168.1.5, AS 64512) in L2VPN EVPN: expected Established, seen Idle (Admin)',
+      );
+      expect(v['leafkind-a']).toMatch(
+        /leafkind-a: session to spine \(192\.168\.1\.4, AS 64612\) in IPv4 unicast: expected Established, seen (Active|Connect|Idle)/,
+      );
     });
   });
 
@@ -86,24 +99,43 @@ describe('embedded testbed: bgp-sessions catches broken sessions', () => {
     await withFault('pe-kind-b-worker', ['router bgp 64518'], 'neighbor 192.168.12.2 shutdown', async () => {
       const v = await verdicts(3000);
       expect(failing(v)).toEqual(['leafkind-b', 'pe-kind-b-worker']);
-      expect(v['leafkind-b']).toContain('leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: expected Established, seen no connection from the peer');
-      expect(v['pe-kind-b-worker']).toContain('pe-kind-b-worker: session to leafkind-b (192.168.12.2, AS 64516) in IPv4 unicast: expected Established, seen Idle (Admin)');
+      expect(v['leafkind-b']).toContain(
+        'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: expected Established, seen no connection from the peer',
+      );
+      expect(v['pe-kind-b-worker']).toContain(
+        'pe-kind-b-worker: session to leafkind-b (192.168.12.2, AS 64516) in IPv4 unicast: expected Established, seen Idle (Admin)',
+      );
     });
   });
 
   it('EVPN not activated towards one leaf fails that family on both sides: missing on one, not negotiated on the other', async () => {
     // FRR resets the session to drop the family; it comes back in IPv4 unicast only,
     // which leafA's summary still calls Established in L2VPN EVPN (the text view says NoNeg).
-    await withFault('spine', ['router bgp 64612', 'address-family l2vpn evpn'], 'no neighbor 192.168.1.1 activate', async () => {
-      const spineSessions = expectedSessions(tb.testbed.topology).filter((s) => s.router === 'spine');
-      await eventually(async () => (await checkRouterSessions(tb.testbed.router('spine'), spineSessions)).problem?.split('\n').find((l) => l.includes('in IPv4 unicast')), 30_000);
-      const v = await verdicts(3000);
-      expect(failing(v)).toEqual(['leafA', 'spine']);
-      expect(v.spine).toContain('spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such neighbor in L2VPN EVPN');
-      expect(v.spine).not.toContain('in IPv4 unicast');
-      expect(v.leafA).toContain('leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it');
-      expect(v.leafA).not.toContain('in IPv4 unicast');
-    });
+    await withFault(
+      'spine',
+      ['router bgp 64612', 'address-family l2vpn evpn'],
+      'no neighbor 192.168.1.1 activate',
+      async () => {
+        const spineSessions = expectedSessions(tb.testbed.topology).filter((s) => s.router === 'spine');
+        await eventually(
+          async () =>
+            (await checkRouterSessions(tb.testbed.router('spine'), spineSessions)).problem
+              ?.split('\n')
+              .find((l) => l.includes('in IPv4 unicast')),
+          30_000,
+        );
+        const v = await verdicts(3000);
+        expect(failing(v)).toEqual(['leafA', 'spine']);
+        expect(v.spine).toContain(
+          'spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such neighbor in L2VPN EVPN',
+        );
+        expect(v.spine).not.toContain('in IPv4 unicast');
+        expect(v.leafA).toContain(
+          'leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it',
+        );
+        expect(v.leafA).not.toContain('in IPv4 unicast');
+      },
+    );
   });
 });
 
@@ -126,11 +158,20 @@ describe('embedded testbed: evpn-routes catches a missing type-3 route', () => {
   it('advertise-all-vni removed on one node: every other router names that VTEP as missing', async () => {
     const expected = imetExpected(tb.testbed.topology, seg());
     await eventually(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem, 30_000);
-    await withFault('pe-kind-b-worker', ['router bgp 64518', 'address-family l2vpn evpn'], 'no advertise-all-vni', async () => {
-      const problem = await problemOnceBroken(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem);
-      expect(problem).toMatch(/^spine: type-3 \(IMET\) route for VNI 110 from VTEP 100\.65\.1\.1 \(pe-kind-b-worker\): absent; type-3 routes seen: /);
-      expect(problem.split('\n')).toHaveLength(1);
-    });
+    await withFault(
+      'pe-kind-b-worker',
+      ['router bgp 64518', 'address-family l2vpn evpn'],
+      'no advertise-all-vni',
+      async () => {
+        const problem = await problemOnceBroken(
+          async () => (await checkImet(tb.testbed.router('spine'), expected)).problem,
+        );
+        expect(problem).toMatch(
+          /^spine: type-3 \(IMET\) route for VNI 110 from VTEP 100\.65\.1\.1 \(pe-kind-b-worker\): absent; type-3 routes seen: /,
+        );
+        expect(problem.split('\n')).toHaveLength(1);
+      },
+    );
     await eventually(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem, 30_000);
   });
 });
@@ -140,20 +181,32 @@ describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters',
     const cluster = tb.testbed.cluster('pe-kind-b');
     const original = stageManifests('pe-kind-b', 'overlay');
     let [vm1, vm2] = await vmsGreeted();
-    await eventually(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port), 30_000);
+    await eventually(
+      () => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port),
+      30_000,
+    );
     // Same host bridge, so vm-2 stays plugged in; only the VNI differs from cluster A's.
-    const mismatched = original.map((m) => (m.kind === 'L2VNI' ? withHostBridge({ ...m, spec: { ...m.spec, vni: 111 } }, 'br-hs-110') : m));
+    const mismatched = original.map((m) =>
+      m.kind === 'L2VNI' ? withHostBridge({ ...m, spec: { ...m.spec, vni: 111 } }, 'br-hs-110') : m,
+    );
     await cluster.apply(mismatched);
     try {
-      const problem = await problemOnceBroken(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port));
+      const problem = await problemOnceBroken(() =>
+        checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port),
+      );
       expect(problem).toMatch(/^vm-1 → vm-2: curl http:\/\/192\.170\.1\.30:8090\/clientip failed \(curl exit (7|28): /);
       const imet = await checkImet(tb.testbed.router('pe-kind-a-worker'), imetExpected(tb.testbed.topology, seg()));
-      expect(imet.problem).toContain('pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)');
+      expect(imet.problem).toContain(
+        'pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)',
+      );
     } finally {
       await cluster.apply(original);
     }
     [vm1, vm2] = await vmsGreeted();
-    await eventually(() => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port), 30_000);
+    await eventually(
+      () => checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port),
+      30_000,
+    );
   });
 });
 
@@ -167,17 +220,40 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
     const hostABlue = { name: 'hostA_blue', ip: '192.168.21.2', port: 8090, vrf: 'blue' };
     expect(await checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1)).toBeUndefined();
     await ipBatch([`link add name leak-red netns ${red} type veth peer name leak-blue netns ${blue}`]);
-    await ipBatch(['addr add 10.255.0.0/31 dev leak-red', 'link set leak-red up', 'route add 192.168.21.0/24 via 10.255.0.1'], red);
-    await ipBatch(['addr add 10.255.0.1/31 dev leak-blue', 'link set leak-blue up', 'route add 192.170.1.0/24 via 10.255.0.0'], blue);
-    await leafA.vtysh('configure terminal', 'router bgp 64520 vrf red', 'address-family ipv4 unicast', 'redistribute kernel');
+    await ipBatch(
+      ['addr add 10.255.0.0/31 dev leak-red', 'link set leak-red up', 'route add 192.168.21.0/24 via 10.255.0.1'],
+      red,
+    );
+    await ipBatch(
+      ['addr add 10.255.0.1/31 dev leak-blue', 'link set leak-blue up', 'route add 192.170.1.0/24 via 10.255.0.0'],
+      blue,
+    );
+    await leafA.vtysh(
+      'configure terminal',
+      'router bgp 64520 vrf red',
+      'address-family ipv4 unicast',
+      'redistribute kernel',
+    );
     try {
-      const problem = await problemOnceBroken(() => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 3), 30_000);
-      expect(problem).toMatch(/^vm-1 reached hostA_blue \(192\.168\.21\.2, VRF blue\) in probe \d\/3: it answered "192\.170\.1\.3:\d+"; traffic must be dropped between VRFs$/);
+      const problem = await problemOnceBroken(
+        () => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 3),
+        30_000,
+      );
+      expect(problem).toMatch(
+        /^vm-1 reached hostA_blue \(192\.168\.21\.2, VRF blue\) in probe \d\/3: it answered "192\.170\.1\.3:\d+"; traffic must be dropped between VRFs$/,
+      );
       const { present, absent } = vrfTableExpected(tb.testbed.topology, 'red');
       const table = await checkVrfTable(tb.testbed.router(vm1!.node), 'red', present, absent);
-      expect(table.problem).toContain(`${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it via 100.64.0.1`);
+      expect(table.problem).toContain(
+        `${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it via 100.64.0.1`,
+      );
     } finally {
-      await leafA.vtysh('configure terminal', 'router bgp 64520 vrf red', 'address-family ipv4 unicast', 'no redistribute kernel');
+      await leafA.vtysh(
+        'configure terminal',
+        'router bgp 64520 vrf red',
+        'address-family ipv4 unicast',
+        'no redistribute kernel',
+      );
       await ipBatch(['link del leak-red'], red);
     }
     await eventually(() => checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1), 30_000);
@@ -207,7 +283,10 @@ describe('embedded testbed: deleting a manifest undoes what it made', () => {
     expect((await cluster.get<{ ready: boolean }>('VirtualMachine', 'vm-2'))?.status?.ready).toBe(true);
     const [, back] = await vmsGreeted();
     expect(back!.mac).toBe(vm2!.mac);
-    await eventually(async () => (await checkMacIp(spine, [macIpExpected(tb.testbed.topology, back!)])).problem, 30_000);
+    await eventually(
+      async () => (await checkMacIp(spine, [macIpExpected(tb.testbed.topology, back!)])).problem,
+      30_000,
+    );
   });
 });
 
@@ -217,7 +296,10 @@ describe('embedded testbed: a running VM keeps its instance when its template ch
     const vm = stageManifests('pe-kind-b', 'workload').find((m) => m.kind === 'VirtualMachine')!;
     const other = '02:0a:0b:0c:0d:0e';
     const before = await guestIdentity(tb.testbed.workload('vm-2'));
-    const conditions = async () => (await cluster.get<{ conditions: Array<{ type: string; status: string }> }>('VirtualMachine', 'vm-2'))!.status!.conditions.filter((c) => c.status === 'True').map((c) => c.type);
+    const conditions = async () =>
+      (await cluster.get<{ conditions: Array<{ type: string; status: string }> }>('VirtualMachine', 'vm-2'))!
+        .status!.conditions.filter((c) => c.status === 'True')
+        .map((c) => c.type);
     await cluster.apply([withMac(vm, other)]);
     try {
       expect(await guestIdentity(tb.testbed.workload('vm-2'))).toEqual(before);
@@ -225,7 +307,11 @@ describe('embedded testbed: a running VM keeps its instance when its template ch
       expect((await restartVm(tb.testbed, 'pe-kind-b', 'vm-2')).mac).toBe(other);
       expect((await guestIdentity(tb.testbed.workload('vm-2'))).mac).toBe(other);
       expect(await conditions()).toEqual(['Ready']);
-      await expect(cluster.apply([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-2' } }])).rejects.toThrow('pe-kind-b: VirtualMachineInstance vm-2: instances are made by their VirtualMachine; apply the VirtualMachine');
+      await expect(
+        cluster.apply([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-2' } }]),
+      ).rejects.toThrow(
+        'pe-kind-b: VirtualMachineInstance vm-2: instances are made by their VirtualMachine; apply the VirtualMachine',
+      );
     } finally {
       await cluster.apply([vm]);
       await restartVm(tb.testbed, 'pe-kind-b', 'vm-2');

@@ -9,7 +9,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { NetnsExecutor } from '../../helpers/transports/exec.ts';
 import { newRunId } from '../../testbeds/embedded/run.ts';
-import { installGuestAgent, removeGuestAgent, guestProberArgv, GUEST_AGENT_FILE } from '../../testbeds/guest/install.ts';
+import {
+  installGuestAgent,
+  removeGuestAgent,
+  guestProberArgv,
+  GUEST_AGENT_FILE,
+} from '../../testbeds/guest/install.ts';
 import { checkHttpSourceIp, checkLargeTransfer } from '../../suites/l2-stretch/checks.ts';
 import { lossWindow, streamProblem } from '../../suites/live-migration/checks.ts';
 import { bundle } from '../../helpers/programs.ts';
@@ -34,7 +39,9 @@ afterAll(async () => {
 });
 
 async function probe(port: number): Promise<ProbeReport> {
-  const r = await ex.run([...guestProberArgv(dir), '--target', `127.0.0.1:${port}`, '--duration', '1500'], { timeoutMs: 20_000 });
+  const r = await ex.run([...guestProberArgv(dir), '--target', `127.0.0.1:${port}`, '--duration', '1500'], {
+    timeoutMs: 20_000,
+  });
   expect(r.exitCode, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as ProbeReport;
 }
@@ -59,15 +66,26 @@ describe('guest agent (what real VMs run, in a namespace here)', () => {
   });
 
   it("its prober also reads the embedded testbed's Node server, and sees a server that goes away", async () => {
-    nodeServer = spawn('ip', ['netns', 'exec', ns, process.execPath, await bundle('workload-server'), '--name', 'node-vm', '--port', '8091'], { stdio: 'ignore' });
-    for (let i = 0; i < 40 && (await ex.run(['curl', '-s', 'http://127.0.0.1:8091/hostname'])).stdout !== 'node-vm'; i++) await new Promise((r) => setTimeout(r, 100));
+    nodeServer = spawn(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, await bundle('workload-server'), '--name', 'node-vm', '--port', '8091'],
+      { stdio: 'ignore' },
+    );
+    for (
+      let i = 0;
+      i < 40 && (await ex.run(['curl', '-s', 'http://127.0.0.1:8091/hostname'])).stdout !== 'node-vm';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     expect(lossWindow(await probe(8091)).failedProbes).toBe(0);
     const probing = probe(8091);
     // SIGKILL: the server dies with its connections, as a crashed guest would.
     setTimeout(() => nodeServer!.kill('SIGKILL'), 600);
     const report = await probing;
     expect(lossWindow(report).failedProbes).toBeGreaterThan(0);
-    expect(streamProblem('node-vm', 'vm-x', report, report.end)).toMatch(/^vm-x → node-vm: the long-lived connection broke/);
+    expect(streamProblem('node-vm', 'vm-x', report, report.end)).toMatch(
+      /^vm-x → node-vm: the long-lived connection broke/,
+    );
     nodeServer = undefined;
   });
 

@@ -34,7 +34,7 @@ const expandUntil = (text: string) =>
 
 describe('the HTML report', () => {
   it('opens from disk and shows a live-migration check with its probe timeline', async (ctx) => {
-    if (!hasChromium) ctx.skip('needs Debian\'s chromium (make deps installs it)');
+    if (!hasChromium) ctx.skip("needs Debian's chromium (make deps installs it)");
     const report = join(scratch, 'run');
     const run = await execa('node', [cli, 'run', '--check', 'L2S-MIG-001'], {
       cwd: scratch,
@@ -47,7 +47,11 @@ describe('the HTML report', () => {
     const index = join(report, 'allure-report', 'index.html');
     expect(rendered.stdout).toContain('allure-report/index.html (one file');
     // One file: no scripts, styles or data beside it that a browser would fetch.
-    expect(readdirSync(join(report, 'allure-report')).filter((f) => !/^(index\.html|summary\.json|test-results\.json)$/.test(f))).toEqual([]);
+    expect(
+      readdirSync(join(report, 'allure-report')).filter(
+        (f) => !/^(index\.html|summary\.json|test-results\.json)$/.test(f),
+      ),
+    ).toEqual([]);
 
     const page = await openInChromium(`file://${index}`);
     try {

@@ -19,9 +19,32 @@ describe('Kubernetes clients (project kube, in a namespace of its own)', () => {
     try {
       await execa('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       const out = join(dir, 'report.json');
-      await execa('ip', ['netns', 'exec', ns, process.execPath, join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'kube', '--reporter=json', `--outputFile=${out}`], { cwd: root, reject: false });
-      const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; testResults: Array<{ assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }> }> };
-      const failed = report.testResults.flatMap((f) => f.assertionResults).filter((a) => a.status !== 'passed').map((a) => `${a.fullName}: ${a.status} ${a.failureMessages[0]?.split('\n')[0] ?? ''}`);
+      await execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          process.execPath,
+          join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+          'run',
+          '--project',
+          'kube',
+          '--reporter=json',
+          `--outputFile=${out}`,
+        ],
+        { cwd: root, reject: false },
+      );
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        numPassedTests: number;
+        testResults: Array<{
+          assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+        }>;
+      };
+      const failed = report.testResults
+        .flatMap((f) => f.assertionResults)
+        .filter((a) => a.status !== 'passed')
+        .map((a) => `${a.fullName}: ${a.status} ${a.failureMessages[0]?.split('\n')[0] ?? ''}`);
       expect(failed).toEqual([]);
       expect(report.numPassedTests).toBeGreaterThanOrEqual(21);
     } finally {

@@ -30,14 +30,18 @@ const l2stretch = (args: string[], report: string) =>
     reject: false,
     env: { L2STRETCH_REPORT_DIR: report, L2STRETCH_DEADLINES: 'bgpEstablished=4s,evpnRoutes=4s', NO_COLOR: '1' },
   });
-const record = (report: string) => runRecordSchema.parse(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')));
+const record = (report: string) =>
+  runRecordSchema.parse(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')));
 
 describe('--rerun-failed', () => {
   it('reruns only the failed instances of the earlier run, and passes once they pass', async () => {
     const spine = tb.testbed.router('spine');
     await spine.vtysh('configure terminal', 'router bgp 64612', 'neighbor 192.168.1.5 shutdown');
     const first = join(dir, 'first');
-    const failing = await l2stretch(['run', '--testbed-file', tb.stateFile, '--check', 'L2S-BGP-001', 'L2S-EVPN-001'], first);
+    const failing = await l2stretch(
+      ['run', '--testbed-file', tb.stateFile, '--check', 'L2S-BGP-001', 'L2S-EVPN-001'],
+      first,
+    );
     await spine.vtysh('configure terminal', 'router bgp 64612', 'no neighbor 192.168.1.5 shutdown');
     expect(failing.exitCode, failing.stderr.slice(-1000)).toBe(1);
     const before = record(first).checks.find((c) => c.id === 'L2S-BGP-001')!;
@@ -48,18 +52,26 @@ describe('--rerun-failed', () => {
     const second = join(dir, 'second');
     const rerun = await l2stretch(['run', '--testbed-file', tb.stateFile, '--rerun-failed', first], second);
     expect(rerun.exitCode, rerun.stdout.slice(-1500) + rerun.stderr.slice(-1500)).toBe(0);
-    expect(rerun.stderr).toMatch(/l2stretch: rerunning \d+ test\(s\) of L2S-BGP-001, L2S-EVPN-001 that did not pass in first/);
+    expect(rerun.stderr).toMatch(
+      /l2stretch: rerunning \d+ test\(s\) of L2S-BGP-001, L2S-EVPN-001 that did not pass in first/,
+    );
     const after = record(second);
     // Only what did not pass: the two instances of the broken session (and whatever the
     // stage gate skipped after them), never the 7 sessions that passed.
     const bgp = after.checks.find((c) => c.id === 'L2S-BGP-001')!;
     expect(bgp.instances.map((i) => i.verdict)).toEqual(['passed', 'passed']);
     expect(bgp.instances.map((i) => i.title).sort()).toEqual(
-      before.instances.filter((i) => i.verdict === 'failed').map((i) => i.title).sort(),
+      before.instances
+        .filter((i) => i.verdict === 'failed')
+        .map((i) => i.title)
+        .sort(),
     );
     expect(after.verdict).toBe('passed');
 
-    const nothing = await l2stretch(['run', '--testbed-file', tb.stateFile, '--rerun-failed', second], join(dir, 'third'));
+    const nothing = await l2stretch(
+      ['run', '--testbed-file', tb.stateFile, '--rerun-failed', second],
+      join(dir, 'third'),
+    );
     expect(nothing.exitCode).toBe(0);
     expect(nothing.stdout).toContain('nothing to rerun: every check of second passed');
   });

@@ -28,23 +28,50 @@ describe('re-runs on a kept testbed', () => {
     runId = /testbed (l2s-[0-9a-f]{6}) is up/.exec(up.stdout)![1]!;
     const file = /testbed file: (\S+)/.exec(up.stdout)![1]!;
     const tb = openTestbed(readTestbedFile(file));
-    await Promise.all(nodeVteps(tb.topology).map((n) =>
-      tb.router(n.node).vtysh('configure terminal', `router bgp ${tb.topology.clusters[n.cluster]!.asn}`, 'address-family l2vpn evpn', `dup-addr-detection max-moves ${MAX_MOVES} time ${WINDOW_S}`)));
+    await Promise.all(
+      nodeVteps(tb.topology).map((n) =>
+        tb
+          .router(n.node)
+          .vtysh(
+            'configure terminal',
+            `router bgp ${tb.topology.clusters[n.cluster]!.asn}`,
+            'address-family l2vpn evpn',
+            `dup-addr-detection max-moves ${MAX_MOVES} time ${WINDOW_S}`,
+          ),
+      ),
+    );
     const verdicts: string[] = [];
     const waited: boolean[] = [];
     for (let i = 0; i < 3; i++) {
-      const run = await execa('node', [cli, 'run', '--testbed-file', file], { reject: false, env: { NO_COLOR: '1', FORCE_COLOR: '0' } });
+      const run = await execa('node', [cli, 'run', '--testbed-file', file], {
+        reject: false,
+        env: { NO_COLOR: '1', FORCE_COLOR: '0' },
+      });
       const out = run.stdout + run.stderr;
       const verdict = /l2stretch: (PASSED|FAILED|INCOMPLETE)/.exec(out)?.[1];
       // What did not pass, with the verdict table, to read in the failure.
-      verdicts.push(verdict === 'PASSED' ? verdict : `${verdict ?? `exit ${run.exitCode}`}: ${out.split('\n').filter((l) => /FAIL|skipped|✗|×|Error|L2S-\S+\s+\S+\s+(FAILED|skipped|not run)/.test(l)).slice(0, 40).join('\n')}`);
-      waited.push(new RegExp(`vm-1 moved \\d+ times in the last ${WINDOW_S} s; 3 more would reach EVPN duplicate detection: ${MAX_MOVES} moves in ${WINDOW_S} s: waiting until`).test(out));
+      verdicts.push(
+        verdict === 'PASSED'
+          ? verdict
+          : `${verdict ?? `exit ${run.exitCode}`}: ${out
+              .split('\n')
+              .filter((l) => /FAIL|skipped|✗|×|Error|L2S-\S+\s+\S+\s+(FAILED|skipped|not run)/.test(l))
+              .slice(0, 40)
+              .join('\n')}`,
+      );
+      waited.push(
+        new RegExp(
+          `vm-1 moved \\d+ times in the last ${WINDOW_S} s; 3 more would reach EVPN duplicate detection: ${MAX_MOVES} moves in ${WINDOW_S} s: waiting until`,
+        ).test(out),
+      );
     }
     expect(verdicts).toEqual(['PASSED', 'PASSED', 'PASSED']);
     expect(waited[0]).toBe(false);
     // Every move of the three runs, from the ledger: no MAX_MOVES of them ever fell within one window.
     const ledger = readdirSync(dirname(file)).find((f) => f.startsWith('l2stretch-moves-'))!;
-    const moves = (Object.values(JSON.parse(readFileSync(join(dirname(file), ledger), 'utf8')) as Record<string, number[]>)[0] ?? []).sort((a, b) => a - b);
+    const moves = (
+      Object.values(JSON.parse(readFileSync(join(dirname(file), ledger), 'utf8')) as Record<string, number[]>)[0] ?? []
+    ).sort((a, b) => a - b);
     expect(moves).toHaveLength(9);
     const tightest = Math.min(...moves.slice(MAX_MOVES - 1).map((t, k) => t - moves[k]!));
     expect(tightest).toBeGreaterThan(WINDOW_S * 1000);

@@ -37,7 +37,17 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
     writeFileSync(join(dir, 'authorized_keys'), `${publicKey(join(dir, 'client'))}\n`);
     writeFileSync(
       join(dir, 'sshd_config'),
-      [`HostKey ${dir}/hostkey`, `AuthorizedKeysFile ${dir}/authorized_keys`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'PidFile none', ''].join('\n'),
+      [
+        `HostKey ${dir}/hostkey`,
+        `AuthorizedKeysFile ${dir}/authorized_keys`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'StrictModes no',
+        'UsePAM no',
+        'PidFile none',
+        '',
+      ].join('\n'),
     );
     writeFileSync(join(dir, 'known_hosts'), `[lab-switch]:2222 ${publicKey(join(dir, 'hostkey'))}\n`);
     // sshd insists on its privilege-separation directory, which the package makes at boot only.
@@ -86,7 +96,10 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
 
   it('refuses a host key marked @revoked, even when it is also listed as known', async () => {
     const revoked = join(dir, 'known_hosts_revoked');
-    writeFileSync(revoked, `${readFileSync(join(dir, 'known_hosts'), 'utf8')}@revoked * ${publicKey(join(dir, 'hostkey'))}\n`);
+    writeFileSync(
+      revoked,
+      `${readFileSync(join(dir, 'known_hosts'), 'utf8')}@revoked * ${publicKey(join(dir, 'hostkey'))}\n`,
+    );
     expect(knownKeys(readFileSync(revoked, 'utf8'), 'lab-switch', 2222)).toHaveLength(1);
     await expect(new SshExecutor('lab-switch', target({ knownHostsFile: revoked })).run(['true'])).rejects.toThrow(
       `lab-switch: \`true\` cannot be sent: the host key of lab-switch:2222 is marked @revoked in ${revoked}`,
@@ -101,7 +114,9 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
     const known = join(dir, 'known_hosts_rsa');
     writeFileSync(known, `[lab-switch]:2222 ${publicKey(join(dir, 'rsakey'))}\n`);
     const proxyCommand = ['ip', 'netns', 'exec', ns, SSHD, '-i', '-f', config];
-    await expect(new SshExecutor('lab-switch', target({ knownHostsFile: known, proxyCommand })).run(['true'])).rejects.toThrow(
+    await expect(
+      new SshExecutor('lab-switch', target({ knownHostsFile: known, proxyCommand })).run(['true']),
+    ).rejects.toThrow(
       /^lab-switch: `true` cannot be sent: lab-switch:2222 offers no algorithm l2stretch accepts \(SHA-1 and CBC are refused\)/,
     );
   });
@@ -113,12 +128,16 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
   });
 
   it('says when the key does not log in', async () => {
-    await expect(new SshExecutor('lab-switch', target({ identityFile: join(dir, 'stranger') })).run(['true'])).rejects.toThrow(/^lab-switch: `true` cannot be sent: root could not log in at lab-switch:2222/);
+    await expect(
+      new SshExecutor('lab-switch', target({ identityFile: join(dir, 'stranger') })).run(['true']),
+    ).rejects.toThrow(/^lab-switch: `true` cannot be sent: root could not log in at lab-switch:2222/);
   });
 
   it('ends a command that outlives its timeout', async () => {
     const start = Date.now();
-    await expect(new SshExecutor('lab-switch', target()).run(['sleep', '10'], { timeoutMs: 1500 })).rejects.toThrow('lab-switch: `sleep 10` did not finish within 1500 ms (ssh root@lab-switch:2222)');
+    await expect(new SshExecutor('lab-switch', target()).run(['sleep', '10'], { timeoutMs: 1500 })).rejects.toThrow(
+      'lab-switch: `sleep 10` did not finish within 1500 ms (ssh root@lab-switch:2222)',
+    );
     expect(Date.now() - start).toBeLessThan(5000);
   });
 });

@@ -10,7 +10,13 @@ export async function runSuites(testbedFile: string, files: string[], deadlines:
   const reports = mkdtempSync(join(tmpdir(), 'l2s-faults-'));
   try {
     // The run's own JSON report, where the conformance config writes it (its json reporter names the file).
-    return (await runConformance(files, { L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines }, reports)).notPassed;
+    return (
+      await runConformance(
+        files,
+        { L2STRETCH_TESTBED_FILE: testbedFile, L2STRETCH_STAGE_GATE: 'off', L2STRETCH_DEADLINES: deadlines },
+        reports,
+      )
+    ).notPassed;
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }

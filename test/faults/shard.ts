@@ -21,8 +21,28 @@ import { selectedOpenPERouter } from '../../topology/openperouter.ts';
 async function settle(tb: RunningTestbed): Promise<void> {
   const t = tb.testbed;
   const expected = expectedSessions(t.topology);
-  await Promise.all(routerNames(t.topology).map((r) => eventually(async () => (await checkRouterSessions(t.router(r), expected.filter((s) => s.router === r))).problem, 60_000)));
-  await untilHeard(tb, () => checkHttpSourceIp(t.workload('vm-1'), { name: 'vm-1', ip: '192.170.1.3' }, { name: 'vm-2', ip: '192.170.1.30' }, 8090));
+  await Promise.all(
+    routerNames(t.topology).map((r) =>
+      eventually(
+        async () =>
+          (
+            await checkRouterSessions(
+              t.router(r),
+              expected.filter((s) => s.router === r),
+            )
+          ).problem,
+        60_000,
+      ),
+    ),
+  );
+  await untilHeard(tb, () =>
+    checkHttpSourceIp(
+      t.workload('vm-1'),
+      { name: 'vm-1', ip: '192.170.1.3' },
+      { name: 'vm-2', ip: '192.170.1.30' },
+      8090,
+    ),
+  );
   await hostARedReachesVm2(tb);
 }
 
@@ -43,7 +63,10 @@ const secs = (ms: number) => (ms / 1000).toFixed(0);
  * L2STRETCH_FAULT_ROWS=<fragment>[,<fragment>…] runs only the rows whose fault name
  * contains one of the fragments (and no healthy baseline): for measuring a row.
  */
-const ROW_FILTER = (process.env.L2STRETCH_FAULT_ROWS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+const ROW_FILTER = (process.env.L2STRETCH_FAULT_ROWS ?? '')
+  .split(',')
+  .map((f) => f.trim())
+  .filter(Boolean);
 const selected = (f: Fault) => !ROW_FILTER.length || ROW_FILTER.some((x) => f.name.includes(x));
 
 /** The group's faults after a healthy run; its rows go to `<SHARD_DIR>/<order>.md`. */
@@ -63,7 +86,11 @@ export function faultShard(order: number, group: FaultGroup): void {
   }
 
   /** Injects the fault and runs the suites; a shared testbed is healed and proven healthy again, whatever the run did. */
-  async function judge(tb: RunningTestbed, fault: Fault, heal?: (tb: RunningTestbed) => Promise<void>): Promise<{ failed: Map<string, string>; seconds: string }> {
+  async function judge(
+    tb: RunningTestbed,
+    fault: Fault,
+    heal?: (tb: RunningTestbed) => Promise<void>,
+  ): Promise<{ failed: Map<string, string>; seconds: string }> {
     const t0 = Date.now();
     await fault.inject(tb);
     const t1 = Date.now();
@@ -77,7 +104,9 @@ export function faultShard(order: number, group: FaultGroup): void {
     return { failed, seconds: `${secs(t1 - t0)} + ${secs(ran - t1)}` };
   }
 
-  const all: Array<{ fault: Fault; heal?: (tb: RunningTestbed) => Promise<void> }> = group.testbedPerFault ? group.faults.map((fault) => ({ fault })) : group.faults.map((fault) => ({ fault, heal: (tb) => fault.heal(tb) }));
+  const all: Array<{ fault: Fault; heal?: (tb: RunningTestbed) => Promise<void> }> = group.testbedPerFault
+    ? group.faults.map((fault) => ({ fault }))
+    : group.faults.map((fault) => ({ fault, heal: (tb) => fault.heal(tb) }));
   const cases = all.filter((c) => selected(c.fault));
   if (!cases.length) return;
 
@@ -95,7 +124,9 @@ export function faultShard(order: number, group: FaultGroup): void {
     it.skipIf(ROW_FILTER.length > 0)('the healthy testbed passes every check', async () => {
       const t0 = Date.now();
       const failed = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
-      rows.push(`| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`);
+      rows.push(
+        `| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`,
+      );
       expect([...failed.keys()]).toEqual([]);
     });
 
@@ -110,10 +141,16 @@ export function faultShard(order: number, group: FaultGroup): void {
         const titles = [...failed.keys()];
         const skips = fault.skips ?? [];
         const missing = [...fault.breaks, ...skips].filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
-        const unexpected = titles.filter((t) => ![...fault.breaks, ...skips, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)));
-        const notSkipped = skips.flatMap((b) => titles.filter((t) => t.includes(b) && failed.get(t) !== 'skipped').map((t) => `${t} — ${failed.get(t)}`));
+        const unexpected = titles.filter(
+          (t) => ![...fault.breaks, ...skips, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)),
+        );
+        const notSkipped = skips.flatMap((b) =>
+          titles.filter((t) => t.includes(b) && failed.get(t) !== 'skipped').map((t) => `${t} — ${failed.get(t)}`),
+        );
         const ok = !missing.length && !unexpected.length && !notSkipped.length;
-        const may = fault.mayBreak?.length ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map((m) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`)).join(', ')})` : '';
+        const may = fault.mayBreak?.length
+          ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map((m) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`)).join(', ')})`
+          : '';
         const expected = `${fault.breaks.length}${skips.length ? ` (+${skips.length} skipped)` : ''}${may}`;
         const why = `missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'}${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
         rows.push(`| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`);

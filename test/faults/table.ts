@@ -14,7 +14,11 @@ export function setup(): () => void {
     mkdirSync(SHARD_DIR, { recursive: true });
     const shards = readdirSync(SHARD_DIR).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
     const rows = shards.flatMap((f) => readFileSync(join(SHARD_DIR, f), 'utf8').split('\n').filter(Boolean));
-    const table = ['| fault | checks expected to fail | checks that failed | seconds (inject + run) | verdict |', '|---|---|---|---|---|', ...rows].join('\n');
+    const table = [
+      '| fault | checks expected to fail | checks that failed | seconds (inject + run) | verdict |',
+      '|---|---|---|---|---|',
+      ...rows,
+    ].join('\n');
     writeFileSync(TABLE, `# Fault catalogue\n\n${table}\n`);
     rmSync(SHARD_DIR, { recursive: true, force: true });
     process.stdout.write(`\n${table}\n\n(${TABLE})\n`);

@@ -74,7 +74,17 @@ beforeAll(async () => {
   const kubeconfig = join(dir, 'kubeconfig');
   const ctx = 'pty';
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  writeFileSync(kubeconfig, stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: ctx, cluster: { server: url, 'insecure-skip-tls-verify': true } }], users: [{ name: ctx, user: { token: 't' } }], contexts: [{ name: ctx, context: { cluster: ctx, user: ctx } }], 'current-context': ctx }));
+  writeFileSync(
+    kubeconfig,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: ctx, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: ctx, user: { token: 't' } }],
+      contexts: [{ name: ctx, context: { cluster: ctx, user: ctx } }],
+      'current-context': ctx,
+    }),
+  );
   client = new KubeClient('pe-kind-a', loadKubeConfig(kubeconfig));
 });
 
@@ -87,19 +97,33 @@ afterAll(async () => {
 describe('VM console on a real shell and pty', () => {
   it('logs in and runs a command: its stdout, stderr and exit status apart', async () => {
     const vm = new VmConsoleExecutor('vm-1', client);
-    expect(await vm.run(['echo', 'hello from the guest'])).toEqual({ stdout: 'hello from the guest\n', stderr: '', exitCode: 0 });
-    expect(await vm.run(['sh', '-c', 'echo out; echo err >&2; exit 3'])).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 3 });
+    expect(await vm.run(['echo', 'hello from the guest'])).toEqual({
+      stdout: 'hello from the guest\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(await vm.run(['sh', '-c', 'echo out; echo err >&2; exit 3'])).toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      exitCode: 3,
+    });
   });
 
   it('output that looks like the markers, or has no final newline, comes through as written', async () => {
     const vm = new VmConsoleExecutor('vm-1', client);
-    expect(await vm.run(['printf', '%s\n%s', 'L2S-END', 'no newline'])).toEqual({ stdout: 'L2S-END\nno newline', stderr: '', exitCode: 0 });
+    expect(await vm.run(['printf', '%s\n%s', 'L2S-END', 'no newline'])).toEqual({
+      stdout: 'L2S-END\nno newline',
+      stderr: '',
+      exitCode: 0,
+    });
     expect(await vm.run(['sh', '-c', 'exit 0'])).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
 
   it('a command that hangs is cut off at its deadline with Ctrl-C, and the next session finds the shell free', async () => {
     const vm = new VmConsoleExecutor('vm-1', client);
-    await expect(vm.run(['sleep', '30'], { timeoutMs: 3000 })).rejects.toThrow(/^vm-1: `sleep 30` did not finish within 3000 ms/);
+    await expect(vm.run(['sleep', '30'], { timeoutMs: 3000 })).rejects.toThrow(
+      /^vm-1: `sleep 30` did not finish within 3000 ms/,
+    );
     const t0 = Date.now();
     expect(await vm.run(['echo', 'free'])).toEqual({ stdout: 'free\n', stderr: '', exitCode: 0 });
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -107,6 +131,8 @@ describe('VM console on a real shell and pty', () => {
 
   it('a refused login is retried, then reported', async () => {
     const vm = new VmConsoleExecutor('vm-2', client, 'default', { user: 'fedora', password: 'wrong' });
-    await expect(vm.run(['true'], { timeoutMs: 15_000 })).rejects.toThrow("vm-2: `true` cannot be sent: the console refused fedora's login 3 times");
+    await expect(vm.run(['true'], { timeoutMs: 15_000 })).rejects.toThrow(
+      "vm-2: `true` cannot be sent: the console refused fedora's login 3 times",
+    );
   });
 });

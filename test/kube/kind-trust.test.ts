@@ -25,7 +25,23 @@ beforeAll(async () => {
   for (const [i, s] of servers.entries()) {
     const name = `pe-kind-${'ab'[i]}`;
     const out = join(dir, `${name}.pem`);
-    await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, `${name}.key`), '-subj', `/CN=kubevirt.io@${name}`, '-days', '7', '-out', out]);
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-subj',
+      `/CN=kubevirt.io@${name}`,
+      '-days',
+      '7',
+      '-out',
+      out,
+    ]);
     pems.push(readFileSync(out, 'utf8'));
     clients.push(new KubeClient(name, loadKubeConfig(s.kubeconfig(dir, await s.start(), `kind-${name}`))));
   }
@@ -35,10 +51,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const subjects = async (c: KubeClient) => parseBundle(c.name, (await c.core.readNamespacedConfigMap({ name: 'kubevirt-ca', namespace: 'kubevirt' })).data!['ca-bundle']!).map((x) => x.subject).sort();
+const subjects = async (c: KubeClient) =>
+  parseBundle(
+    c.name,
+    (await c.core.readNamespacedConfigMap({ name: 'kubevirt-ca', namespace: 'kubevirt' })).data!['ca-bundle']!,
+  )
+    .map((x) => x.subject)
+    .sort();
 
 describe('kubevirt CA exchange through the Kubernetes client (stand-in virt-operator)', () => {
-  it('each kubevirt-ca ends up holding the other cluster\'s CA, although virt-operator owns the key it writes', async () => {
+  it("each kubevirt-ca ends up holding the other cluster's CA, although virt-operator owns the key it writes", async () => {
     kvs.forEach((kv, i) => kv.installCA(pems[i]!));
     // virt-operator reconciles on its own schedule, not on our call.
     const operator = setInterval(() => kvs.forEach((kv) => kv.reconcileCA()), 20);
@@ -48,12 +70,17 @@ describe('kubevirt CA exchange through the Kubernetes client (stand-in virt-oper
     } finally {
       clearInterval(operator);
     }
-    for (const c of clients) expect(await subjects(c)).toEqual(['CN=kubevirt.io@pe-kind-a', 'CN=kubevirt.io@pe-kind-b']);
+    for (const c of clients)
+      expect(await subjects(c)).toEqual(['CN=kubevirt.io@pe-kind-a', 'CN=kubevirt.io@pe-kind-b']);
     expect(lines).toContain('pe-kind-a: applying kubevirt-external-ca (1 peer certificate(s) not yet in kubevirt-ca)');
     // Server-side applies, forced: the stand-in refuses an unforced one with a 409.
-    const applies = servers.flatMap((s) => s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/kubevirt-external-ca')));
+    const applies = servers.flatMap((s) =>
+      s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/kubevirt-external-ca')),
+    );
     expect(applies.length).toBeGreaterThanOrEqual(2);
-    expect(applies.every((r) => r.query.get('force') === 'true' && r.query.get('fieldManager') === 'l2stretch')).toBe(true);
+    expect(applies.every((r) => r.query.get('force') === 'true' && r.query.get('fieldManager') === 'l2stretch')).toBe(
+      true,
+    );
   });
 
   it('clusters whose operator never merges make the re-check fail, each named', async () => {

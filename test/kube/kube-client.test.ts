@@ -33,15 +33,32 @@ beforeEach(() => {
   mock.requests.length = 0;
   mock.objects.clear();
   mock.pods = [
-    { name: 'router-abcde', namespace: 'openperouter-system', node: 'pe-kind-a-worker', labels: { app: 'router' }, phase: 'Running' },
-    { name: 'router-fghij', namespace: 'openperouter-system', node: 'pe-kind-a-control-plane', labels: { app: 'router' }, phase: 'Running' },
+    {
+      name: 'router-abcde',
+      namespace: 'openperouter-system',
+      node: 'pe-kind-a-worker',
+      labels: { app: 'router' },
+      phase: 'Running',
+    },
+    {
+      name: 'router-fghij',
+      namespace: 'openperouter-system',
+      node: 'pe-kind-a-control-plane',
+      labels: { app: 'router' },
+      phase: 'Running',
+    },
   ];
 });
 
 // The stand-in API server serves openperouter v0.0.5's CRD shapes here.
 const overlay = () => stageManifests('pe-kind-a', 'overlay', 'v0.0.5');
 const kubeTestbed = () => ({
-  routers: { 'pe-kind-a-worker': { exec: { type: 'kubectl' as const, kubeconfig, ...routerPodOn('pe-kind-a-worker') }, vtysh: ['vtysh'] } },
+  routers: {
+    'pe-kind-a-worker': {
+      exec: { type: 'kubectl' as const, kubeconfig, ...routerPodOn('pe-kind-a-worker') },
+      vtysh: ['vtysh'],
+    },
+  },
   clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig } } },
 });
 
@@ -49,10 +66,18 @@ describe('Kubernetes client (against a stand-in API server)', () => {
   it('applies with server-side apply, its field manager, force and strict field validation', async () => {
     await client.apply(overlay());
     const patches = mock.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.map((p) => p.path)).toEqual(expect.arrayContaining(['/apis/openpe.openperouter.github.io/v1alpha1/namespaces/openperouter-system/l2vnis/layer2']));
+    expect(patches.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        '/apis/openpe.openperouter.github.io/v1alpha1/namespaces/openperouter-system/l2vnis/layer2',
+      ]),
+    );
     for (const p of patches) {
       expect(p.contentType).toBe('application/apply-patch+yaml');
-      expect(Object.fromEntries(p.query)).toMatchObject({ fieldManager: 'l2stretch', force: 'true', fieldValidation: 'Strict' });
+      expect(Object.fromEntries(p.query)).toMatchObject({
+        fieldManager: 'l2stretch',
+        force: 'true',
+        fieldValidation: 'Strict',
+      });
       expect(p.authorization).toBe('Bearer mock-token');
     }
     const l2 = await client.get<unknown>('L2VNI', 'layer2');
@@ -80,26 +105,42 @@ describe('Kubernetes client (against a stand-in API server)', () => {
 
   it("runs vtysh in the node's router pod, found by label and node", async () => {
     mock.onExec = ({ pod, container, command }) => ({ stdout: JSON.stringify({ pod, container, command }) });
-    const router = new Router('pe-kind-a-worker', new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker')), ['vtysh']);
+    const router = new Router(
+      'pe-kind-a-worker',
+      new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker')),
+      ['vtysh'],
+    );
     const a = await router.json<{ pod: string; container: string; command: string[] }>('show bgp summary json');
-    expect(a.data).toEqual({ pod: 'router-abcde', container: 'frr', command: ['vtysh', '-c', 'show bgp summary json'] });
+    expect(a.data).toEqual({
+      pod: 'router-abcde',
+      container: 'frr',
+      command: ['vtysh', '-c', 'show bgp summary json'],
+    });
     const list = mock.requests.find((r) => r.path === '/api/v1/namespaces/openperouter-system/pods')!;
-    expect(Object.fromEntries(list.query)).toEqual({ labelSelector: 'app=router', fieldSelector: 'spec.nodeName=pe-kind-a-worker' });
+    expect(Object.fromEntries(list.query)).toEqual({
+      labelSelector: 'app=router',
+      fieldSelector: 'spec.nodeName=pe-kind-a-worker',
+    });
   });
 
   it('returns exit code, stdout and stderr, and passes stdin', async () => {
     const ex = new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker'));
-    mock.onExec = ({ stdin }) => (stdin ? { stdout: stdin.toUpperCase() } : { stdout: 'partial', stderr: 'oops\n', exitCode: 3 });
+    mock.onExec = ({ stdin }) =>
+      stdin ? { stdout: stdin.toUpperCase() } : { stdout: 'partial', stderr: 'oops\n', exitCode: 3 };
     expect(await ex.run(['sh', '-c', 'exit 3'])).toEqual({ stdout: 'partial', stderr: 'oops\n', exitCode: 3 });
     expect((await ex.run(['cat'], { input: 'hello' })).stdout).toBe('HELLO');
   });
 
   it('says which pod it could not find, and ends an exec that outlives its timeout', async () => {
     const missing = new KubectlExecutor('pe-kind-b-worker', client, routerPodOn('pe-kind-b-worker'));
-    await expect(missing.run(['vtysh'])).rejects.toThrow('pe-kind-b-worker: `vtysh` cannot be sent: pe-kind-a: no running pod with app=router in openperouter-system on node pe-kind-b-worker (0 not running)');
+    await expect(missing.run(['vtysh'])).rejects.toThrow(
+      'pe-kind-b-worker: `vtysh` cannot be sent: pe-kind-a: no running pod with app=router in openperouter-system on node pe-kind-b-worker (0 not running)',
+    );
     mock.onExec = () => ({ hang: true });
     const ex = new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker'));
-    await expect(ex.run(['sleep', '60'], { timeoutMs: 800 })).rejects.toThrow('pe-kind-a/router-abcde: `sleep 60` did not finish within 800 ms (kubectl exec frr)');
+    await expect(ex.run(['sleep', '60'], { timeoutMs: 800 })).rejects.toThrow(
+      'pe-kind-a/router-abcde: `sleep 60` did not finish within 800 ms (kubectl exec frr)',
+    );
   });
 
   it('a testbed file with kubernetes clusters and kubectl routers opens and works', async () => {
@@ -114,26 +155,54 @@ describe('Kubernetes client (against a stand-in API server)', () => {
     mock.nodes.set('pe-kind-a-worker', { 'openpe.io/nodeindex': '1' });
     mock.nodes.set('pe-kind-a-control-plane', {});
     expect(await client.nodeIndex('pe-kind-a-worker')).toBe(1);
-    await expect(client.nodeIndex('pe-kind-a-control-plane')).rejects.toThrow('pe-kind-a: node pe-kind-a-control-plane has no openpe.io/nodeindex annotation: is openperouter running?');
+    await expect(client.nodeIndex('pe-kind-a-control-plane')).rejects.toThrow(
+      'pe-kind-a: node pe-kind-a-control-plane has no openpe.io/nodeindex annotation: is openperouter running?',
+    );
     mock.logs.set('router-abcde/frr', 'line 1\nline 2\nline 3\n');
     expect(await client.logs('openperouter-system', 'router-abcde', 'frr', 2)).toBe('line 2\nline 3\n');
 
-    const vmim = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { name: 'm1' }, spec: { vmiName: 'vm-1' } };
+    const vmim = {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstanceMigration',
+      metadata: { name: 'm1' },
+      spec: { vmiName: 'vm-1' },
+    };
     await client.apply([vmim]);
     const key = mock.key('kubevirt.io/v1', 'VirtualMachineInstanceMigration', 'default', 'm1');
     setTimeout(() => mock.objects.set(key, { ...mock.objects.get(key)!, status: { phase: 'Succeeded' } }), 300);
-    const done = await client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', { ready: (o) => o?.status?.phase === 'Succeeded', deadlineMs: 5000, what: 'migration m1', intervalMs: 100 });
+    const done = await client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', {
+      ready: (o) => o?.status?.phase === 'Succeeded',
+      deadlineMs: 5000,
+      what: 'migration m1',
+      intervalMs: 100,
+    });
     expect(done.status?.phase).toBe('Succeeded');
     mock.objects.set(key, { ...mock.objects.get(key)!, status: { phase: 'Failed' } });
     await expect(
-      client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', { ready: (o) => o?.status?.phase === 'Succeeded', failed: (o) => (o?.status?.phase === 'Failed' ? 'phase Failed' : undefined), deadlineMs: 5000, what: 'migration m1' }),
+      client.waitFor<{ phase?: string }>('VirtualMachineInstanceMigration', 'm1', {
+        ready: (o) => o?.status?.phase === 'Succeeded',
+        failed: (o) => (o?.status?.phase === 'Failed' ? 'phase Failed' : undefined),
+        deadlineMs: 5000,
+        what: 'migration m1',
+      }),
     ).rejects.toThrow('pe-kind-a: migration m1: phase Failed');
-    await expect(client.waitFor('VirtualMachine', 'nope', { ready: (o) => o !== undefined, deadlineMs: 300, what: 'VM nope', intervalMs: 100 })).rejects.toThrow('pe-kind-a: VM nope: not done within 0.3 s');
+    await expect(
+      client.waitFor('VirtualMachine', 'nope', {
+        ready: (o) => o !== undefined,
+        deadlineMs: 300,
+        what: 'VM nope',
+        intervalMs: 100,
+      }),
+    ).rejects.toThrow('pe-kind-a: VM nope: not done within 0.3 s');
   });
 
   it('diagnostics of a Kubernetes testbed: vtysh through the router pod, cluster objects, router pod logs, no secret', async () => {
     const tb = existingTestbed(dir, 'diag-testbed.json', kubeTestbed());
-    mock.onExec = ({ command }) => ({ stdout: command.includes('show running-config') ? 'router bgp 64514\n neighbor 192.168.11.2 password hunter2\n' : '{}' });
+    mock.onExec = ({ command }) => ({
+      stdout: command.includes('show running-config')
+        ? 'router bgp 64514\n neighbor 192.168.11.2 password hunter2\n'
+        : '{}',
+    });
     mock.logs.set('router-abcde/frr', 'bgpd started\n');
     mock.logs.set('router-fghij/frr', 'zebra started\n');
     await client.apply(overlay());
@@ -149,6 +218,8 @@ describe('Kubernetes client (against a stand-in API server)', () => {
 
   it('a kubeconfig that is missing or lacks the context is one clear error', () => {
     expect(() => loadKubeConfig(join(dir, 'nope'))).toThrow(`kubeconfig ${join(dir, 'nope')} does not exist`);
-    expect(() => loadKubeConfig(kubeconfig, 'kind-pe-kind-z')).toThrow(`kubeconfig ${kubeconfig} has no context "kind-pe-kind-z" (it has: kind-pe-kind-a)`);
+    expect(() => loadKubeConfig(kubeconfig, 'kind-pe-kind-z')).toThrow(
+      `kubeconfig ${kubeconfig} has no context "kind-pe-kind-z" (it has: kind-pe-kind-a)`,
+    );
   });
 });

@@ -42,12 +42,16 @@ describe('KubeVirt preflight for cross-cluster migration', () => {
 
   it('refuses KubeVirt before v1.6, where sendTo is dropped silently', async () => {
     kubevirt(a, 'v1.5.2', ['DecentralizedLiveMigration']);
-    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt v1.5.2 is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one');
+    expect(await crossClusterMigrationGap(client())).toBe(
+      'pe-kind-a: KubeVirt v1.5.2 is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one',
+    );
   });
 
   it('refuses KubeVirt without the feature gate, and accepts it with the gate', async () => {
     kubevirt(a, 'v1.6.2', ['LiveMigration']);
-    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt v1.6.2 runs without the feature gate DecentralizedLiveMigration, so sendTo would be dropped silently');
+    expect(await crossClusterMigrationGap(client())).toBe(
+      'pe-kind-a: KubeVirt v1.6.2 runs without the feature gate DecentralizedLiveMigration, so sendTo would be dropped silently',
+    );
     kubevirt(a, 'v1.6.2', ['DecentralizedLiveMigration']);
     expect(await crossClusterMigrationGap(client())).toBeUndefined();
   });
@@ -56,16 +60,32 @@ describe('KubeVirt preflight for cross-cluster migration', () => {
     a.objects.clear();
     expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: no KubeVirt CR kubevirt/kubevirt');
     kubevirt(a, undefined, ['DecentralizedLiveMigration']);
-    expect(await crossClusterMigrationGap(client())).toBe('pe-kind-a: KubeVirt reports no version yet (status.observedKubeVirtVersion)');
+    expect(await crossClusterMigrationGap(client())).toBe(
+      'pe-kind-a: KubeVirt reports no version yet (status.observedKubeVirtVersion)',
+    );
   });
 });
 
 describe('a VM reached wherever it runs', () => {
   it('uses the console of the cluster whose instance is Running, before and after a move', async () => {
-    const tb = existingTestbed(dir, 'testbed.json', { vms: { type: 'console' }, clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } } } });
+    const tb = existingTestbed(dir, 'testbed.json', {
+      vms: { type: 'console' },
+      clusters: {
+        'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } },
+        'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } },
+      },
+    });
     const vmi = (server: MockApiServer, phase: string) =>
-      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-1', namespace: 'default' }, status: { phase } });
-    for (const [s, name] of [[a, 'a'], [b, 'b']] as const) {
+      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachineInstance',
+        metadata: { name: 'vm-1', namespace: 'default' },
+        status: { phase },
+      });
+    for (const [s, name] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       s.guests.set('vm-1', { user: 'fedora', password: 'fedora' });
       s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
     }
@@ -75,25 +95,53 @@ describe('a VM reached wherever it runs', () => {
     vmi(b, 'Running');
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
     vmi(b, 'Failed');
-    await expect(tb.workload('vm-1').run(['hostname'])).rejects.toThrow('vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, kind-pe-kind-b: Failed)');
+    await expect(tb.workload('vm-1').run(['hostname'])).rejects.toThrow(
+      'vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, kind-pe-kind-b: Failed)',
+    );
   });
 
   it('never picks the source of a decentralized migration while it hands over (still Running there)', async () => {
-    const tb = existingTestbed(dir, 'testbed.json', { vms: { type: 'console' }, clusters: { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } } } });
+    const tb = existingTestbed(dir, 'testbed.json', {
+      vms: { type: 'console' },
+      clusters: {
+        'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: kcA } },
+        'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kcB } },
+      },
+    });
     const vmi = (server: MockApiServer, status: VmiPlacement) =>
-      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm-1', namespace: 'default' }, status });
-    for (const [s, name] of [[a, 'a'], [b, 'b']] as const) {
+      server.objects.set(server.key('kubevirt.io/v1', 'VirtualMachineInstance', 'default', 'vm-1'), {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachineInstance',
+        metadata: { name: 'vm-1', namespace: 'default' },
+        status,
+      });
+    for (const [s, name] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
       s.guests.set('vm-1', { user: 'fedora', password: 'fedora' });
       s.onConsole = (_vm, cmd) => ({ output: `cluster ${name}: ${cmd}\n`, status: 0 });
     }
     // kubevirt v1.6.2: the source stays Running with a completed migration state until its pod ends.
     // fidelity: KV-VMI-001
-    const handedOver = { phase: 'Running', nodeName: 'pe-kind-a-worker', migrationState: { sourceNode: 'pe-kind-a-worker', completed: true } };
+    const handedOver = {
+      phase: 'Running',
+      nodeName: 'pe-kind-a-worker',
+      migrationState: { sourceNode: 'pe-kind-a-worker', completed: true },
+    };
     vmi(a, handedOver);
-    vmi(b, { phase: 'Running', nodeName: 'pe-kind-b-worker', migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-b-worker', completed: true } });
+    vmi(b, {
+      phase: 'Running',
+      nodeName: 'pe-kind-b-worker',
+      migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-b-worker', completed: true },
+    });
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
     // Back home: in-cluster moves leave nodeName on the target, so a's instance is the VM again.
-    vmi(a, { phase: 'Running', nodeName: 'pe-kind-a-control-plane', migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-a-control-plane', completed: true } });
+    vmi(a, {
+      phase: 'Running',
+      nodeName: 'pe-kind-a-control-plane',
+      migrationState: { sourceNode: 'pe-kind-a-worker', targetNode: 'pe-kind-a-control-plane', completed: true },
+    });
     vmi(b, { phase: 'Succeeded' });
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster a: hostname\n');
     expect(notHere(handedOver)).toBe('Running, handed over');

@@ -28,8 +28,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'l2s-migration-'));
   const ka = a.kubeconfig(dir, await a.start(), 'kind-pe-kind-a');
   const kb = b.kubeconfig(dir, await b.start(), 'kind-pe-kind-b');
-  const clusters = { 'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: ka } }, 'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kb } } };
-  tb = existingTestbed(dir, 'testbed.json', { clusters, deadlines: { crossClusterMigration: 10_000, inClusterMigration: 10_000 } });
+  const clusters = {
+    'pe-kind-a': { api: { type: 'kubernetes' as const, kubeconfig: ka } },
+    'pe-kind-b': { api: { type: 'kubernetes' as const, kubeconfig: kb } },
+  };
+  tb = existingTestbed(dir, 'testbed.json', {
+    clusters,
+    deadlines: { crossClusterMigration: 10_000, inClusterMigration: 10_000 },
+  });
 });
 afterAll(async () => {
   await Promise.all([a.stop(), b.stop()]);
@@ -37,9 +43,10 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const obj = (s: MockApiServer, kind: string, name = 'vm-1') => s.objects.get(s.key('kubevirt.io/v1', kind, 'default', name));
-const runStrategy = (s: MockApiServer) => (obj(s, 'VirtualMachine')?.spec as { runStrategy?: string } | undefined)
-  ?.runStrategy;
+const obj = (s: MockApiServer, kind: string, name = 'vm-1') =>
+  s.objects.get(s.key('kubevirt.io/v1', kind, 'default', name));
+const runStrategy = (s: MockApiServer) =>
+  (obj(s, 'VirtualMachine')?.spec as { runStrategy?: string } | undefined)?.runStrategy;
 
 beforeEach(async () => {
   // A migration a test abandoned finishes before the next test starts.
@@ -66,7 +73,9 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     const polls = b.requests.filter((r) => r.method === 'GET' && r.path.includes('/virtualmachineinstances/'));
     expect(polls.length, 'the receiver VMI was read before the receive VMIM').toBeGreaterThan(0);
     const receiver = b.requests.find((r) => r.method === 'PATCH')!.body as Manifest;
-    expect(receiver.metadata.annotations).toEqual(expect.objectContaining({ 'kubevirt.io/restore-run-strategy': 'Always' }));
+    expect(receiver.metadata.annotations).toEqual(
+      expect.objectContaining({ 'kubevirt.io/restore-run-strategy': 'Always' }),
+    );
     const target = [...b.objects.values()].find((o) => o.kind === 'VirtualMachineInstanceMigration')!;
     const source = [...a.objects.values()].find((o) => o.kind === 'VirtualMachineInstanceMigration')!;
     const { migrationID } = (target.spec as { receive: { migrationID: string } }).receive;
@@ -88,8 +97,8 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     kvB.vmControllerHeld = true;
     const receive = vmim(`vm-1-in-${id}`, { vmiName: 'vm-1', receive: { migrationID: id } });
     await expect(tb.cluster('pe-kind-b').apply([receiverOf(vm1), receive])).rejects.toThrow(
-      'pe-kind-b: applying VirtualMachineInstanceMigration vm-1-in-abcd1234 failed: HTTP 400: '
-      + 'admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI "default/vm-1" does not exist',
+      'pe-kind-b: applying VirtualMachineInstanceMigration vm-1-in-abcd1234 failed: HTTP 400: ' +
+        'admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI "default/vm-1" does not exist',
     );
   });
 
@@ -106,8 +115,9 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     kvA.failNext = undefined;
     const first = migrateWithinCluster(tb, 'pe-kind-a', 'vm-1');
     await sleep(20);
-    await expect(tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })])).rejects
-      .toThrow(/in-flight migration detected\. Active migration job \(uid-vm-1-move-[0-9a-f]+\) is currently already in progress for VMI vm-1\.$/);
+    await expect(tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })])).rejects.toThrow(
+      /in-flight migration detected\. Active migration job \(uid-vm-1-move-[0-9a-f]+\) is currently already in progress for VMI vm-1\.$/,
+    );
     await first;
     await tb.cluster('pe-kind-a').apply([vmim('vm-1-again', { vmiName: 'vm-1' })]);
   });
@@ -124,14 +134,16 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
   it('a migration that fails aborts at once with KubeVirt’s reason', async () => {
     kvA.failNext = 'target refused the connection';
     const start = Date.now();
-    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects
-      .toThrow(/^pe-kind-(a|b): migration vm-1-(out|in)-[0-9a-f]+ failed: target refused the connection$/);
+    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects.toThrow(
+      /^pe-kind-(a|b): migration vm-1-(out|in)-[0-9a-f]+ failed: target refused the connection$/,
+    );
     expect(Date.now() - start).toBeLessThan(5000);
   });
 
   it('KubeVirt before 1.6 (no receive/sendTo in its schema) is an error, never a silent local migration', async () => {
     b.specFieldsOf.set('VirtualMachineInstanceMigration', ['vmiName']);
-    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects
-      .toThrow(/applying VirtualMachineInstanceMigration vm-1-in-[0-9a-f]+ failed: HTTP 400: .*unknown field "spec.receive"/);
+    await expect(migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' })).rejects.toThrow(
+      /applying VirtualMachineInstanceMigration vm-1-in-[0-9a-f]+ failed: HTTP 400: .*unknown field "spec.receive"/,
+    );
   });
 });

@@ -33,20 +33,23 @@ afterAll(async () => {
 });
 
 describe("the stand-in API server runs openperouter's webhooks (v0.0.5)", () => {
-  it('a second Underlay is refused with 403 and openperouter\'s message; the same one again is not', async () => {
+  it("a second Underlay is refused with 403 and openperouter's message; the same one again is not", async () => {
     const underlay = stageManifests('pe-kind-a', 'underlay', 'v0.0.5')[0]!;
     await tb.cluster('pe-kind-a').apply([underlay]);
     await tb.cluster('pe-kind-a').apply([underlay]);
-    await expect(tb.cluster('pe-kind-a').apply([{ ...underlay, metadata: { name: 'second' } }]))
-      .rejects.toThrow('HTTP 403: admission webhook "underlayvalidationwebhook.openperouter.io" denied the request: '
-        + "validation failed: can't have more than one underlay");
+    await expect(tb.cluster('pe-kind-a').apply([{ ...underlay, metadata: { name: 'second' } }])).rejects.toThrow(
+      'HTTP 403: admission webhook "underlayvalidationwebhook.openperouter.io" denied the request: ' +
+        "validation failed: can't have more than one underlay",
+    );
   });
 
   it("an L2VNI's gateway cannot change", async () => {
     const l2 = stageManifests('pe-kind-a', 'overlay', 'v0.0.5').find((m) => m.kind === 'L2VNI')!;
     await tb.cluster('pe-kind-a').apply([l2]);
     const moved: Manifest = { ...l2, spec: { ...l2.spec, l2gatewayip: '192.170.1.254/24' } };
-    await expect(tb.cluster('pe-kind-a').apply([moved])).rejects.toThrow('denied the request: L2GatewayIP cannot be changed');
+    await expect(tb.cluster('pe-kind-a').apply([moved])).rejects.toThrow(
+      'denied the request: L2GatewayIP cannot be changed',
+    );
   });
 });
 
@@ -58,10 +61,17 @@ describe("virt-operator's CA ConfigMaps on the stand-in", () => {
     fetch(`${url}${path}?${query}`, {
       method: 'PATCH',
       headers: { 'content-type': type },
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-external-ca', namespace: 'kubevirt' }, data: { 'ca-bundle': PEER } }),
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kubevirt-external-ca', namespace: 'kubevirt' },
+        data: { 'ca-bundle': PEER },
+      }),
     });
   const bundle = async (name: string) => {
-    const cm = (await (await fetch(`${url}/api/v1/namespaces/kubevirt/configmaps/${name}`)).json()) as { data: Record<string, string> };
+    const cm = (await (await fetch(`${url}/api/v1/namespaces/kubevirt/configmaps/${name}`)).json()) as {
+      data: Record<string, string>;
+    };
     return cm.data['ca-bundle'];
   };
 
@@ -69,8 +79,9 @@ describe("virt-operator's CA ConfigMaps on the stand-in", () => {
     kv.installCA(OWN);
     const ssa = await patch('application/apply-patch+yaml', 'fieldManager=l2stretch');
     expect(ssa.status).toBe(409);
-    expect(((await ssa.json()) as { message: string }).message)
-      .toBe('Apply failed with 1 conflict: conflict with "virt-operator" using v1: .data.ca-bundle');
+    expect(((await ssa.json()) as { message: string }).message).toBe(
+      'Apply failed with 1 conflict: conflict with "virt-operator" using v1: .data.ca-bundle',
+    );
     expect(await bundle('kubevirt-external-ca')).toBe('');
     const csa = await patch('application/merge-patch+json', 'fieldManager=kubectl-client-side-apply');
     expect(csa.status).toBe(200);

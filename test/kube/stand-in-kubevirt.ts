@@ -61,19 +61,27 @@ export class StandInKubeVirt {
   private admit(obj: Obj, stored: Obj[]): { code: number; message: string } | undefined {
     const ns = obj.metadata.namespace ?? 'default';
     try {
-      admit(obj as Manifest, stored as Manifest[], {
-        namespace: ns,
-        vmiPhase: (n) => {
-          const vmi = stored.find((o) => o.kind === 'VirtualMachineInstance' && o.metadata.name === n);
-          return vmi && ((vmi.status as { phase?: VmiPhase } | undefined)?.phase ?? 'Pending');
+      admit(
+        obj as Manifest,
+        stored as Manifest[],
+        {
+          namespace: ns,
+          vmiPhase: (n) => {
+            const vmi = stored.find((o) => o.kind === 'VirtualMachineInstance' && o.metadata.name === n);
+            return vmi && ((vmi.status as { phase?: VmiPhase } | undefined)?.phase ?? 'Pending');
+          },
+          migrations: () =>
+            stored
+              .filter((o) => o.kind === VMIM_KIND)
+              .map((o) => ({
+                name: o.metadata.name,
+                uid: String(o.metadata.uid),
+                vmiName: String((o.spec as { vmiName?: string }).vmiName),
+                phase: (o.status as { phase?: string } | undefined)?.phase,
+              })),
         },
-        migrations: () => stored.filter((o) => o.kind === VMIM_KIND).map((o) => ({
-          name: o.metadata.name,
-          uid: String(o.metadata.uid),
-          vmiName: String((o.spec as { vmiName?: string }).vmiName),
-          phase: (o.status as { phase?: string } | undefined)?.phase,
-        })),
-      }, this.server.openperouter);
+        this.server.openperouter,
+      );
       return undefined;
     } catch (e) {
       if (e instanceof AdmissionError) return { code: e.code, message: e.message };
@@ -104,7 +112,11 @@ export class StandInKubeVirt {
       return;
     }
     if (obj.kind !== VMIM_KIND) return;
-    type Spec = { vmiName: string; receive?: { migrationID: string }; sendTo?: { migrationID: string; connectURL: string } };
+    type Spec = {
+      vmiName: string;
+      receive?: { migrationID: string };
+      sendTo?: { migrationID: string; connectURL: string };
+    };
     const spec = obj.spec as Spec;
     this.patchStatus(obj, { phase: 'Pending' });
     if (spec.receive) {
@@ -160,7 +172,11 @@ export class StandInKubeVirt {
     const vmi = this.find('VirtualMachineInstance', vmiName, ns);
     if (vmi) {
       const status = { phase: 'Running', migrationState: { completed: true } };
-      this.server.objects.set(this.key('VirtualMachineInstance', vmiName, ns), { ...vmi, metadata: { ...vmi.metadata, annotations: {} }, status });
+      this.server.objects.set(this.key('VirtualMachineInstance', vmiName, ns), {
+        ...vmi,
+        metadata: { ...vmi.metadata, annotations: {} },
+        status,
+      });
     }
     const vm = this.find('VirtualMachine', vmiName, ns);
     const restore = restoredRunStrategy(vm?.metadata.annotations as Record<string, unknown> | undefined);
@@ -184,7 +200,8 @@ export class StandInKubeVirt {
     const ext = this.server.configMaps.get('kubevirt/kubevirt-external-ca');
     const ca = this.server.configMaps.get('kubevirt/kubevirt-ca');
     if (!ext || !ca) return;
-    const certs = (ext.data['ca-bundle'] ?? '').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    const certs =
+      (ext.data['ca-bundle'] ?? '').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
     const bundle = ca.data['ca-bundle'] ?? '';
     const merged = [bundle, ...certs.filter((c) => !bundle.includes(c))].filter(Boolean).join('\n');
     this.operatorWrites('kubevirt-ca', merged);
@@ -193,7 +210,10 @@ export class StandInKubeVirt {
 
   /** An update by virt-operator: it owns the key afterwards. */
   private operatorWrites(configMap: string, bundle: string): void {
-    this.server.configMaps.set(`kubevirt/${configMap}`, { data: { 'ca-bundle': bundle }, owners: { 'ca-bundle': 'virt-operator' } });
+    this.server.configMaps.set(`kubevirt/${configMap}`, {
+      data: { 'ca-bundle': bundle },
+      owners: { 'ca-bundle': 'virt-operator' },
+    });
   }
 
   private setRunStrategy(vm: Obj, runStrategy: RunStrategy): void {

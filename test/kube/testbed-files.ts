@@ -4,11 +4,27 @@ import { join } from 'node:path';
 import { openTestbed, readTestbedFile, type Testbed, type TestbedFileInput } from '../../helpers/testbed.ts';
 
 /** openperouter's router pod on a node, as testbed files and executors name it. */
-export const routerPodOn = (node: string) => ({ namespace: 'openperouter-system', labelSelector: 'app=router', node, container: 'frr' });
+export const routerPodOn = (node: string) => ({
+  namespace: 'openperouter-system',
+  labelSelector: 'app=router',
+  node,
+  container: 'frr',
+});
 
 /** Writes `name` in dir with the given parts over an empty existing testbed, and opens it. */
 export function existingTestbed(dir: string, name: string, parts: Partial<TestbedFileInput>): Testbed {
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify({ kind: 'existing', runId: 'lab', topology: 'multicluster', routers: {}, workloads: {}, clusters: {}, ...parts }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      kind: 'existing',
+      runId: 'lab',
+      topology: 'multicluster',
+      routers: {},
+      workloads: {},
+      clusters: {},
+      ...parts,
+    }),
+  );
   return openTestbed(readTestbedFile(file));
 }

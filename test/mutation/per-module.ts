@@ -38,7 +38,9 @@ function load(): Report {
   }
   const files = (raw as { files?: unknown }).files;
   if (!files || typeof files !== 'object') {
-    console.error(`${REPORT} is not a Stryker JSON report (no "files"; keys seen: ${Object.keys(raw as object).join(', ')})`);
+    console.error(
+      `${REPORT} is not a Stryker JSON report (no "files"; keys seen: ${Object.keys(raw as object).join(', ')})`,
+    );
     process.exit(2);
   }
   return raw as Report;
@@ -49,7 +51,9 @@ function load(): Report {
   const under = all.filter((m) => m.score < GOAL);
   for (const m of all) {
     const mark = m.score < GOAL ? 'UNDER' : 'ok';
-    console.log(`${mark.padEnd(5)} ${m.score.toFixed(1).padStart(5)} %  ${m.detected}/${m.detected + m.undetected}  ${m.file}`);
+    console.log(
+      `${mark.padEnd(5)} ${m.score.toFixed(1).padStart(5)} %  ${m.detected}/${m.detected + m.undetected}  ${m.file}`,
+    );
   }
   for (const m of under) {
     for (const s of m.survivors) {

@@ -9,7 +9,8 @@ import { BrokenTest } from '../../wait.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 const num = (v: unknown): number | undefined => {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
@@ -32,8 +33,12 @@ export class UnrecognizedJson extends BrokenTest {
 function refuse(src: JsonSource, data: unknown, expected: string): never {
   const seen = isObject(data)
     ? `top-level keys: ${Object.keys(data).slice(0, 12).join(', ')}${Object.keys(data).length > 12 ? ', …' : ''}`
-    : Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`;
-  throw new UnrecognizedJson(`${src.router}: \`${src.command}\` printed JSON of a shape l2stretch does not know (${seen}); expected ${expected}`);
+    : Array.isArray(data)
+      ? 'an array'
+      : `a ${data === null ? 'null' : typeof data}`;
+  throw new UnrecognizedJson(
+    `${src.router}: \`${src.command}\` printed JSON of a shape l2stretch does not know (${seen}); expected ${expected}`,
+  );
 }
 
 // ---------------------------------------------------------------- BGP sessions
@@ -50,10 +55,19 @@ export interface BgpPeer {
 }
 
 const AFI_KEYS = [
-  'ipv4Unicast', 'ipv6Unicast', 'l2VpnEvpn', 'ipv4Multicast', 'ipv6Multicast', 'ipv4Vpn', 'ipv6Vpn',
-  'ipv4Flowspec', 'ipv6Flowspec', 'ipv4LabeledUnicast', 'ipv6LabeledUnicast',
+  'ipv4Unicast',
+  'ipv6Unicast',
+  'l2VpnEvpn',
+  'ipv4Multicast',
+  'ipv6Multicast',
+  'ipv4Vpn',
+  'ipv6Vpn',
+  'ipv4Flowspec',
+  'ipv6Flowspec',
+  'ipv4LabeledUnicast',
+  'ipv6LabeledUnicast',
 ];
-const SUMMARY_SHAPES = 'an address family\'s summary ({peers}), one keyed by address family, or one keyed by VRF';
+const SUMMARY_SHAPES = "an address family's summary ({peers}), one keyed by address family, or one keyed by VRF";
 
 function peersOf(afSummary: unknown, vrf: string, afi: string, src: JsonSource): BgpPeer[] {
   if (!isObject(afSummary) || !isObject(afSummary.peers)) refuse(src, afSummary, `${afi}: {peers}`);
@@ -77,7 +91,11 @@ function peersOf(afSummary: unknown, vrf: string, afi: string, src: JsonSource):
  * (VRF-keyed, then AF-keyed) and `show bgp <afi> <safi> summary json` (one AF; pass afi).
  * `{}` (no BGP instance) has no peers.
  */
-export function parseBgpSummary(data: unknown, opts: { vrf?: string; afi?: string } = {}, src: JsonSource = UNNAMED): BgpPeer[] {
+export function parseBgpSummary(
+  data: unknown,
+  opts: { vrf?: string; afi?: string } = {},
+  src: JsonSource = UNNAMED,
+): BgpPeer[] {
   if (!isObject(data)) refuse(src, data, SUMMARY_SHAPES);
   if (isObject(data.peers)) return peersOf(data, opts.vrf ?? 'default', opts.afi ?? 'unknown', src);
   const keys = Object.keys(data);
@@ -107,7 +125,10 @@ export interface BgpNeighbor {
 
 function familiesOf(n: Json): Map<string, FamilyNegotiation> {
   const families = new Map<string, FamilyNegotiation>();
-  const mp = isObject(n.neighborCapabilities) && isObject(n.neighborCapabilities.multiprotocolExtensions) ? n.neighborCapabilities.multiprotocolExtensions : {};
+  const mp =
+    isObject(n.neighborCapabilities) && isObject(n.neighborCapabilities.multiprotocolExtensions)
+      ? n.neighborCapabilities.multiprotocolExtensions
+      : {};
   for (const [afi, cap] of Object.entries(mp)) {
     if (!isObject(cap)) continue;
     if (cap.advertisedAndReceived === true) families.set(afi, 'both');
@@ -121,7 +142,8 @@ function familiesOf(n: Json): Map<string, FamilyNegotiation> {
 export function parseBgpNeighbors(data: unknown, src: JsonSource = UNNAMED): BgpNeighbor[] {
   if (!isObject(data)) refuse(src, data, 'an object keyed by neighbor address');
   return Object.entries(data).map(([address, n]) => {
-    if (!isObject(n) || typeof n.bgpState !== 'string') refuse(src, data, `neighbor ${address}: an object with bgpState`);
+    if (!isObject(n) || typeof n.bgpState !== 'string')
+      refuse(src, data, `neighbor ${address}: an object with bgpState`);
     return {
       address,
       hostname: str(n.hostname),
@@ -139,8 +161,15 @@ export function parseBgpNeighbors(data: unknown, src: JsonSource = UNNAMED): Bgp
  * exchange. A family sent by one side only is not negotiated: the summary still
  * says Established (the text view says NoNeg), but no route of it flows.
  */
-export function parseNegotiatedFamilies(data: unknown, src: JsonSource = UNNAMED): Map<string, Map<string, FamilyNegotiation>> {
-  return new Map(parseBgpNeighbors(data, src).filter((n) => n.families.size).map((n) => [n.address, n.families]));
+export function parseNegotiatedFamilies(
+  data: unknown,
+  src: JsonSource = UNNAMED,
+): Map<string, Map<string, FamilyNegotiation>> {
+  return new Map(
+    parseBgpNeighbors(data, src)
+      .filter((n) => n.families.size)
+      .map((n) => [n.address, n.families]),
+  );
 }
 
 // ---------------------------------------------------------------- EVPN routes
@@ -175,7 +204,7 @@ export interface EvpnRoute {
 const PREFIX_RE = /^\[(\d)\]:/;
 
 function parsePath(p: Json): EvpnPath {
-  const ec = isObject(p.extendedCommunity) ? str(p.extendedCommunity.string) ?? '' : '';
+  const ec = isObject(p.extendedCommunity) ? (str(p.extendedCommunity.string) ?? '') : '';
   const nexthops = Array.isArray(p.nexthops) ? p.nexthops.filter(isObject) : [];
   const mm = /MM:(\d+)/.exec(ec);
   return {
@@ -183,7 +212,7 @@ function parsePath(p: Json): EvpnPath {
     best: p.bestpath === true || isObject(p.bestpath),
     nexthop: str(nexthops[0]?.ip),
     peerId: str(p.peerId),
-    asPath: isObject(p.aspath) ? str(p.aspath.string) ?? '' : str(p.path) ?? '',
+    asPath: isObject(p.aspath) ? (str(p.aspath.string) ?? '') : (str(p.path) ?? ''),
     extendedCommunity: ec,
     macMobilitySeq: mm ? Number(mm[1]) : 0,
     routeTargets: [...ec.matchAll(/RT:(\S+)/g)].map((m) => m[1]!),
@@ -204,7 +233,16 @@ function fieldsOfPrefix(prefix: string): { type: number; mac?: string; ip?: stri
 }
 
 /** Counters and identity FRR prints beside the routes. */
-const EVPN_TABLE_KEYS = ['bgpTableVersion', 'bgpLocalRouterId', 'defaultLocPrf', 'localAS', 'numPrefix', 'totalPrefix', 'numPaths', 'totalPaths'];
+const EVPN_TABLE_KEYS = [
+  'bgpTableVersion',
+  'bgpLocalRouterId',
+  'defaultLocPrf',
+  'localAS',
+  'numPrefix',
+  'totalPrefix',
+  'numPaths',
+  'totalPaths',
+];
 const EVPN_SHAPES = 'routes keyed by RD then by prefix ("[2]:…"), or (one VNI\'s table) keyed by prefix';
 
 function routeOf(prefix: string, entry: unknown, rd: string | undefined, src: JsonSource): EvpnRoute {
@@ -281,7 +319,7 @@ function vniRecord(v: Json, key?: string): EvpnVni | undefined {
     vtepIp: str(v.vtepIp),
     remoteVteps: remoteVtepsOf(v),
     ...(str(v.sviInterface) ? { svi: str(v.sviInterface) } : {}),
-    ...(str(v.vrf) ?? str(v.tenantVrf) ? { vrf: str(v.vrf) ?? str(v.tenantVrf) } : {}),
+    ...((str(v.vrf) ?? str(v.tenantVrf)) ? { vrf: str(v.vrf) ?? str(v.tenantVrf) } : {}),
   };
 }
 
@@ -314,7 +352,7 @@ export interface EvpnMac {
 }
 
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-const MAC_SHAPES = '{numMacs, macs}, MACs keyed by address (one MAC\'s detail), or VNIs keyed by number';
+const MAC_SHAPES = "{numMacs, macs}, MACs keyed by address (one MAC's detail), or VNIs keyed by number";
 
 function macOf(mac: string, m: unknown, src: JsonSource): EvpnMac {
   if (!isObject(m) || typeof m.type !== 'string') refuse(src, m, `MAC ${mac}: an object with type`);
@@ -342,7 +380,8 @@ export function parseEvpnMacs(data: unknown, src: JsonSource = UNNAMED): Array<E
   }
   const keys = Object.keys(data);
   if (keys.every((k) => MAC_RE.test(k))) return keys.map((mac) => macOf(mac, data[mac], src));
-  if (keys.every((k) => /^\d+$/.test(k))) return keys.flatMap((vni) => parseEvpnMacs(data[vni], src).map((m) => ({ ...m, vni: Number(vni) })));
+  if (keys.every((k) => /^\d+$/.test(k)))
+    return keys.flatMap((vni) => parseEvpnMacs(data[vni], src).map((m) => ({ ...m, vni: Number(vni) })));
   refuse(src, data, MAC_SHAPES);
 }
 
@@ -357,7 +396,14 @@ export interface EvpnNeighbor {
 
 function neighborOf(ip: string, n: unknown, src: JsonSource): EvpnNeighbor {
   if (!isObject(n) || typeof n.type !== 'string') refuse(src, n, `neighbor ${ip}: an object with type`);
-  return { ip, type: n.type, mac: str(n.mac)?.toLowerCase(), remoteVtep: str(n.remoteVtep), detectionCount: num(n.detectionCount) ?? 0, isDuplicate: n.isDuplicate === true };
+  return {
+    ip,
+    type: n.type,
+    mac: str(n.mac)?.toLowerCase(),
+    remoteVtep: str(n.remoteVtep),
+    detectionCount: num(n.detectionCount) ?? 0,
+    isDuplicate: n.isDuplicate === true,
+  };
 }
 
 /**
@@ -367,10 +413,12 @@ function neighborOf(ip: string, n: unknown, src: JsonSource): EvpnNeighbor {
 export function parseEvpnArpCache(data: unknown, src: JsonSource = UNNAMED): EvpnNeighbor[] {
   if (!isObject(data)) refuse(src, data, 'neighbors keyed by IP, or one neighbor ({ip, type, …})');
   if (typeof data.ip === 'string') return [neighborOf(data.ip, data, src)];
-  return Object.entries(data).filter(([k]) => !['numArpNd', 'numArpNdDup'].includes(k)).map(([ip, n]) => {
-    if (!/^[\d.]+$|:/.test(ip)) refuse(src, data, 'neighbors keyed by IP, or one neighbor ({ip, type, …})');
-    return neighborOf(ip, n, src);
-  });
+  return Object.entries(data)
+    .filter(([k]) => !['numArpNd', 'numArpNdDup'].includes(k))
+    .map(([ip, n]) => {
+      if (!/^[\d.]+$|:/.test(ip)) refuse(src, data, 'neighbors keyed by IP, or one neighbor ({ip, type, …})');
+      return neighborOf(ip, n, src);
+    });
 }
 
 /** zebra's EVPN duplicate address detection: a MAC moving maxMoves times within detectionTime seconds is frozen. */
@@ -382,10 +430,19 @@ export interface DuplicateDetection {
 
 /** Accepts `show evpn json`. */
 export function parseDuplicateDetection(data: unknown, src: JsonSource = UNNAMED): DuplicateDetection {
-  if (!isObject(data) || typeof data.isDuplicateAddrDetection !== 'boolean' || num(data.maxMoves) === undefined || num(data.detectionTime) === undefined) {
+  if (
+    !isObject(data) ||
+    typeof data.isDuplicateAddrDetection !== 'boolean' ||
+    num(data.maxMoves) === undefined ||
+    num(data.detectionTime) === undefined
+  ) {
     refuse(src, data, '{isDuplicateAddrDetection, maxMoves, detectionTime}');
   }
-  return { enabled: data.isDuplicateAddrDetection, maxMoves: num(data.maxMoves)!, detectionTimeS: num(data.detectionTime)! };
+  return {
+    enabled: data.isDuplicateAddrDetection,
+    maxMoves: num(data.maxMoves)!,
+    detectionTimeS: num(data.detectionTime)!,
+  };
 }
 
 export interface Interface {
@@ -399,8 +456,11 @@ export interface Interface {
 export function parseInterfaces(data: unknown, src: JsonSource = UNNAMED): Interface[] {
   if (!isObject(data)) refuse(src, data, 'interfaces keyed by name');
   return Object.entries(data).map(([name, i]) => {
-    if (!isObject(i) || typeof i.operationalStatus !== 'string') refuse(src, data, `interface ${name}: an object with operationalStatus`);
-    const addresses = Array.isArray(i.ipAddresses) ? i.ipAddresses.flatMap((a) => (isObject(a) && typeof a.address === 'string' ? [a.address] : [])) : [];
+    if (!isObject(i) || typeof i.operationalStatus !== 'string')
+      refuse(src, data, `interface ${name}: an object with operationalStatus`);
+    const addresses = Array.isArray(i.ipAddresses)
+      ? i.ipAddresses.flatMap((a) => (isObject(a) && typeof a.address === 'string' ? [a.address] : []))
+      : [];
     return { name, mac: str(i.hardwareAddress)?.toLowerCase(), addresses };
   });
 }
@@ -417,7 +477,13 @@ export interface UnicastRoute {
  * `{"warning": "View/Vrf is unknown"}` (no such VRF) has no routes.
  */
 export function parseBgpRoutes(data: unknown, src: JsonSource = UNNAMED): UnicastRoute[] {
-  if (isObject(data) && typeof data.warning === 'string' && /unknown/i.test(data.warning) && Object.keys(data).length === 1) return [];
+  if (
+    isObject(data) &&
+    typeof data.warning === 'string' &&
+    /unknown/i.test(data.warning) &&
+    Object.keys(data).length === 1
+  )
+    return [];
   if (!isObject(data) || !isObject(data.routes)) refuse(src, data, '{routes: {prefix: [path…]}}');
   return Object.entries(data.routes).map(([prefix, paths]) => {
     if (!Array.isArray(paths)) refuse(src, data.routes, `${prefix}: an array of paths`);
@@ -425,7 +491,11 @@ export function parseBgpRoutes(data: unknown, src: JsonSource = UNNAMED): Unicas
       prefix,
       paths: paths.filter(isObject).map((p) => {
         const nexthops = Array.isArray(p.nexthops) ? p.nexthops.filter(isObject) : [];
-        return { valid: p.valid === true, best: p.bestpath === true || isObject(p.bestpath), nexthop: str(nexthops[0]?.ip) };
+        return {
+          valid: p.valid === true,
+          best: p.bestpath === true || isObject(p.bestpath),
+          nexthop: str(nexthops[0]?.ip),
+        };
       }),
     };
   });
