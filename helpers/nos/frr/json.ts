@@ -7,11 +7,11 @@
 // keys seen: read as empty, it would let a "must be absent" check pass on nothing.
 import { BrokenTest } from '../../wait.ts';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined =>
+export type Json = Record<string, unknown>;
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-const num = (v: unknown): number | undefined => {
+export const num = (v: unknown): number | undefined => {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
@@ -30,7 +30,7 @@ export class UnrecognizedJson extends BrokenTest {
   override name = 'UnrecognizedJson';
 }
 
-function refuse(src: JsonSource, data: unknown, expected: string): never {
+export function refuse(src: JsonSource, data: unknown, expected: string): never {
   const seen = isObject(data)
     ? `top-level keys: ${Object.keys(data).slice(0, 12).join(', ')}${Object.keys(data).length > 12 ? ', …' : ''}`
     : Array.isArray(data)
@@ -183,6 +183,8 @@ export interface EvpnPath {
   extendedCommunity: string;
   /** MAC-mobility sequence from "MM:<n>" (with "MM:<n>, sticky MAC" variants); 0 when absent. */
   macMobilitySeq: number;
+  /** A sticky (static) MAC: its MAC-mobility extended community has the sticky flag. */
+  sticky?: boolean;
   routeTargets: string[];
   routerMac?: string;
   /** The destination's table version (detail output only): it rises whenever the route is re-selected. */
@@ -215,6 +217,7 @@ function parsePath(p: Json): EvpnPath {
     asPath: isObject(p.aspath) ? (str(p.aspath.string) ?? '') : (str(p.path) ?? ''),
     extendedCommunity: ec,
     macMobilitySeq: mm ? Number(mm[1]) : 0,
+    ...(/sticky MAC/i.test(ec) ? { sticky: true } : {}),
     routeTargets: [...ec.matchAll(/RT:(\S+)/g)].map((m) => m[1]!),
     routerMac: /Rmac:(\S+)/.exec(ec)?.[1],
     version: num(p.version),
