@@ -95,6 +95,18 @@ function program(vitestArgs: string[]): Command {
     .description('list the embedded testbeds on this machine and whose they are')
     .action(async () => done(await (await import('./testbed.ts')).testbedStatus()));
 
+  p.command('topology')
+    .description('write topologies')
+    .command('generate')
+    .description('write a topology of N clusters and all its manifests (every openperouter release) to a folder')
+    .requiredOption('--clusters <n>', 'clusters (2-9)')
+    .option('--nodes-per-cluster <m>', 'nodes per cluster, the first a control plane', '2')
+    .option('--vms-per-cluster <k>', 'VMs per cluster, spread over the L2VNIs', '1')
+    .option('--l2vnis <v>', 'stretched L2 segments (VNI 110 on)', '1')
+    .option('--vrfs <r>', 'VRFs on the nodes, each with an L3VNI; the L2VNIs take them in turn', '1')
+    .option('--out <dir>', 'folder to write (new or empty; default ./l2stretch-<clusters>x<nodes>x<vms>)')
+    .action(async (o: import('./topology.ts').GenerateFlags) => done((await import('./topology.ts')).generate(o)));
+
   p.command('run')
     .description('run the conformance suites, on a fresh testbed or a kept one (--testbed-file)')
     .addOption(

@@ -2,8 +2,10 @@
 // one with the file, the field and what was expected.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { topologySchema, type Topology } from './schema.ts';
+import { stageManifests, WALKTHROUGH_STAGES, ManifestError } from './manifests.ts';
+import { OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from './openperouter.ts';
 import { inPrefix, addressOf } from './ip.ts';
 import { readStructured, describeIssues, InputError, MAX_INPUT_BYTES, oneLine, own } from './input.ts';
 
@@ -44,9 +46,58 @@ export function parseTopology(raw: unknown, source: string): Topology {
   if (!result.success) {
     throw new TopologyError(`${source}: invalid topology: ${describeIssues(result.error.issues).join('; ')}`);
   }
-  const problems = crossCheck(result.data);
+  const { manifests, ...rest } = result.data;
+  const t: Topology =
+    manifests === undefined
+      ? rest
+      : {
+          ...rest,
+          manifests:
+            typeof manifests === 'string' ? resolve(dirname(source), manifests) : { file: source, clusters: manifests },
+        };
+  const problems = crossCheck(t);
   if (problems.length) throw new TopologyError(`${source}: inconsistent topology: ${problems.join('; ')}`);
-  return result.data;
+  if (t.manifests !== undefined) checkOwnManifests(t, source);
+  return t;
+}
+
+/** The releases a topology's own manifests are written for: a folder's openperouter-<version>/, or inline keys. */
+function releasesOf(t: Topology, cluster: string): OpenPERouterVersion[] {
+  const own = t.manifests!;
+  if (typeof own !== 'string') {
+    const c = own.clusters[cluster];
+    return c ? (Object.keys(c.openperouter) as OpenPERouterVersion[]) : [];
+  }
+  return OPENPEROUTER_VERSIONS.filter((v) => existsSync(join(own, cluster, `openperouter-${v}`)));
+}
+
+/**
+ * A topology's own manifests are read once at load: each cluster has its workload and openperouter's
+ * stages for at least one release, every file parses, and every VM of the overlay is a VirtualMachine
+ * of its cluster (else the suites would wait for a VM nobody creates).
+ */
+function checkOwnManifests(t: Topology, source: string): void {
+  const problems: string[] = [];
+  for (const cluster of Object.keys(t.clusters)) {
+    try {
+      const releases = releasesOf(t, cluster);
+      if (!releases.length) problems.push(`cluster ${cluster}: no openperouter manifests for any release`);
+      for (const v of releases) for (const s of WALKTHROUGH_STAGES) stageManifests(cluster, s, v, t);
+      const vms = new Set(
+        stageManifests(cluster, 'workload', releases[0], t)
+          .filter((m) => m.kind === 'VirtualMachine')
+          .map((m) => m.metadata.name),
+      );
+      for (const [n, vm] of Object.entries(t.overlay?.vms ?? {})) {
+        if (vm.cluster === cluster && !vms.has(n))
+          problems.push(`overlay.vms.${n}: cluster ${cluster}'s workload has no VirtualMachine ${n}`);
+      }
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length) throw new TopologyError(`${source}: manifests: ${problems.join('; ')}`);
 }
 
 /** Every member that can terminate a link, with the interfaces it declares (undefined: any name). */

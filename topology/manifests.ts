@@ -1,10 +1,11 @@
-// The walkthrough's manifests, kept as YAML files next to the topology and
-// shared by every testbed.
-import { readFileSync, readdirSync } from 'node:fs';
+// The manifests a topology's clusters take, shared by every testbed: the walkthrough's, kept as YAML
+// files next to the built-in topology, or a topology's own (a folder it names, or inline).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { selectedOpenPERouter, type OpenPERouterVersion } from './openperouter.ts';
+import type { Topology, InlineManifests } from './schema.ts';
 
 export interface Manifest {
   apiVersion: string;
@@ -50,19 +51,73 @@ export type Stage = (typeof WALKTHROUGH_STAGES)[number];
 /** openperouter's stages: their manifests differ per release, the overlay they describe does not. */
 const OPENPEROUTER_STAGES: readonly Stage[] = ['underlay', 'overlay'];
 
-/**
- * The manifests a stage applies to a cluster: topology/manifests/<cluster>/<stage>*.yaml,
- * openperouter's from the release's folder openperouter-<version>/ (default: the selected release).
- */
-export function stageManifests(cluster: string, stage: Stage, openperouter?: OpenPERouterVersion): Manifest[] {
-  const version = openperouter ?? selectedOpenPERouter().version;
-  const dir = OPENPEROUTER_STAGES.includes(stage)
-    ? join(MANIFEST_DIR, cluster, `openperouter-${version}`)
-    : join(MANIFEST_DIR, cluster);
+/** Inline manifests are checked like a file's documents; `source` names the topology file and the field. */
+function inlineManifests(docs: unknown[], source: string): Manifest[] {
+  return docs.map((m, i) => {
+    const x = m as Partial<Manifest> | null;
+    if (
+      typeof x !== 'object' ||
+      x === null ||
+      typeof x.kind !== 'string' ||
+      typeof x.apiVersion !== 'string' ||
+      typeof x.metadata?.name !== 'string'
+    ) {
+      throw new ManifestError(`${source}.${i}: a manifest needs apiVersion, kind and metadata.name`);
+    }
+    return x as Manifest;
+  });
+}
+
+function folderManifests(dir: string, stage: Stage, what: string): Manifest[] {
+  if (!existsSync(dir)) throw new ManifestError(`${what}: no folder ${dir}`);
   return readdirSync(dir)
     .filter((f) => f.startsWith(stage) && f.endsWith('.yaml'))
     .sort()
     .flatMap((f) => loadManifestFile(join(dir, f)));
+}
+
+/**
+ * The manifests a stage applies to a cluster: <dir>/<cluster>/<stage>*.yaml, openperouter's from the
+ * release's folder <dir>/<cluster>/openperouter-<version>/ (default: the selected release). <dir> is the
+ * folder the topology names (`manifests: <folder>`), else the built-in topology's topology/manifests/;
+ * a topology with inline manifests gives them per cluster as `workload` and `openperouter.<version>.<stage>`.
+ */
+export function stageManifests(
+  cluster: string,
+  stage: Stage,
+  openperouter?: OpenPERouterVersion,
+  topology?: Pick<Topology, 'manifests'>,
+): Manifest[] {
+  const version = openperouter ?? selectedOpenPERouter().version;
+  const own = topology?.manifests;
+  const isOpenPERouter = OPENPEROUTER_STAGES.includes(stage);
+  if (own !== undefined && typeof own !== 'string') return inlineStage(own, cluster, stage, version);
+  const root = own ?? MANIFEST_DIR;
+  const dir = isOpenPERouter ? join(root, cluster, `openperouter-${version}`) : join(root, cluster);
+  const what = isOpenPERouter
+    ? `cluster ${cluster}: the ${stage} manifests for openperouter ${version}`
+    : `cluster ${cluster}: the ${stage} manifests`;
+  return folderManifests(dir, stage, what);
+}
+
+/** Where a cluster's manifests come from, for messages: a folder, or the topology file's inline field. */
+export function manifestOrigin(cluster: string, topology?: Pick<Topology, 'manifests'>): string {
+  const own = topology?.manifests;
+  if (own !== undefined && typeof own !== 'string') return `${own.file}: manifests.${cluster}`;
+  return join(own ?? MANIFEST_DIR, cluster);
+}
+
+function inlineStage(own: InlineManifests, cluster: string, stage: Stage, version: OpenPERouterVersion): Manifest[] {
+  const field = `${own.file}: manifests.${cluster}`;
+  const c = Object.hasOwn(own.clusters, cluster) ? own.clusters[cluster] : undefined;
+  if (!c) throw new ManifestError(`${field}: no manifests for cluster ${cluster}`);
+  if (stage === 'workload') return inlineManifests(c.workload, `${field}.workload`);
+  const release = Object.hasOwn(c.openperouter, version) ? c.openperouter[version] : undefined;
+  if (!release) {
+    const has = Object.keys(c.openperouter).join(', ') || 'none';
+    throw new ManifestError(`${field}.openperouter: no manifests for openperouter ${version} (it has: ${has})`);
+  }
+  return inlineManifests(release[stage as 'underlay' | 'overlay'], `${field}.openperouter.${version}.${stage}`);
 }
 
 /** A VirtualMachine manifest whose first interface has this MAC, or none (the cluster then picks one). */

@@ -5,6 +5,7 @@
 // each field is a strict type, so that nothing but its value can get through.
 import { z } from 'zod';
 import { isIpv4Cidr, isIpv4 } from './ip.ts';
+import { OPENPEROUTER_VERSIONS } from './openperouter.ts';
 
 /** Keys a plain object inherits: a member named so would be found where none was declared. */
 export const isInheritedName = (s: string): boolean => s in Object.prototype;
@@ -98,6 +99,25 @@ const overlaySchema = z.strictObject({
   ),
 });
 
+// A topology's own manifests: a folder (relative to the topology file) laid out as topology/manifests/,
+// or inline per cluster: `workload`, and openperouter's `underlay`/`overlay` per release.
+const manifestList = z.array(z.record(z.string(), z.unknown()));
+const inlineManifestsSchema = z.record(
+  name,
+  z.strictObject({
+    workload: manifestList,
+    openperouter: z.partialRecord(
+      z.enum(OPENPEROUTER_VERSIONS),
+      z.strictObject({ underlay: manifestList, overlay: manifestList }),
+    ),
+  }),
+);
+const manifestFolder = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[^\p{Cc}]*$/u, 'a folder path without control characters');
+
 const endpoint = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]{0,14}$/, '"member:interface"');
 
 export const topologySchema = z.strictObject({
@@ -115,9 +135,17 @@ export const topologySchema = z.strictObject({
   clusters: z.record(name, clusterSchema),
   overlay: overlaySchema.optional(),
   links: z.array(z.tuple([endpoint, endpoint])),
+  manifests: z.union([manifestFolder, inlineManifestsSchema]).optional(),
 });
 
-export type Topology = z.infer<typeof topologySchema>;
+/** Inline manifests with the topology file they came from, so that errors name it. */
+export interface InlineManifests {
+  file: string;
+  clusters: z.infer<typeof inlineManifestsSchema>;
+}
+
+/** A loaded topology: its manifest folder is absolute, its inline manifests know their file. */
+export type Topology = Omit<z.infer<typeof topologySchema>, 'manifests'> & { manifests?: string | InlineManifests };
 export type FabricRouter = z.infer<typeof fabricRouterSchema>;
 export type Host = z.infer<typeof hostSchema>;
 export type Cluster = z.infer<typeof clusterSchema>;
