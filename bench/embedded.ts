@@ -109,7 +109,8 @@ for (let i = 0; i < runs; i++) {
   const s = await once();
   samples.push(s);
   process.stderr.write(
-    `run ${i + 1}/${runs}: all sessions Established ${s.sessionsS.toFixed(2)} s, teardown ${s.teardownS.toFixed(2)} s\n`,
+    `run ${i + 1}/${runs}: all sessions Established ${s.sessionsS.toFixed(2)} s, teardown ` +
+      `${s.teardownS.toFixed(2)} s\n`,
   );
 }
 
@@ -121,7 +122,10 @@ figures.testbed = Object.fromEntries(
 const row = (name: string, key: keyof Sample, unit: string, goal: string) => {
   const xs = samples.map((s) => s[key]);
   const { median: m, min, max } = spread(xs);
-  return `${name.padEnd(42)} ${m.toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${min.toFixed(2)}, max ${max.toFixed(2)})  goal ${goal}`;
+  return (
+    `${name.padEnd(42)} ${m.toFixed(2).padStart(8)} ${unit.padEnd(4)} (min ${min.toFixed(2)}, max ` +
+    `${max.toFixed(2)})  goal ${goal}`
+  );
 };
 console.log(`\nembedded testbed, ${runs} runs, medians (${process.platform} ${cpus().length} cores)`);
 console.log(row('testbed up (fabric, manifests, VMs Ready)', 'bringUpS', 's', '-'));
@@ -143,7 +147,8 @@ console.log(row('leftovers after teardown', 'leftovers', '', '0'));
     suiteSeconds: Object.fromEntries(r.suiteSeconds),
   };
   console.log(
-    `\nconformance run (l2stretch run), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${r.passed}/${r.checks} passed${r.exitCode ? `, exit ${r.exitCode}` : ''})`,
+    `\nconformance run (l2stretch run), bring-up to teardown: ${wall.toFixed(1)} s  goal ≤ 30 s  (${r.passed}/` +
+      `${r.checks} passed${r.exitCode ? `, exit ${r.exitCode}` : ''})`,
   );
   for (const [file, seconds] of r.suiteSeconds) console.log(`  ${file.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
 }
@@ -201,7 +206,11 @@ console.log(row('leftovers after teardown', 'leftovers', '', '0'));
         streamMaxGapMs: obs.probes.stream.maxGapMs,
       });
       rows.push(
-        `  ${from} → ${to}: loss window ${String(w.windowMs).padStart(5)} ms (pause ${pause} ms, +${w.windowMs - pause} ms; goal ≤ pause + 300 ms), migration ${obs.outcome.finishedAt - obs.outcome.startedAt} ms, spine moved the route after ${obs.routeMovedAt === undefined ? '?' : obs.routeMovedAt - obs.outcome.startedAt} ms, stream ${obs.probes.stream.broken ? 'BROKEN' : `kept (longest silence ${obs.probes.stream.maxGapMs} ms)`}`,
+        `  ${from} → ${to}: loss window ${String(w.windowMs).padStart(5)} ms (pause ${pause} ms, +` +
+          `${w.windowMs - pause} ms; goal ≤ pause + 300 ms), migration ` +
+          `${obs.outcome.finishedAt - obs.outcome.startedAt} ms, spine moved the route after ` +
+          `${obs.routeMovedAt === undefined ? '?' : obs.routeMovedAt - obs.outcome.startedAt} ms, stream ` +
+          `${obs.probes.stream.broken ? 'BROKEN' : `kept (longest silence ${obs.probes.stream.maxGapMs} ms)`}`,
       );
       // EVPN duplicate detection freezes a MAC after 5 moves in 180 s: four moves stay below it.
     }

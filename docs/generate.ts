@@ -76,9 +76,11 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   },
   'L2S-L2-005': {
     reads:
-      "every node's `show evpn vni <N> json` (its SVI) and `show interface vrf <vrf> json` (the SVI's MAC and addresses); each VM's `ip -j neigh show <gateway>` after pinging it",
+      "every node's `show evpn vni <N> json` (its SVI) and `show interface vrf <vrf> json` (the SVI's MAC and " +
+      "addresses); each VM's `ip -j neigh show <gateway>` after pinging it",
     failure:
-      'pe-kind-b-worker: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen 00:f3:00:00:00:99',
+      'pe-kind-b-worker: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI ' +
+      'br-pe-110, seen 00:f3:00:00:00:99',
     title: /: every node answers the gateway/,
   },
   'L2S-L3-001': {
@@ -142,16 +144,20 @@ export const CHECK_DOCS: Record<CheckId, CheckDoc> = {
   },
   'L2S-MIG-008': {
     reads:
-      "the moved VM's ping of its gateway and `ip -j neigh`; its new node's SVI (`show interface vrf <vrf> json`) and `show evpn arp-cache vni <N> ip <IP> json`",
+      "the moved VM's ping of its gateway and `ip -j neigh`; its new node's SVI (`show interface vrf <vrf> " +
+      'json`) and `show evpn arp-cache vni <N> ip <IP> json`',
     failure:
-      'pe-kind-b-worker: vm-1 (192.170.1.3) in VNI 110: expected learned locally (the node it runs on answers its gateway), seen remote via 100.65.0.0',
+      'pe-kind-b-worker: vm-1 (192.170.1.3) in VNI 110: expected learned locally (the node it runs on answers ' +
+      'its gateway), seen remote via 100.65.0.0',
     title: /L2S-MIG-008/,
   },
   'L2S-STAB-001': {
     reads:
-      "every router's `show bgp neighbors json` (connections established and dropped, up since) and `show bgp l2vpn evpn route detail json` (table version, last update) when the run starts and at its end",
+      "every router's `show bgp neighbors json` (connections established and dropped, up since) and `show bgp " +
+      'l2vpn evpn route detail json` (table version, last update) when the run starts and at its end',
     failure:
-      'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:20:01 UTC), seen 4 resets (connections established 1 → 5, dropped 0 → 4; up since 15:20:40 UTC)',
+      'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:20:01 UTC), seen 4 ' +
+      'resets (connections established 1 → 5, dropped 0 → 4; up since 15:20:40 UTC)',
     title: /: no BGP session reset and no type-3/,
   },
 };

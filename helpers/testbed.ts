@@ -93,11 +93,17 @@ export const testbedFileSchema = z.strictObject({
     .optional(),
   clusters: z.record(memberName, z.strictObject({ api: clusterApiSpec })),
   deadlines: deadlineOverrides.default({}),
-  /** How a VM starts the migration prober (argv before --target …); default the bundled Node prober, which the embedded VMs can run. */
+  /**
+   * How a VM starts the migration prober (argv before --target …); default the bundled Node prober, which the
+   * embedded VMs can run.
+   */
   prober: argv.optional(),
   /** Namespaces whose kernel state diagnostics dump (every router, VRF, node and VM of an embedded run). */
   kernel: z.strictObject({ type: z.literal('netns-prefix'), prefix: netnsName }).optional(),
-  /** Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run record. */
+  /**
+   * Versions of what the testbed runs (openperouter, KubeVirt, Kubernetes, kind, containerlab…), quoted by the run
+   * record.
+   */
   versions: z.record(line.max(128), line).default({}),
   /** Testbed-specific facts the reports quote (ids, pids). */
   info: z.record(line.max(128), line).default({}),

@@ -47,7 +47,8 @@ export function parseDeadlineOverrides(spec: string | undefined): Partial<Deadli
     const m = /^(\w+)=(\d+)(ms|s)?$/.exec(item);
     if (!m || !(m[1]! in DEFAULT_DEADLINES)) {
       throw new Error(
-        `L2STRETCH_DEADLINES: "${item}" is not <name>=<number>[s|ms] with a name among ${Object.keys(DEFAULT_DEADLINES).join(', ')}`,
+        `L2STRETCH_DEADLINES: "${item}" is not <name>=<number>[s|ms] with a name among ` +
+          `${Object.keys(DEFAULT_DEADLINES).join(', ')}`,
       );
     }
     out[m[1] as DeadlineName] = Number(m[2]) * (m[3] === 's' ? 1000 : 1);

@@ -76,7 +76,9 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
   };
   const routerTexts = await Promise.all(
     tb.routers.map(async (r) => {
-      const body = (await Promise.all(ROUTER_COMMANDS.map(async (c) => section(`vtysh -c '${c}'`, await capture(() => r.vtysh(c)))))).join('');
+      const body = (
+        await Promise.all(ROUTER_COMMANDS.map(async (c) => section(`vtysh -c '${c}'`, await capture(() => r.vtysh(c)))))
+      ).join('');
       return write(`routers/${r.name}.txt`, body);
     }),
   );
@@ -86,9 +88,15 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
     return [];
   });
   if (!kernel.length && !note) note = 'this testbed names no members whose kernel state can be read';
-  const kernelTexts = await Promise.all(kernel.map(async (ex) => write(`kernel/${ex.member}.txt`, section(`kernel state of ${ex.member} (${ex.via})`, await kernelState(ex)))));
+  const kernelTexts = await Promise.all(
+    kernel.map(async (ex) =>
+      write(`kernel/${ex.member}.txt`, section(`kernel state of ${ex.member} (${ex.via})`, await kernelState(ex))),
+    ),
+  );
   const clusterTexts = await Promise.all(
-    tb.clusters.map(async (c) => write(`clusters/${c.name}.yaml`, await capture(async () => stringify(await c.list())))),
+    tb.clusters.map(async (c) =>
+      write(`clusters/${c.name}.yaml`, await capture(async () => stringify(await c.list()))),
+    ),
   );
   // On Kubernetes testbeds, what openperouter's router pods logged.
   await Promise.all(
@@ -97,10 +105,16 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
         write(`pods/${c.name}/README.txt`, `router pods could not be listed: ${e.message}`);
         return [];
       });
-      await Promise.all(pods.map(async (p) => write(`pods/${c.name}/${p}-frr.log`, await capture(() => c.logs(ROUTER_PODS.namespace, p, 'frr', 500)))));
+      await Promise.all(
+        pods.map(async (p) =>
+          write(`pods/${c.name}/${p}-frr.log`, await capture(() => c.logs(ROUTER_PODS.namespace, p, 'frr', 500))),
+        ),
+      );
     }),
   );
-  const header = `diagnostics of run ${tb.runId} (${tb.kind} testbed), taken at ${new Date().toISOString()} when this check failed first:\n  ${trigger}\n${note ? `\n${note}\n` : ''}\n`;
+  const header =
+    `diagnostics of run ${tb.runId} (${tb.kind} testbed), taken at ${new Date().toISOString()} when this check ` +
+    `failed first:\n  ${trigger}\n${note ? `\n${note}\n` : ''}\n`;
   write('README.txt', `${header}files:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
   const combined = join(dir, 'all.txt');
   writeFileSync(
@@ -120,7 +134,11 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
  * suite file runs in its own worker, so "once" is decided by whoever creates the
  * marker file first). Returns undefined when it was not this caller's turn.
  */
-export async function collectDiagnosticsOnce(tb: Testbed, dir: string, trigger: string): Promise<Diagnostics | undefined> {
+export async function collectDiagnosticsOnce(
+  tb: Testbed,
+  dir: string,
+  trigger: string,
+): Promise<Diagnostics | undefined> {
   mkdirSync(dir, { recursive: true });
   try {
     closeSync(openSync(join(dir, '.taken'), 'wx'));

@@ -11,10 +11,32 @@ export const REDACTED = '<redacted>';
 
 const SECRET_KEYS = new Set(
   [
-    'password', 'passwd', 'passphrase', 'secret', 'client-secret', 'token', 'id-token', 'refresh-token', 'access-token',
-    'auth-token', 'session-token', 'bearer-token', 'api-key', 'apikey', 'private-key', 'privatekey', 'client-key-data',
-    'client-certificate-data', 'key-string', 'authentication-key', 'authorization', 'credentials', 'credential',
-    'aws-secret-access-key', 'aws-session-token', 'secret-access-key',
+    'password',
+    'passwd',
+    'passphrase',
+    'secret',
+    'client-secret',
+    'token',
+    'id-token',
+    'refresh-token',
+    'access-token',
+    'auth-token',
+    'session-token',
+    'bearer-token',
+    'api-key',
+    'apikey',
+    'private-key',
+    'privatekey',
+    'client-key-data',
+    'client-certificate-data',
+    'key-string',
+    'authentication-key',
+    'authorization',
+    'credentials',
+    'credential',
+    'aws-secret-access-key',
+    'aws-session-token',
+    'secret-access-key',
   ].map((k) => k.replace(/[-_]/g, '')),
 );
 
@@ -22,8 +44,9 @@ const SECRET_KEYS = new Set(
 export const isSecretKey = (key: string): boolean => SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
 
 const ENV_SECRET = '[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Z0-9_]*';
-const KEYS = '(?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password|passphrase'
-  + '|secret|client-secret|clientSecret|privateKey|private-key|api-key|apiKey)';
+const KEYS =
+  '(?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password|passphrase' +
+  '|secret|client-secret|clientSecret|privateKey|private-key|api-key|apiKey)';
 
 const RULES: Array<[RegExp, string]> = [
   // PEM/OpenSSH private keys: whole blocks, and a block cut short (no END line) up to its end.
@@ -38,12 +61,18 @@ const RULES: Array<[RegExp, string]> = [
   ],
   // A YAML block scalar under a secret key: `password: |` and its more indented lines.
   [
-    new RegExp(`^([ \\t-]*["']?${KEYS}["']?[ \\t]*:[ \\t]*)[|>][+-]?[0-9]?[ \\t]*\\n(?:(?:[ \\t]*\\n)|(?:[ \\t]+\\S.*(?:\\n|$)))+`, 'gmi'),
+    new RegExp(
+      `^([ \\t-]*["']?${KEYS}["']?[ \\t]*:[ \\t]*)[|>][+-]?[0-9]?[ \\t]*\\n(?:(?:[ \\t]*\\n)|(?:[ ` +
+        `\\t]+\\S.*(?:\\n|$)))+`,
+      'gmi',
+    ),
     `$1"${REDACTED}"\n`,
   ],
   // YAML or JSON fields of kubeconfigs, service accounts and product files.
-  [new RegExp(`(["']?${KEYS}["']?\\s*[:=]\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`, 'gi'),
-    `$1"${REDACTED}"`],
+  [
+    new RegExp(`(["']?${KEYS}["']?\\s*[:=]\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`, 'gi'),
+    `$1"${REDACTED}"`,
+  ],
   // Environment assignments: API_KEY=…, AWS_SECRET_ACCESS_KEY=…, export GITHUB_TOKEN="…".
   [new RegExp(`(\\b${ENV_SECRET}\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s"';]+)`, 'g'), `$1${REDACTED}`],
   // A kubeconfig exec plugin's env: `- name: X` followed by `value: …`.
@@ -85,7 +114,9 @@ export function redactValue(v: unknown, key?: string): unknown {
   if (o && typeof o === 'object' && o.encoding === 'base64' && typeof o.content === 'string' && textual) {
     const name = type.includes('json') ? 'embedded.json' : 'embedded.txt';
     const inner = String(redactFile(name, Buffer.from(o.content, 'base64')));
-    const rest = Object.entries(o).filter(([k]) => k !== 'content').map(([k, x]) => [k, redactValue(x, k)]);
+    const rest = Object.entries(o)
+      .filter(([k]) => k !== 'content')
+      .map(([k, x]) => [k, redactValue(x, k)]);
     return { ...Object.fromEntries(rest), content: Buffer.from(inner).toString('base64') };
   }
   if (v && typeof v === 'object') {
@@ -140,7 +171,8 @@ function redactYamlDoc(doc: Document): void {
       if (key === 'env' && isSeq(pair.value)) {
         for (const item of pair.value.items) {
           if (!isMap(item)) continue;
-          for (const p of item.items) if (isPair(p) && isScalar(p.key) && p.key.value === 'value') p.value = new Scalar(REDACTED);
+          for (const p of item.items)
+            if (isPair(p) && isScalar(p.key) && p.key.value === 'value') p.value = new Scalar(REDACTED);
         }
       }
       return undefined;

@@ -39,10 +39,14 @@ export default class RunRecordReporter implements Reporter {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     const factsFile = join(dir, RUN_FILES.testbed);
-    const facts: TestbedFacts | undefined = existsSync(factsFile) ? (JSON.parse(readFileSync(factsFile, 'utf8')) as TestbedFacts) : undefined;
+    const facts: TestbedFacts | undefined = existsSync(factsFile)
+      ? (JSON.parse(readFileSync(factsFile, 'utf8')) as TestbedFacts)
+      : undefined;
     const tiers = selectedTiers();
     // Instances an Allure test plan left out (`run --rerun-failed`) were not selected, not skipped.
-    const tests = modules.flatMap((m) => [...m.children.allTests()].filter((t) => !(t.meta() as { allureSkip?: boolean }).allureSkip).map(finished));
+    const tests = modules.flatMap((m) =>
+      [...m.children.allTests()].filter((t) => !(t.meta() as { allureSkip?: boolean }).allureSkip).map(finished),
+    );
     const { checks, strays } = checkVerdicts(tests, tiers, selectedChecks());
     const product = process.env.L2STRETCH_PRODUCT_FILE ? readProduct(process.env.L2STRETCH_PRODUCT_FILE) : undefined;
     // A failed beforeAll skips its tests: that is an error of the run, never a pass.
@@ -53,12 +57,24 @@ export default class RunRecordReporter implements Reporter {
     const partial = {
       checks,
       strays,
-      errors: [...errors.map((e) => e.message ?? String(e)), ...hookErrors, ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded'])],
+      errors: [
+        ...errors.map((e) => e.message ?? String(e)),
+        ...hookErrors,
+        ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded']),
+      ],
     };
     const record: RunRecord = {
       schema: 'l2stretch.run-record/v1',
       suite: suiteIdentity(),
-      testbed: facts ? { kind: facts.kind, runId: facts.runId, topology: facts.topology, features: facts.features, versions: facts.versions } : { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
+      testbed: facts
+        ? {
+            kind: facts.kind,
+            runId: facts.runId,
+            topology: facts.topology,
+            features: facts.features,
+            versions: facts.versions,
+          }
+        : { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
       tiers,
       waits: facts?.waits ?? {},
       thresholds: thresholdValues(),
@@ -81,10 +97,16 @@ export default class RunRecordReporter implements Reporter {
         verdictTable(record, process.stdout.columns || 120),
         '',
         `l2stretch: ${record.verdict.toUpperCase()} on the ${record.testbed.kind} testbed` +
-          (record.verdict === 'incomplete' ? ` (${checks.filter((c) => c.verdict !== 'passed').length} checks skipped or not run: see the table)` : '') +
+          (record.verdict === 'incomplete'
+            ? ` (${checks.filter((c) => c.verdict !== 'passed').length} checks skipped or not run: see the table)`
+            : '') +
           (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
-          (partial.errors.length ? `; ${partial.errors.length} error(s) outside the checks:\n  ${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}` : ''),
-        `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,
+          (partial.errors.length
+            ? `; ${partial.errors.length} error(s) outside the checks:\n  ` +
+              `${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}`
+            : ''),
+        `  report:     ${rel}/ (run-record.json, junit.xml, allure-results/` +
+          `${existsSync(join(dir, RUN_FILES.diagnostics)) ? ', diagnostics/' : ''})`,
         '  HTML:       l2stretch report   (= make report: one file, with the history of earlier runs)',
         '',
       ].join('\n'),

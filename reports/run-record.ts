@@ -76,7 +76,11 @@ function convergedMs(annotations: string[]): number | undefined {
 }
 
 /** Verdicts of the checks of `tiers` (and of `only`, when the run selected checks). */
-export function checkVerdicts(tests: FinishedTest[], tiers: Tier[], only?: readonly CheckId[]): { checks: RunRecord['checks']; strays: string[] } {
+export function checkVerdicts(
+  tests: FinishedTest[],
+  tiers: Tier[],
+  only?: readonly CheckId[],
+): { checks: RunRecord['checks']; strays: string[] } {
   const byId = new Map<CheckId, CheckInstance[]>();
   const strays: string[] = [];
   for (const t of tests) {
@@ -88,7 +92,13 @@ export function checkVerdicts(tests: FinishedTest[], tiers: Tier[], only?: reado
     const c = convergedMs(t.annotations);
     byId.set(id, [
       ...(byId.get(id) ?? []),
-      { title: t.title, verdict: t.verdict, durationMs: Math.round(t.durationMs), ...(c === undefined ? {} : { convergedMs: c }), ...(t.message ? { message: t.message } : {}) },
+      {
+        title: t.title,
+        verdict: t.verdict,
+        durationMs: Math.round(t.durationMs),
+        ...(c === undefined ? {} : { convergedMs: c }),
+        ...(t.message ? { message: t.message } : {}),
+      },
     ]);
   }
   const checks = checkIds()
@@ -140,7 +150,12 @@ export function verdictTable(r: Pick<RunRecord, 'checks'>, width = 120): string 
           : c.verdict === 'passed'
             ? `passed ${c.instances.length}/${c.instances.length}`
             : 'not run';
-    return `${pad(c.id, 12)} ${pad(c.tier, 11)} ${pad(result, 21)} ${`${(c.durationMs / 1000).toFixed(1)} s`.padStart(7)}  ${pad(c.requirement, req)}`;
+    return (
+      `${pad(c.id, 12)} ${pad(c.tier, 11)} ${pad(result, 21)} ` +
+      `${`${(c.durationMs / 1000).toFixed(1)} s`.padStart(7)}  ${pad(c.requirement, req)}`
+    );
   });
-  return [`${pad('ID', 12)} ${pad('tier', 11)} ${pad('result', 21)} ${'time'.padStart(7)}  requirement`, ...lines].join('\n');
+  return [`${pad('ID', 12)} ${pad('tier', 11)} ${pad('result', 21)} ${'time'.padStart(7)}  requirement`, ...lines].join(
+    '\n',
+  );
 }

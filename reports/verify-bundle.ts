@@ -37,10 +37,12 @@ function checkSums(dir: string, present: Set<string>, problems: string[]): void 
   }
   for (const [f, hash] of listed) {
     if (!present.has(f)) problems.push(`${f}: listed in ${BUNDLE_FILES.sums} but missing`);
-    else if (sha256(join(dir, f)) !== hash) problems.push(`${f}: its SHA-256 differs from ${BUNDLE_FILES.sums} (changed after the run)`);
+    else if (sha256(join(dir, f)) !== hash)
+      problems.push(`${f}: its SHA-256 differs from ${BUNDLE_FILES.sums} (changed after the run)`);
   }
   for (const f of present) {
-    if (f !== BUNDLE_FILES.sums && !listed.has(f)) problems.push(`${f}: not listed in ${BUNDLE_FILES.sums} (added after the run)`);
+    if (f !== BUNDLE_FILES.sums && !listed.has(f))
+      problems.push(`${f}: not listed in ${BUNDLE_FILES.sums} (added after the run)`);
   }
 }
 
@@ -56,14 +58,20 @@ function readJsonOrYaml(dir: string, present: Set<string>, file: string, problem
 }
 
 function checkRecord(r: RunRecord, catalogueIds: string[], problems: string[]): void {
-  if (r.suite.dirty) problems.push(`run-record.json: l2stretch ${r.suite.commit} had local changes: a certification must run an unmodified suite`);
+  if (r.suite.dirty)
+    problems.push(
+      `run-record.json: l2stretch ${r.suite.commit} had local changes: a certification must run an unmodified suite`,
+    );
   if (!r.tiers.includes('conformance')) problems.push('run-record.json: the conformance tier was not run');
   for (const id of catalogueIds) {
     const c = r.checks.find((x) => x.id === id);
     if (!c) problems.push(`${id}: absent from the run`);
     else if (c.verdict !== 'passed') {
-      const bad = c.instances.filter((i) => i.verdict !== 'passed').map((i) => `${i.verdict}: ${i.title}${i.message ? ` (${i.message.split('\n')[0]})` : ''}`);
-      problems.push(`${id}: ${c.verdict}${bad.length ? ` — ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? `; … ${bad.length - 3} more` : ''}` : ''}`);
+      const bad = c.instances
+        .filter((i) => i.verdict !== 'passed')
+        .map((i) => `${i.verdict}: ${i.title}${i.message ? ` (${i.message.split('\n')[0]})` : ''}`);
+      const more = bad.length > 3 ? `; … ${bad.length - 3} more` : '';
+      problems.push(`${id}: ${c.verdict}${bad.length ? ` — ${bad.slice(0, 3).join('; ')}${more}` : ''}`);
     }
   }
   for (const s of r.strays) problems.push(`a test without a catalogue ID ran: ${s}`);
@@ -71,9 +79,16 @@ function checkRecord(r: RunRecord, catalogueIds: string[], problems: string[]): 
   if (r.verdict !== 'passed') problems.push('run-record.json: the run did not pass');
   if (!r.testbed.versions.frr) problems.push('run-record.json: the FRR version of the testbed is not recorded');
   // l2stretch builds these testbeds from reference parts only: a vendor's product is in none of them.
-  const reference = REFERENCE_TESTBEDS.includes(r.testbed.kind) ? r.testbed.kind
-    : Object.values(r.testbed.versions).some((v) => /^embedded\b/.test(v)) ? 'embedded (by its component versions)' : undefined;
-  if (reference) problems.push(`run-record.json: the run was on the ${reference} testbed, which contains none of the product: it certifies nothing`);
+  const reference = REFERENCE_TESTBEDS.includes(r.testbed.kind)
+    ? r.testbed.kind
+    : Object.values(r.testbed.versions).some((v) => /^embedded\b/.test(v))
+      ? 'embedded (by its component versions)'
+      : undefined;
+  if (reference)
+    problems.push(
+      `run-record.json: the run was on the ${reference} testbed, which contains none of the product: it ` +
+        `certifies nothing`,
+    );
 }
 
 const REFERENCE_TESTBEDS = ['embedded', 'kind'];
@@ -101,13 +116,16 @@ function checkJunit(dir: string, present: Set<string>, problems: string[]): void
   const file = join(dir, BUNDLE_FILES.junit);
   if (!present.has(BUNDLE_FILES.junit)) return void problems.push(`${BUNDLE_FILES.junit} is missing`);
   const suites = [...readFileSync(file, 'utf8').matchAll(/<testsuite\s([^>]*)>/g)].map((m) => m[1]!);
-  const total = (n: string) => suites.reduce((sum, a) => sum + Number(new RegExp(`\\b${n}="(\\d+)"`).exec(a)?.[1] ?? 0), 0);
+  const total = (n: string) =>
+    suites.reduce((sum, a) => sum + Number(new RegExp(`\\b${n}="(\\d+)"`).exec(a)?.[1] ?? 0), 0);
   if (!(total('tests') > 0)) problems.push(`${BUNDLE_FILES.junit}: no tests recorded`);
-  for (const n of ['failures', 'errors', 'skipped']) if (total(n) > 0) problems.push(`${BUNDLE_FILES.junit}: ${total(n)} ${n}`);
+  for (const n of ['failures', 'errors', 'skipped'])
+    if (total(n) > 0) problems.push(`${BUNDLE_FILES.junit}: ${total(n)} ${n}`);
 }
 
 /** The PE the run tested, when it was openperouter: a product that replaced it records none. */
-const openperouterOf = (versions: Record<string, string>) => (versions.openperouter ? `, openperouter ${versions.openperouter}` : '');
+const openperouterOf = (versions: Record<string, string>) =>
+  versions.openperouter ? `, openperouter ${versions.openperouter}` : '';
 
 /** Every problem and the summary as one line each, control characters shown, never sent to the terminal. */
 function printable(v: Verification): Verification {
@@ -138,9 +156,18 @@ function verify(dir: string): Verification {
   if (!isDirectory(join(dir, BUNDLE_FILES.allureResults))) problems.push(`${BUNDLE_FILES.allureResults}/ is missing`);
 
   const product = productSchema.safeParse(readJsonOrYaml(dir, present, BUNDLE_FILES.product, problems));
-  if (!product.success) problems.push(`${BUNDLE_FILES.product}: ${product.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!product.success)
+    problems.push(
+      `${BUNDLE_FILES.product}: ${product.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const record = runRecordSchema.safeParse(readJsonOrYaml(dir, present, BUNDLE_FILES.record, problems));
-  if (!record.success) problems.push(`${BUNDLE_FILES.record}: not a run record (${record.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  if (!record.success)
+    problems.push(
+      `${BUNDLE_FILES.record}: not a run record (${record.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')})`,
+    );
   const catalogue = readJsonOrYaml(dir, present, BUNDLE_FILES.catalogue, problems) as
     | { version?: string; checks?: Array<{ id: string; tier: string; thresholds?: Record<string, { value: number }> }> }
     | undefined;
@@ -150,26 +177,42 @@ function verify(dir: string): Verification {
   const bundled = (catalogue?.checks ?? []).filter((c) => c.tier === 'conformance').map((c) => c.id);
   if (catalogue?.version === suiteVersion()) {
     const mine = checkIds().filter((id) => CATALOGUE[id].tier === 'conformance');
-    if (!isDeepStrictEqual([...bundled].sort(), [...mine].sort())) problems.push(`${BUNDLE_FILES.catalogue}: its conformance checks differ from those of l2stretch ${suiteVersion()}`);
+    if (!isDeepStrictEqual([...bundled].sort(), [...mine].sort()))
+      problems.push(
+        `${BUNDLE_FILES.catalogue}: its conformance checks differ from those of l2stretch ${suiteVersion()}`,
+      );
   }
   if (catalogue && !bundled.length) problems.push(`${BUNDLE_FILES.catalogue}: lists no conformance check`);
 
   if (record.success) {
     const r = record.data;
     checkRecord(r, bundled, problems);
-    if (catalogue?.version && catalogue.version !== r.suite.version) problems.push(`versions disagree: ${BUNDLE_FILES.catalogue} is of l2stretch ${catalogue.version}, the run was l2stretch ${r.suite.version}`);
-    if (product.success && !isDeepStrictEqual(r.product, product.data)) problems.push(`${BUNDLE_FILES.record} names another product than ${BUNDLE_FILES.product}`);
+    if (catalogue?.version && catalogue.version !== r.suite.version)
+      problems.push(
+        `versions disagree: ${BUNDLE_FILES.catalogue} is of l2stretch ${catalogue.version}, the run was ` +
+          `l2stretch ${r.suite.version}`,
+      );
+    if (product.success && !isDeepStrictEqual(r.product, product.data))
+      problems.push(`${BUNDLE_FILES.record} names another product than ${BUNDLE_FILES.product}`);
     // A pass/fail limit relaxed for the run (an edited record or catalogue) voids it.
     for (const c of catalogue?.checks ?? []) {
       const want = Object.fromEntries(Object.entries(c.thresholds ?? {}).map(([k, t]) => [k, t.value]));
       const seen = r.thresholds[c.id] ?? {};
-      if (!isDeepStrictEqual(want, seen)) problems.push(`${c.id}: the run's thresholds ${JSON.stringify(seen)} differ from ${BUNDLE_FILES.catalogue}'s ${JSON.stringify(want)}`);
+      if (!isDeepStrictEqual(want, seen))
+        problems.push(
+          `${c.id}: the run's thresholds ${JSON.stringify(seen)} differ from ${BUNDLE_FILES.catalogue}'s ` +
+            `${JSON.stringify(want)}`,
+        );
     }
   }
   checkJunit(dir, present, problems);
   const summary =
     product.success && record.success
-      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on ${/^[aeiou]/.test(record.data.testbed.kind) ? 'an' : 'a'} ${record.data.testbed.kind} testbed, FRR ${record.data.testbed.versions.frr ?? '?'}${openperouterOf(record.data.testbed.versions)}, ${record.data.finishedAt}`
+      ? `${product.data.vendor} ${product.data.product} ${product.data.version} — l2stretch ` +
+        `${record.data.suite.version} (${record.data.suite.commit.slice(0, 12)}) on ` +
+        `${/^[aeiou]/.test(record.data.testbed.kind) ? 'an' : 'a'} ${record.data.testbed.kind} testbed, FRR ` +
+        `${record.data.testbed.versions.frr ?? '?'}${openperouterOf(record.data.testbed.versions)}, ` +
+        `${record.data.finishedAt}`
       : undefined;
   const flagged = flags(dir, present);
   const described = summary && flagged.length ? `${summary}; flagged: ${flagged.join('; ')}` : summary;

@@ -35,42 +35,48 @@ export const CATALOGUE = {
     suite: 'bgp-sessions',
     tier: 'conformance',
     requirement:
-      'Every fabric and node router MUST have each of its underlay sessions Established in IPv4 unicast and in L2VPN EVPN.',
+      'Every fabric and node router MUST have each of its underlay sessions Established in IPv4 unicast and ' +
+      'in L2VPN EVPN.',
     needs: [],
   },
   'L2S-EVPN-001': {
     suite: 'evpn-routes',
     tier: 'conformance',
     requirement:
-      'The spine, every ToR and every node router MUST carry a type-3 (IMET) route for each L2VNI from every node VTEP.',
+      'The spine, every ToR and every node router MUST carry a type-3 (IMET) route for each L2VNI from every ' +
+      'node VTEP.',
     needs: ['l2vni'],
   },
   'L2S-EVPN-002': {
     suite: 'evpn-routes',
     tier: 'conformance',
     requirement:
-      "Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of the VM's node, and every node's L2VNI MUST import them and the type-3 route of every other node VTEP.",
+      'Every router MUST carry type-2 MAC and MAC+IP routes of every remote VM whose next hop is the VTEP of ' +
+      "the VM's node, and every node's L2VNI MUST import them and the type-3 route of every other node VTEP.",
     needs: ['l2vni'],
   },
   'L2S-EVPN-003': {
     suite: 'evpn-routes',
     tier: 'conformance',
     requirement:
-      "Every node's L3VNI VRF MUST hold type-5 routes of its own VRF's host subnets and MUST NOT hold those of another VRF.",
+      "Every node's L3VNI VRF MUST hold type-5 routes of its own VRF's host subnets and MUST NOT hold those " +
+      'of another VRF.',
     needs: ['l3vni'],
   },
   'L2S-EVPN-004': {
     suite: 'evpn-routes',
     tier: 'extended',
     requirement:
-      "Every node's data plane SHOULD flood each L2VNI to every other VTEP and know each remote VM's MAC at that VM's VTEP.",
+      "Every node's data plane SHOULD flood each L2VNI to every other VTEP and know each remote VM's MAC at " +
+      "that VM's VTEP.",
     needs: ['l2vni'],
   },
   'L2S-L2-001': {
     suite: 'l2-stretch',
     tier: 'conformance',
     requirement:
-      "A VM MUST reach a VM of another cluster on the same L2VNI over HTTP, and the callee MUST see the caller's own address (no NAT).",
+      'A VM MUST reach a VM of another cluster on the same L2VNI over HTTP, and the callee MUST see the ' +
+      "caller's own address (no NAT).",
     needs: ['l2vni', 'workload-exec'],
   },
   'L2S-L2-002': {
@@ -95,7 +101,8 @@ export const CATALOGUE = {
     suite: 'l2-stretch',
     tier: 'conformance',
     requirement:
-      "Every node serving an L2VNI MUST answer its gateway address with one and the same MAC (the distributed anycast gateway): the MAC of every node's SVI and the one every VM learned for its gateway.",
+      'Every node serving an L2VNI MUST answer its gateway address with one and the same MAC (the distributed ' +
+      "anycast gateway): the MAC of every node's SVI and the one every VM learned for its gateway.",
     needs: ['l2vni', 'workload-exec'],
   },
   'L2S-L3-001': {
@@ -120,7 +127,8 @@ export const CATALOGUE = {
     suite: 'live-migration',
     tier: 'conformance',
     requirement:
-      'A live migration MUST succeed, and the clusters MUST report the end state KubeVirt reports (target migration Succeeded, source instance gone, source VM Halted, target VM Always and Ready).',
+      'A live migration MUST succeed, and the clusters MUST report the end state KubeVirt reports (target ' +
+      'migration Succeeded, source instance gone, source VM Halted, target VM Always and Ready).',
     needs: ['workload-exec', 'migration-probe'],
   },
   'L2S-MIG-002': {
@@ -133,7 +141,8 @@ export const CATALOGUE = {
     suite: 'live-migration',
     tier: 'conformance',
     requirement:
-      "Every router's type-2 MAC+IP route of a migrated VM MUST follow it to its new node's VTEP, with a higher MAC-mobility sequence.",
+      "Every router's type-2 MAC+IP route of a migrated VM MUST follow it to its new node's VTEP, with a " +
+      'higher MAC-mobility sequence.',
     needs: ['workload-exec', 'migration-probe', 'garp-moves-mac-ip'],
   },
   'L2S-MIG-004': {
@@ -178,7 +187,8 @@ export const CATALOGUE = {
     suite: 'stability',
     tier: 'conformance',
     requirement:
-      'No BGP session of the topology MUST reset, and no EVPN route the overlay needs MUST be withdrawn or re-advertised, from the start of the first suite to the end of the last.',
+      'No BGP session of the topology MUST reset, and no EVPN route the overlay needs MUST be withdrawn or ' +
+      're-advertised, from the start of the first suite to the end of the last.',
     needs: [],
   },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -49,8 +49,9 @@ function stageGate(stage: Stage, after: Stage[]): StageGate {
   // The fault catalogue runs every check whatever fails first, to see exactly which ones a fault breaks.
   const gated = process.env.L2STRETCH_STAGE_GATE !== 'off';
   const failed = gated ? after.filter((s) => failures[s]?.length) : [];
+  const why = (s: Stage) => `${failures[s]!.slice(0, 2).join('; ')}${failures[s]!.length > 2 ? '; …' : ''}`;
   const blocked = failed.length
-    ? `skipped: ${failed.map((s) => `stage ${s} failed (${failures[s]!.slice(0, 2).join('; ')}${failures[s]!.length > 2 ? '; …' : ''})`).join(', ')}`
+    ? `skipped: ${failed.map((s) => `stage ${s} failed (${why(s)})`).join(', ')}`
     : undefined;
   afterEach((ctx) => {
     if (ctx.task.result?.state !== 'fail') return;
@@ -120,14 +121,17 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
         const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
         if (missing.length)
           ctx.skip(
-            `needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, which the ${tb.kind} testbed does not offer`,
+            `needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, ` +
+              `which the ${tb.kind} testbed does not offer`,
           );
         try {
           await body(ctx);
         } catch (e) {
           await diagnoseOnce(ctx);
           if (leftOut.length && e instanceof Error) {
-            e.message += `\n(stage ${leftOut.join(', ')} did not run: left out of this run's selection, so a failure there could not skip this check)`;
+            e.message +=
+              `\n(stage ${leftOut.join(', ')} did not run: left out of this run's selection, so a failure there ` +
+              `could not skip this check)`;
           }
           throw e;
         }
@@ -148,7 +152,10 @@ export interface EvidencedCheck {
 
 const PROGRESS_EVERY_MS = 5000;
 
-/** A check that saw the network misbehave, as opposed to a testbed or suite that broke: reports file it under product failures. */
+/**
+ * A check that saw the network misbehave, as opposed to a testbed or suite that broke: reports file it under product
+ * failures.
+ */
 export class NetworkCheckFailed extends Error {
   override name = 'AssertionError';
 }
@@ -192,7 +199,8 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
     const progress = setInterval(() => {
       const waited = Math.round((Date.now() - start) / 1000);
       process.stderr.write(
-        `l2stretch: ${ctx.task.name}: waiting ${waited} s of ${tb.deadlines[deadline] / 1000} s (${deadline})${lastProblem ? `; now: ${lastProblem.split('\n')[0]}` : ''}\n`,
+        `l2stretch: ${ctx.task.name}: waiting ${waited} s of ${tb.deadlines[deadline] / 1000} s (${deadline})` +
+          `${lastProblem ? `; now: ${lastProblem.split('\n')[0]}` : ''}\n`,
       );
     }, PROGRESS_EVERY_MS);
     try {

@@ -134,7 +134,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
     if (kind === 'existing' && !given)
       giveUp(
-        'L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach your routers, hosts, VMs and clusters',
+        'L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach ' +
+          'your routers, hosts, VMs and clusters',
       );
     const teardown = await (given
       ? useGiven(project, given)

@@ -65,7 +65,8 @@ describe("KubeVirt's migration admission (migration-create-admitter.go, v1.6.2)"
     const running = { 'vm-1': 'Running', 'vm-2': 'Running' } as const;
     const other = { name: 'm1', uid: 'u-1', vmiName: 'vm-1', phase: 'Running' };
     expect(denied(create(spec, running, [other]))).toBe(
-      `${KV_CREATE}in-flight migration detected. Active migration job (u-1) is currently already in progress for VMI vm-1.`,
+      `${KV_CREATE}in-flight migration detected. Active migration job (u-1) is currently already in progress ` +
+        `for VMI vm-1.`,
     );
     expect(denied(create(spec, running, [{ ...other, phase: undefined }]))).toMatch(/in-flight/);
     for (const phase of ['Succeeded', 'Failed']) expect(create(spec, running, [{ ...other, phase }])).not.toThrow();
@@ -83,7 +84,8 @@ describe("KubeVirt's migration admission (migration-create-admitter.go, v1.6.2)"
   it("refuses a change to an existing migration's spec (migration-update-admitter.go)", () => {
     const prev = vmim('m', { vmiName: 'vm-1' });
     expect(denied(() => admit(vmim('m', { vmiName: 'vm-2' }), [prev], view({}), V005))).toBe(
-      'admission webhook "migration-update-validator.kubevirt.io" denied the request: update of Migration object\'s spec is restricted',
+      'admission webhook "migration-update-validator.kubevirt.io" denied the request: update of Migration ' +
+        "object's spec is restricted",
     );
     expect(() => admit(vmim('m', { vmiName: 'vm-1' }), [prev], view({}), V005)).not.toThrow();
   });
@@ -159,7 +161,7 @@ describe('the embedded cluster admits before it touches the machine', () => {
     ).rejects.toThrow(`${KV_CREATE}the VMI "default/vm-1" does not exist`);
   });
 
-  it('a WaitAsReceiver VM gets a receiver VMI waiting for sync; its receive VMIM is then admitted, and a second one is not', async () => {
+  it('a WaitAsReceiver VM gets a receiver VMI waiting for sync; its receive VMIM is admitted, not a 2nd', async () => {
     const c = cluster();
     const vm = stageManifests('pe-kind-a', 'workload').find((m) => m.kind === 'VirtualMachine')!;
     await c.apply([receiverOf(vm)]);
@@ -193,7 +195,8 @@ describe('the embedded cluster admits before it touches the machine', () => {
   it('does not emulate a migration between namespaces (sendTo with receive), and says so', async () => {
     const spec = { vmiName: 'vm-2', receive: { migrationID: 'a' }, sendTo: { migrationID: 'a', connectURL: 'x:9185' } };
     await expect(cluster().apply([vmim('m', spec)])).rejects.toThrow(
-      'VirtualMachineInstanceMigration m: spec.receive with spec.sendTo (a migration between namespaces) is not emulated',
+      'VirtualMachineInstanceMigration m: spec.receive with spec.sendTo (a migration between namespaces) is ' +
+        'not emulated',
     );
   });
 });

@@ -29,7 +29,8 @@ describe('bgp-sessions checks on captured FRR JSON', () => {
   it('fail a session the summary calls Established when the peer did not activate the family (NoNeg)', () => {
     // Captured after `no neighbor 192.168.1.1 activate` under l2vpn evpn on the spine.
     expect(problems('leafA', 'bgp-summary-leafA-evpn-noneg.json', 'bgp-neighbors-leafA-evpn-noneg.json')).toEqual([
-      'leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it',
+      'leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family ' +
+        'negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it',
     ]);
     expect(problems('leafA', 'bgp-summary-leafA-evpn-noneg.json', 'bgp-neighbors-leafA.json')).toEqual([]);
   });
@@ -47,8 +48,10 @@ describe('bgp-sessions checks on captured FRR JSON', () => {
 
   it('report a missing dynamic neighbor on the ToR as no connection from the node', () => {
     expect(problems('leafkind-b', 'bgp-summary-leafkind-b-worker-shutdown.json')).toEqual([
-      'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in IPv4 unicast: expected Established, seen no connection from the peer',
-      'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: expected Established, seen no connection from the peer',
+      'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in IPv4 unicast: ' +
+        'expected Established, seen no connection from the peer',
+      'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: ' +
+        'expected Established, seen no connection from the peer',
     ]);
   });
 

@@ -78,7 +78,8 @@ function run(
   const n = tests.length;
   writeFileSync(
     join(runDir, 'junit.xml'),
-    `<testsuites tests="${n}">\n<testsuite name="s" tests="${n}" failures="0" errors="0" skipped="0"></testsuite></testsuites>\n`,
+    `<testsuites tests="${n}">\n<testsuite name="s" tests="${n}" failures="0" errors="0" ` +
+      `skipped="0"></testsuite></testsuites>\n`,
   );
   writeFileSync(join(runDir, 'run.log'), 'ran\n');
   writeFileSync(join(runDir, 'allure-results', 'x-result.json'), '{"status":"passed"}');
@@ -167,7 +168,8 @@ describe('verify-bundle believes nothing it cannot check', () => {
       out(),
     );
     expect(verifyBundle(out()).problems).toEqual([
-      'run-record.json: the run was on the embedded (by its component versions) testbed, which contains none of the product: it certifies nothing',
+      'run-record.json: the run was on the embedded (by its component versions) testbed, which contains none ' +
+        'of the product: it certifies nothing',
     ]);
   });
 

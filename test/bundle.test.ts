@@ -77,7 +77,9 @@ function fakeRun(
   const skipped = tests.filter((t) => t.verdict === 'skipped').length;
   writeFileSync(
     join(runDir, 'junit.xml'),
-    `<testsuites name="l2stretch conformance" tests="${tests.length}" failures="${failures}" errors="0">\n<testsuite name="s" tests="${tests.length}" failures="${failures}" errors="0" skipped="${skipped}"></testsuite></testsuites>\n`,
+    `<testsuites name="l2stretch conformance" tests="${tests.length}" failures="${failures}" ` +
+      `errors="0">\n<testsuite name="s" tests="${tests.length}" failures="${failures}" errors="0" skipped="` +
+      `${skipped}"></testsuite></testsuites>\n`,
   );
   writeFileSync(join(runDir, 'run.log'), 'l2stretch: using kubeconfig with token: abc123secret\n');
   writeFileSync(
@@ -139,7 +141,8 @@ describe('certification bundle', () => {
     expect(v.ok).toBe(false);
     expect(v.problems).toEqual(
       expect.arrayContaining([
-        `${conformanceIds[0]}: failed — failed: suite > ${conformanceIds[0]} one instance (spine: session to leafA … expected Established, seen Idle)`,
+        `${conformanceIds[0]}: failed — failed: suite > ${conformanceIds[0]} one instance (spine: session to ` +
+          `leafA … expected Established, seen Idle)`,
         `${conformanceIds[1]}: skipped — skipped: suite > ${conformanceIds[1]} one instance (needs l3vni)`,
         `${conformanceIds.at(-1)}: not run`,
         'run-record.json: the run did not pass',
@@ -198,7 +201,8 @@ describe('certification bundle', () => {
       stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {}, colour: 'red' }),
     );
     expect(() => readProduct(bad)).toThrow(
-      `product file ${bad}: replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution; (top level): Unrecognized key: "colour"`,
+      `product file ${bad}: replaced: name at least one of fabricNos, peImplementation, kubevirtDistribution; ` +
+        `(top level): Unrecognized key: "colour"`,
     );
     writeFileSync(bad, stringify({ vendor: 'Acme', product: 'X', version: '1', contact: 'c', replaced: {} }));
     expect(() => readProduct(bad)).toThrow(

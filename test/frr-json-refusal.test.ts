@@ -39,7 +39,9 @@ describe('unknown shapes are refused', () => {
     expect(error).toBeInstanceOf(UnrecognizedJson);
     expect(error).toBeInstanceOf(BrokenTest);
     expect((error as Error).message).toBe(
-      'pe-kind-a-worker: `show bgp l2vpn evpn route vni 110 json` printed JSON of a shape l2stretch does not know (top-level keys: routes, vni); expected routes keyed by RD then by prefix ("[2]:…"), or (one VNI\'s table) keyed by prefix',
+      'pe-kind-a-worker: `show bgp l2vpn evpn route vni 110 json` printed JSON of a shape l2stretch does not ' +
+        'know (top-level keys: routes, vni); expected routes keyed by RD then by prefix ("[2]:…"), or (one ' +
+        "VNI's table) keyed by prefix",
     );
   });
 

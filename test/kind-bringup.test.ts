@@ -161,7 +161,7 @@ describe('kubevirt CA exchange (against an emulated virt-operator)', () => {
     );
   });
 
-  it('a merge virt-operator drops at its next reconcile (own CA past the overlap) is not taken for trust, and the error says why', async () => {
+  it('a merge virt-operator drops at its next reconcile (own CA past overlap) is not trust, and says why', async () => {
     // Only the clock moves: 3 days into the 7-day CAs, past their 1.4-day overlap.
     const realNow = Date.now.bind(Date);
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3 * 86_400_000);
@@ -185,7 +185,7 @@ describe('kubevirt CA exchange (against an emulated virt-operator)', () => {
 });
 
 describe('kind bring-up plan: what was wrong, corrected', () => {
-  it('exchanges the CA by the trust step after KubeVirt is ready and its images are on every node, never by a server-side kubectl apply', () => {
+  it('exchanges the CA in the trust step (KubeVirt ready, images on every node), never by server-side apply', () => {
     expect(argvs(up).some((a) => a.includes('kubevirt-external-ca') || a.includes('configmap kubevirt-ca'))).toBe(
       false,
     );
@@ -216,16 +216,20 @@ describe('kind bring-up plan: what was wrong, corrected', () => {
     expect(pulls).toHaveLength(nodes.length * 2);
   });
 
-  it('runs the pinned Multus thick image with a memory limit above the one that OOMs, and whereabouts at its tag, awaiting both', () => {
+  it('runs pinned Multus thick with a memory limit above the OOMing one, whereabouts at its tag; awaits both', () => {
     const a = argvs(up);
     expect(a).toContain(
-      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-a -n kube-system set image daemonset/kube-multus-ds kube-multus=ghcr.io/k8snetworkplumbingwg/multus-cni:v4.2.2-thick install-multus-binary=ghcr.io/k8snetworkplumbingwg/multus-cni:v4.2.2-thick',
+      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-a -n kube-system set image daemonset/kube-multus-ds ' +
+        'kube-multus=ghcr.io/k8snetworkplumbingwg/multus-cni:v4.2.2-thick ' +
+        'install-multus-binary=ghcr.io/k8snetworkplumbingwg/multus-cni:v4.2.2-thick',
     );
     expect(a).toContain(
-      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-b -n kube-system set resources daemonset/kube-multus-ds -c kube-multus --requests=cpu=100m,memory=50Mi --limits=cpu=500m,memory=256Mi',
+      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-b -n kube-system set resources daemonset/kube-multus-ds ' +
+        '-c kube-multus --requests=cpu=100m,memory=50Mi --limits=cpu=500m,memory=256Mi',
     );
     expect(a).toContain(
-      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-b -n kube-system set image daemonset/whereabouts whereabouts=ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.1',
+      'kubectl --kubeconfig /lab/kubeconfig-pe-kind-b -n kube-system set image daemonset/whereabouts ' +
+        'whereabouts=ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.1',
     );
     expect(a).toContain(
       'kubectl --kubeconfig /lab/kubeconfig-pe-kind-a -n kube-system rollout status daemonset/whereabouts --timeout=5m',
@@ -237,7 +241,7 @@ describe('kind bring-up plan: what was wrong, corrected', () => {
     );
   });
 
-  it("gives KubeVirt a CA whose overlap outlasts a kept testbed's day and a half, within what its webhook admits", () => {
+  it("gives KubeVirt a CA whose overlap outlasts a kept testbed's 1.5 days, within what its webhook admits", () => {
     const crs = runs(up)
       .flatMap((r) => (r.st.stdin ? parseAllDocuments(r.st.stdin).map((d) => d.toJS() as Manifest) : []))
       .filter((m) => m.kind === 'KubeVirt');
@@ -278,7 +282,7 @@ describe('kind bring-up plan: what was wrong, corrected', () => {
     }
   });
 
-  it("runs each member's kernel set-up as a plan step (a failure stops the bring-up), not as containerlab's exec (only logged)", () => {
+  it("each member's kernel set-up is a plan step that stops bring-up on failure, not a logged clab exec", () => {
     const doc = renderContainerlab(t, o.versions) as { topology: { nodes: Record<string, { exec?: unknown }> } };
     expect(
       Object.entries(doc.topology.nodes)
@@ -302,9 +306,11 @@ describe('kind bring-up runner', () => {
     ...extra,
   });
 
-  it('retries a failing step, saying so, until it passes; gives up after its attempts with the last error', async () => {
+  it('retries a failing step, saying so, until it passes; gives up after N attempts with the last error', async () => {
     const n = join(dir, 'count');
-    const flaky = `c=$(cat ${n} 2>/dev/null || echo 0); echo $((c+1)) > ${n}; [ "$c" -ge 2 ] || { echo "webhook not ready" >&2; exit 1; }`;
+    const flaky =
+      `c=$(cat ${n} 2>/dev/null || echo 0); echo $((c+1)) > ${n}; [ "$c" -ge 2 ] || { echo "webhook not ready" ` +
+      `>&2; exit 1; }`;
     const lines: string[] = [];
     await runStages([{ name: 's', steps: [step('flaky apply', flaky, { retry: { attempts: 5, delayMs: 1 } })] }], (l) =>
       lines.push(l),
@@ -357,7 +363,7 @@ describe('kind bring-up runner', () => {
 });
 
 describe('kind preflight and testbed file', () => {
-  it('reports every missing resource at once: RAM, CPUs, disk under Docker’s data root, inotify limits, node under sudo, architecture', async () => {
+  it('reports all missing resources at once: RAM, CPUs, Docker data-root disk, inotify, node (sudo)', async () => {
     const bin = join(dir, 'fake-tools');
     await execa('mkdir', ['-p', bin]);
     const tools = {
@@ -389,10 +395,13 @@ describe('kind preflight and testbed file', () => {
       },
     });
     expect(problems).toEqual([
-      "disk: 5.0 GiB free under Docker's data root /srv/docker; the node, FRR, KubeVirt and VM images need about 20 GiB",
+      "disk: 5.0 GiB free under Docker's data root /srv/docker; the node, FRR, KubeVirt and VM images need " +
+        'about 20 GiB',
       expect.stringMatching(/^node: v18\.19\.1 is first on PATH, 20\.6 or later is needed/),
-      "fs.inotify.max_user_instances is 128: KubeVirt's virt-handler and KinD nodes fail below 1024; run `sysctl -w fs.inotify.max_user_instances=1024`",
-      "fs.inotify.max_user_watches is 8192: KubeVirt's virt-handler and KinD nodes fail below 524288; run `sysctl -w fs.inotify.max_user_watches=524288`",
+      "fs.inotify.max_user_instances is 128: KubeVirt's virt-handler and KinD nodes fail below 1024; run " +
+        '`sysctl -w fs.inotify.max_user_instances=1024`',
+      "fs.inotify.max_user_watches is 8192: KubeVirt's virt-handler and KinD nodes fail below 524288; run " +
+        '`sysctl -w fs.inotify.max_user_watches=524288`',
       'memory: 8.0 GiB; two KinD clusters with KubeVirt, openperouter and two VMs need about 16 GiB',
       'CPUs: 2; two KinD clusters with KubeVirt and two VMs need at least 4',
       'architecture ppc64: the kind testbed installs CNI plugins for amd64 and arm64 only',
@@ -416,7 +425,7 @@ describe('kind preflight and testbed file', () => {
 });
 
 describe('the line the serial console types, run by a real shell', () => {
-  it('returns stdout and stderr apart, each whole, with the exit status, whatever the command prints last', async () => {
+  it('returns stdout and stderr apart, each whole, with the exit status, whatever is printed last', async () => {
     const bin = join(dir, 'no-sudo');
     await execa('mkdir', ['-p', bin]);
     // This shell is not a guest: a stand-in sudo keeps `dmesg -n 1` off the machine running the test.

@@ -158,7 +158,8 @@ describe('kind lab files', () => {
       'node-7': c.nodes['pe-kind-a-worker']!,
     };
     expect(() => kindConfig(renamed, 'pe-kind-a', o.versions)).toThrow(
-      'cluster pe-kind-a: KinD will name its nodes pe-kind-a-control-plane, pe-kind-a-worker; the topology names them pe-kind-a-control-plane, node-7',
+      'cluster pe-kind-a: KinD will name its nodes pe-kind-a-control-plane, pe-kind-a-worker; the topology ' +
+        'names them pe-kind-a-control-plane, node-7',
     );
   });
 });

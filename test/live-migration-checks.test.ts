@@ -71,7 +71,8 @@ describe('live-migration checks', () => {
         'pe-kind-b-worker',
       ).problem,
     ).toBe(
-      'spine: type-2 MAC+IP route of vm-1: moved to 100.65.1.1 but its MAC-mobility sequence did not rise (MM:1 before, MM:1 after)',
+      'spine: type-2 MAC+IP route of vm-1: moved to 100.65.1.1 but its MAC-mobility sequence did not rise ' +
+        '(MM:1 before, MM:1 after)',
     );
     expect(
       movedRouteProblem(

@@ -87,10 +87,12 @@ describe('long-lived stream', () => {
   it('data up to the end of the migration passes; none after it fails, saying how long before', () => {
     expect(streamProblem('vm-1', 'vm-2', r({ lastAt: 500 }), 500)).toBeUndefined();
     expect(streamProblem('vm-1', 'vm-2', r({ lastAt: 499 }), 500)).toBe(
-      'vm-2 → vm-1: the long-lived connection stayed open but carried no data after the migration ended (last data 1 ms before the end)',
+      'vm-2 → vm-1: the long-lived connection stayed open but carried no data after the migration ended (last ' +
+        'data 1 ms before the end)',
     );
     expect(streamProblem('vm-1', 'vm-2', r({ lastAt: undefined }), 500)).toBe(
-      'vm-2 → vm-1: the long-lived connection stayed open but carried no data after the migration ended (last data never)',
+      'vm-2 → vm-1: the long-lived connection stayed open but carried no data after the migration ended (last ' +
+        'data never)',
     );
   });
   it('a broken or never-opened stream says so, with the error only when there is one', () => {
@@ -149,7 +151,8 @@ describe('the MAC+IP route after a move', () => {
         'pe-kind-b-worker',
       ).problem,
     ).toBe(
-      'spine: type-2 MAC+IP route of vm-1: expected next hop 100.65.1.1 (pe-kind-b-worker, where it now runs), seen 100.65.0.1 (MM:0; before the move absent, MM:0)',
+      'spine: type-2 MAC+IP route of vm-1: expected next hop 100.65.1.1 (pe-kind-b-worker, where it now ' +
+        'runs), seen 100.65.0.1 (MM:0; before the move absent, MM:0)',
     );
     expect(
       movedRouteProblem('vm-1', { router: 'spine', seq: 0 }, { router: 'spine', seq: 0 }, '100.65.1.1', 'n').problem,
@@ -182,7 +185,8 @@ describe('duplicates and identity', () => {
   const macs = parseEvpnMacs(dataJson('frr-8.4-embedded', 'evpn-mac-110-pe-kind-b-worker-duplicate.json'));
   it('a MAC zebra marked duplicate fails, matched without regard to case; another MAC or none passes', () => {
     expect(duplicateProblem('pe-kind-b-worker', macs, 'vm-1', '02:03:04:05:06:07')).toBe(
-      'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1: expected active, seen frozen as a duplicate by EVPN duplicate address detection',
+      'pe-kind-b-worker: MAC 02:03:04:05:06:07 of vm-1: expected active, seen frozen as a duplicate by EVPN ' +
+        'duplicate address detection',
     );
     const upper = macs.map((m) => ({ ...m, mac: m.mac === '02:03:04:05:06:07' ? '02:0A:0B:0C:0D:0E' : m.mac }));
     expect(duplicateProblem('pe-kind-b-worker', upper, 'vm-1', '02:0a:0b:0c:0d:0e')).toContain('frozen as a duplicate');

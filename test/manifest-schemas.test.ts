@@ -25,7 +25,7 @@ describe.skipIf(skipWithoutShared)(
         ]);
 
     for (const kubevirt of ['1.6.2', '1.9.0']) {
-      it(`the walkthrough's Underlay, L3VNI, L2VNI and VirtualMachines are valid for openperouter ${release.version} and KubeVirt v${kubevirt}`, () => {
+      it(`the walkthrough's manifests are valid for openperouter ${release.version} and KubeVirt v${kubevirt}`, () => {
         const s = schemas(kubevirt);
         const checked = all.filter((m) => m.kind !== 'NetworkAttachmentDefinition');
         expect(checked.map((m) => m.kind).sort()).toEqual([

@@ -53,7 +53,7 @@ describe("the walkthrough's manifests", () => {
     },
   );
 
-  it('the NAD plugs into the L2VNI host bridge, at the VXLAN MTU (a deviation from the walkthrough: see README)', () => {
+  it('the NAD plugs into the L2VNI host bridge at the VXLAN MTU (a deviation from the walkthrough: see README)', () => {
     for (const cluster of Object.keys(t.clusters)) {
       const nad = stageManifests(cluster, 'workload').find((m) => m.kind === 'NetworkAttachmentDefinition')!;
       expect(parseNad(nad), cluster).toEqual({ bridge: 'br-hs-110', mtu: VXLAN_MTU });
@@ -72,7 +72,9 @@ describe('KubeVirt VirtualMachine reading', () => {
     spec:
       domain: {devices: {interfaces: [{name: n, bridge: {}, macAddress: "02:AA:00:00:00:01"}]}}
       networks: [{name: n, multus: {networkName: evpn}}]
-      volumes: [{name: c, cloudInitNoCloud: {networkData: "version: 2\\nethernets:\\n  eth0:\\n    addresses: [10.0.0.5/24]\\n"}}]
+      volumes:
+        - name: c
+          cloudInitNoCloud: {networkData: "version: 2\\nethernets:\\n  eth0:\\n    addresses: [10.0.0.5/24]\\n"}
 `;
   it('takes the MAC of the interface (lower-cased), or a stable generated one', () => {
     expect(parseVirtualMachine(vm(minimal), 'c').nics[0]!.mac).toBe('02:aa:00:00:00:01');
@@ -100,7 +102,8 @@ describe('KubeVirt VirtualMachine reading', () => {
 
   it('refuses a NAD of a CNI it does not emulate', () => {
     const [nad] = parseManifests(
-      `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: {config: '{"type": "macvlan"}'}\n`,
+      `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: {config: ` +
+        `'{"type": "macvlan"}'}\n`,
       'inline',
     );
     expect(() => parseNad(nad!)).toThrowError(
@@ -111,7 +114,8 @@ describe('KubeVirt VirtualMachine reading', () => {
   it("gives pods the NAD's mtu, else the veth default of 1500, as bridge CNI does", () => {
     const nad = (config: string) =>
       parseManifests(
-        `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: {config: '${config}'}\n`,
+        `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: m}\nspec: ` +
+          `{config: '${config}'}\n`,
         'inline',
       )[0]!;
     expect(parseNad(nad('{"type": "bridge", "bridge": "br0"}'))).toEqual({ bridge: 'br0', mtu: 1500 });
@@ -148,7 +152,8 @@ describe("openperouter v0.0.5's VNI rules", () => {
       parseL2Vnis([l2('x', { vni: 100 })], parseL3Vnis([l3('a', { vni: 100, vrf: 'red' })], V005), V005),
     ).toThrowError('duplicate vni 100:a - x');
     expect(() => parseL3Vnis([l3('a', { vni: 100, vrf: 'averyveryverylongvrf' })], V005)).toThrowError(
-      "invalid vrf name for vni a: averyveryverylongvrf - interface name averyveryverylongvrf can't be longer than 15 characters",
+      "invalid vrf name for vni a: averyveryverylongvrf - interface name averyveryverylongvrf can't be longer " +
+        'than 15 characters',
     );
     expect(() => parseL2Vnis([l2('x', { vni: 110, l2gatewayip: '192.170.1.1' })], [], V005)).toThrowError(
       'invalid l2gatewayip for vni x: 192.170.1.1',

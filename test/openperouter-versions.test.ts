@@ -66,11 +66,12 @@ const canonical = (x: unknown): string =>
   );
 
 describe('the selected openperouter release', () => {
-  it(`defaults to the newest release (${DEFAULT_OPENPEROUTER}), takes L2STRETCH_OPENPEROUTER, and refuses an unknown one`, () => {
+  it(`defaults to ${DEFAULT_OPENPEROUTER} (newest); takes L2STRETCH_OPENPEROUTER; refuses an unknown one`, () => {
     expect(selectedOpenPERouter({}).version).toBe('v0.2.0');
     for (const v of OPENPEROUTER_VERSIONS) expect(selectedOpenPERouter({ L2STRETCH_OPENPEROUTER: v }).version).toBe(v);
     expect(() => selectedOpenPERouter({ L2STRETCH_OPENPEROUTER: 'v0.3.0' })).toThrowError(
-      'L2STRETCH_OPENPEROUTER "v0.3.0" is not a supported openperouter version; supported: v0.0.5, v0.1.0, v0.2.0, main',
+      'L2STRETCH_OPENPEROUTER "v0.3.0" is not a supported openperouter version; supported: v0.0.5, v0.1.0, ' +
+        'v0.2.0, main',
     );
   });
 
@@ -122,7 +123,7 @@ describe.skipIf(skipWithoutShared)(
       ],
     ];
     for (const [what, change] of variants) {
-      it(`${what}: an embedded cluster of each release takes another release's objects exactly when that release's CRDs take them`, () => {
+      it(`${what}: each release's embedded cluster takes another's objects exactly when that release's CRDs do`, () => {
         const table: string[] = [];
         for (const written of OPENPEROUTER_VERSIONS) {
           for (const runs of OPENPEROUTER_VERSIONS) {
@@ -134,7 +135,8 @@ describe.skipIf(skipWithoutShared)(
               .map((ms) => embeddedRefusal(ms, OPENPEROUTER_RELEASES[runs]))
               .find((x) => x !== undefined);
             table.push(
-              `${written} on ${runs}: CRDs ${crd.length ? 'refuse' : 'take'}, embedded ${embedded ? 'refuses' : 'takes'}`,
+              `${written} on ${runs}: CRDs ${crd.length ? 'refuse' : 'take'}, embedded ` +
+                `${embedded ? 'refuses' : 'takes'}`,
             );
             if (!crd.length)
               expect(
@@ -172,7 +174,7 @@ describe("each release's webhook and CEL rules", () => {
     return [{ ...u!, spec: { ...u!.spec, ...spec } }];
   };
 
-  it('v0.1.0 refuses a linux bridge given by name alone (its CEL rule reads autoCreate unguarded); v0.2.0 takes it', () => {
+  it('v0.1.0 refuses a linux bridge given by name alone (CEL rule reads autoCreate unguarded); v0.2.0 takes it', () => {
     const named = { vni: 120, hostmaster: { type: 'linux-bridge', linuxBridge: { name: 'br0' } } };
     expect(() => parseL2Vnis([l2('v0.1.0', named)], [], r('v0.1.0'))).toThrowError(
       'L2VNI x: spec.hostmaster.linuxBridge: no such key: autoCreate (CEL evaluation error)',
@@ -208,7 +210,7 @@ describe("each release's webhook and CEL rules", () => {
     expect(parseL2Vnis([l2('main', rd('rouge'))], l3, r('main'))[0]!.spec.vrf).toBeUndefined();
   });
 
-  it('from v0.2.0 an Underlay needs a neighbor and names no neighbor or interface twice; before, one without neighbors is taken', () => {
+  it('from v0.2.0 an Underlay needs a neighbor and names no neighbor or interface twice; before, none is fine', () => {
     for (const v of ['v0.2.0', 'main'] as const) {
       expect(() => parseUnderlays(underlayOf(v, { neighbors: [] }), r(v))).toThrowError(
         'underlay underlay must have at least one neighbor configured',
@@ -272,7 +274,7 @@ describe("each release's webhook and CEL rules", () => {
     ).toThrowError('duplicate vni 100:a - b');
   });
 
-  it('every release turns its own manifests into the same node set-up: VTEP range, router-id range, NIC, neighbors, bridge', () => {
+  it('each release makes one node set-up of its manifests: VTEP and router-id ranges, NIC, neighbors, bridge', () => {
     const seen = new Set<string>();
     for (const v of OPENPEROUTER_VERSIONS) {
       for (const c of CLUSTERS) {
@@ -300,7 +302,7 @@ describe("each release's FRR rendering", () => {
     return renderNodeFrr(u!.spec, node, [{ vrf: 'red', vni: 100 }], '/tmp/x.log', OPENPEROUTER_RELEASES[v]);
   };
 
-  it('v0.0.5 and v0.1.0 render alike; v0.2.0 closes each router bgp block; main no longer advertises the SVI addresses', () => {
+  it('v0.0.5 and v0.1.0 render alike; v0.2.0 closes each router bgp block; main stops advertising SVIs', () => {
     expect(render('v0.1.0').replace('v0.1.0', 'v0.0.5')).toBe(render('v0.0.5'));
     const closes = (conf: string) => conf.split('\n').filter((l) => l === 'exit').length;
     expect([closes(render('v0.0.5')), closes(render('v0.2.0'))]).toEqual([1, 2]);
@@ -309,7 +311,7 @@ describe("each release's FRR rendering", () => {
     expect(render('main').replace('main', 'v0.2.0')).toBe(render('v0.2.0').replace('    advertise-svi-ip\n', ''));
   });
 
-  it("what the renderer changes between releases is what upstream's TestBasic golden changes (template lines only)", (ctx) => {
+  it("what the renderer changes between releases is what upstream's TestBasic golden changes (templates)", (ctx) => {
     needsShared(ctx);
     const golden = (dir: string) =>
       sharedText('openperouter', dir, 'internal', 'frr', 'testdata', 'TestBasic.golden')
@@ -350,7 +352,7 @@ describe.skipIf(skipWithoutShared)(
         .filter(([end]) => end.startsWith(`${node}:`))
         .map(([end, peer]) => `${end.split(':')[1]}→${peer.split(':')[0]}`);
 
-    it("v0.2.0: the multi-cluster example's Underlay asks for toswitch1, which no node of its multi-cluster lab has", () => {
+    it("v0.2.0: the multi-cluster example's Underlay asks for toswitch1, which no node of its lab has", () => {
       const underlay = yamlDocs('v0.2.0', 'examples', 'evpn', 'multi-cluster', 'cluster-a-openpe.yaml').find(
         (m) => m.kind === 'Underlay',
       )!;
@@ -363,14 +365,14 @@ describe.skipIf(skipWithoutShared)(
       expect(legs('v0.1.0', 'pe-kind-a-worker').map((l) => l.split('→')[0])).toEqual(['toswitch']);
     });
 
-    it("v0.2.0: the lab plugs pe-kind-b's toswitch into cluster A's switch, while its ip_map addresses it in cluster B's subnet", () => {
+    it("v0.2.0: the lab plugs pe-kind-b's toswitch into A's switch, yet its ip_map addresses it in B's subnet", () => {
       expect(legs('v0.2.0', 'pe-kind-b-worker')).toContain('toswitch→leafkind-sw-a');
       expect(sharedText('openperouter', 'v0.2.0', 'clab', 'multicluster', 'ip_map.txt')).toContain(
         'pe-kind-b-worker,toswitch,192.168.12.4/24',
       );
     });
 
-    it("main: the migration L2VNI's routingDomain names an L3VNI (rouge) that no manifest of the example creates", () => {
+    it("main: the migration L2VNI's routingDomain names an L3VNI (rouge) no manifest of the example creates", () => {
       const dir = ['head-1d5dcdfd', 'examples', 'evpn', 'multi-cluster'];
       const l2 = yamlDocs(...dir, 'cluster-a-migration-l2vni.yaml').find((m) => m.kind === 'L2VNI')!;
       expect((l2.spec as { routingDomain: { l3vni: { name: string } } }).routingDomain.l3vni.name).toBe('rouge');
@@ -388,7 +390,7 @@ describe.skipIf(skipWithoutShared)(
       ).not.toContain('rouge');
     });
 
-    it("v0.1.0: the linuxBridge rule reads autoCreate unguarded (v0.2.0 guards it); the L3VPN host-session rule of v0.2.0 does not guard hostasn (L3VNI's does)", () => {
+    it("unguarded CEL reads: v0.1.0's linuxBridge autoCreate (v0.2.0 fixed), v0.2.0's L3VPN hostasn", () => {
       const rules = (dir: string, kind: string) =>
         [
           ...sharedText(

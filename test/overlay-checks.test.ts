@@ -35,12 +35,17 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     const routes = parseEvpnRoutes(e84('evpn-type2-leafA.json'));
     expect(macIpProblems('leafA', routes, vm1)).toEqual([]);
     expect(macIpProblems('leafA', routes, { ...vm1, vtep: '100.65.1.1', node: 'pe-kind-b-worker' })).toEqual([
-      'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected next hop 100.65.1.1 (pe-kind-b-worker, hosting the VM), seen 100.65.0.1',
-      'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected next hop 100.65.1.1 (pe-kind-b-worker, hosting the VM), seen 100.65.0.1',
+      'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected next hop 100.65.1.1 (pe-kind-b-worker, ' +
+        'hosting the VM), seen 100.65.0.1',
+      'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected next hop 100.65.1.1 ' +
+        '(pe-kind-b-worker, hosting the VM), seen 100.65.0.1',
     ]);
     expect(macIpProblems('leafA', routes, { ...vm1, routeTarget: '64514:111' })).toEqual([
-      'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected RT:64514:111 (its segment), seen [2]:[0]:[48]:[02:00:00:00:01:03] via 100.65.0.1 (RT:64514:110)',
-      'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected RT:64514:111 (its segment), seen [2]:[0]:[48]:[02:00:00:00:01:03]:[32]:[192.170.1.3] via 100.65.0.1 (RT:64514:100 RT:64514:110)',
+      'leafA: type-2 MAC route of vm-1 (02:00:00:00:01:03): expected RT:64514:111 (its segment), seen ' +
+        '[2]:[0]:[48]:[02:00:00:00:01:03] via 100.65.0.1 (RT:64514:110)',
+      'leafA: type-2 MAC+IP route of vm-1 (02:00:00:00:01:03 192.170.1.3): expected RT:64514:111 (its ' +
+        'segment), seen [2]:[0]:[48]:[02:00:00:00:01:03]:[32]:[192.170.1.3] via 100.65.0.1 (RT:64514:100 ' +
+        'RT:64514:110)',
     ]);
     expect(macIpProblems('leafA', routes, { ...vm1, ip: '192.170.1.99' })[0]).toMatch(
       /^leafA: type-2 MAC\+IP route of vm-1 \(02:00:00:00:01:03 192\.170\.1\.99\): absent; type-2 routes for that MAC: \[2\]/,
@@ -57,13 +62,17 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     expect(
       imetProblems('leafA', routes, [{ vni: 110, vtep: '100.65.9.9', node: 'ghost', routeTarget: '64514:110' }]),
     ).toEqual([
-      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.9.9 (ghost): absent; type-3 routes seen: [3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110), [3]:[0]:[32]:[100.65.1.1] via 100.65.1.1 (RT:64518:110)',
+      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.9.9 (ghost): absent; type-3 routes seen: ' +
+        '[3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110), [3]:[0]:[32]:[100.65.1.1] via 100.65.1.1 ' +
+        '(RT:64518:110)',
     ]);
     expect(imetProblems('leafA', routes, [{ ...both[0]!, routeTarget: '64514:111' }])).toEqual([
-      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected RT:64514:111, seen [3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110)',
+      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected RT:64514:111, ' +
+        'seen [3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110)',
     ]);
     expect(imetProblems('leafA', [], both.slice(0, 1))).toEqual([
-      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): absent; type-3 routes seen: none',
+      'leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): absent; type-3 routes ' +
+        'seen: none',
     ]);
   });
 
@@ -87,10 +96,12 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     });
     const e = { vni: 110, vtep: '100.65.0.1', node: 'pe-kind-a-worker', routeTarget: '64514:110' };
     expect(imetProblems('spine', [imet('192.168.1.2')], [e])).toEqual([
-      'spine: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected next hop 100.65.0.1, seen 192.168.1.2',
+      'spine: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected next hop ' +
+        '100.65.0.1, seen 192.168.1.2',
     ]);
     expect(imetProblems('spine', [{ ...imet('x'), paths: [] }], [e])).toEqual([
-      'spine: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected RT:64514:110, seen [3]:[0]:[32]:[100.65.0.1] via ? (no RT)',
+      'spine: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.1 (pe-kind-a-worker): expected RT:64514:110, ' +
+        'seen [3]:[0]:[32]:[100.65.0.1] via ? (no RT)',
     ]);
     // A type-2 route with the VTEP's address is not an IMET route.
     expect(imetProblems('spine', [{ ...imet('100.65.0.1'), type: 2 }], [e])[0]).toMatch(
@@ -137,10 +148,12 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     const macs = parseEvpnMacs(e84('evpn-mac-110-peB.json'));
     expect(remoteMacProblems('peB', 110, macs, vm1)).toEqual([]);
     expect(remoteMacProblems('peB', 110, macs, { ...vm1, mac: '02:00:00:00:01:1e', vm: 'vm-2' })).toEqual([
-      'peB: VNI 110 MAC 02:00:00:00:01:1e of vm-2: expected remote via 100.65.0.1 (pe-kind-a-worker), seen local on pe-110',
+      'peB: VNI 110 MAC 02:00:00:00:01:1e of vm-2: expected remote via 100.65.0.1 (pe-kind-a-worker), seen ' +
+        'local on pe-110',
     ]);
     expect(remoteMacProblems('peB', 110, macs, { ...vm1, vtep: '100.65.0.2' })).toEqual([
-      'peB: VNI 110 MAC 02:00:00:00:01:03 of vm-1: expected remote via 100.65.0.2 (pe-kind-a-worker), seen remote via 100.65.0.1',
+      'peB: VNI 110 MAC 02:00:00:00:01:03 of vm-1: expected remote via 100.65.0.2 (pe-kind-a-worker), seen ' +
+        'remote via 100.65.0.1',
     ]);
     expect(remoteMacProblems('peB', 110, macs, { ...vm1, mac: '02:00:00:00:01:99' })).toEqual([
       "peB: VNI 110 MAC 02:00:00:00:01:99 of vm-1: not in zebra's MAC table",
@@ -161,7 +174,8 @@ describe('evpn-routes checks on captured FRR 8.4 JSON', () => {
     const macs = parseEvpnMacs(dataJson('frr-10-shape', 'evpn-mac-110-duplicate.json'));
     const moved = { ...vm1, mac: '02:03:04:05:06:07' };
     expect(remoteMacProblems('pe-kind-b-worker', 110, macs, moved)).toEqual([
-      'pe-kind-b-worker: VNI 110 MAC 02:03:04:05:06:07 of vm-1: marked duplicate (EVPN duplicate address detection froze it)',
+      'pe-kind-b-worker: VNI 110 MAC 02:03:04:05:06:07 of vm-1: marked duplicate (EVPN duplicate address ' +
+        'detection froze it)',
     ]);
   });
 });
@@ -172,7 +186,8 @@ describe('l2-stretch source address check', () => {
     const b = { name: 'vm-2', ip: '192.170.1.30' };
     expect(sourceIpProblem(a, b, 8090, '192.170.1.3:40022')).toBeUndefined();
     expect(sourceIpProblem(a, b, 8090, '192.170.1.1:40022')).toBe(
-      'vm-1 → vm-2 (192.170.1.30:8090/clientip): expected the caller\'s address 192.170.1.3, the server saw "192.170.1.1:40022"',
+      "vm-1 → vm-2 (192.170.1.30:8090/clientip): expected the caller's address 192.170.1.3, the server saw " +
+        '"192.170.1.1:40022"',
     );
   });
 });

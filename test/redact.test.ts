@@ -18,7 +18,9 @@ users:
     client-key-data: Q0xJRU5US0VZU0VDUkVU
     token: sekret-token-123
 `,
-  pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----',
+  pem:
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE ' +
+    'KEY-----',
   rsa: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretrsa\n-----END RSA PRIVATE KEY-----',
   frr: 'router bgp 64512\n neighbor 192.168.11.3 password bgp-md5-secret\n',
   json: '{"user":"fedora","password":"fedora-pass","token":"abc.def"}',
@@ -104,7 +106,8 @@ describe('redaction by structure, exactly', () => {
       n: 3,
     };
     expect(redactJson(JSON.stringify(doc))).toBe(
-      '{"user":{"client_secret":"<redacted>","ClientSecret":"<redacted>","password":"","token":null},"env":[{"name":"X","value":"<redacted>"},"raw"],"note":"password <redacted>","n":3}',
+      '{"user":{"client_secret":"<redacted>","ClientSecret":"<redacted>","password":"","token":null},' +
+        '"env":[{"name":"X","value":"<redacted>"},"raw"],"note":"password <redacted>","n":3}',
     );
     expect(redactJson('{\n  "apiKey": "k"\n}\n')).toBe('{\n  "apiKey": "<redacted>"\n}\n');
     expect(redactValue(['token x', 5, { AWS_SECRET_ACCESS_KEY: 'k' }], 'password')).toBe('<redacted>');
@@ -113,9 +116,11 @@ describe('redaction by structure, exactly', () => {
 
   it('YAML: every document, comments, env lists; empty secrets stay empty', () => {
     const yaml =
-      '# token: abc.def in a comment\n\nuser:\n  password: p1\n  passphrase: ""\n  env:\n    - name: A\n      value: v1\n---\nsecret: s2\nplain: value\n';
+      '# token: abc.def in a comment\n\nuser:\n  password: p1\n  passphrase: ""\n  env:\n    - name: A\n      ' +
+      'value: v1\n---\nsecret: s2\nplain: value\n';
     expect(redactYaml(yaml)).toBe(
-      '# token: "<redacted>" in a comment\n\nuser:\n  password: <redacted>\n  passphrase: ""\n  env:\n    - name: A\n      value: <redacted>\n---\nsecret: <redacted>\nplain: value\n',
+      '# token: "<redacted>" in a comment\n\nuser:\n  password: <redacted>\n  passphrase: ""\n  env:\n    - ' +
+        'name: A\n      value: <redacted>\n---\nsecret: <redacted>\nplain: value\n',
     );
     expect(() => redactYaml('a: [unclosed')).toThrow('not YAML');
     // Comments attached to nodes, not only the document's own.

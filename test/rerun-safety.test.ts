@@ -9,7 +9,7 @@ const FRR_DEFAULT = { enabled: true, maxMoves: 5, detectionTimeS: 180 };
 const s = (n: number) => n * 1000;
 
 describe('planned moves against duplicate detection', () => {
-  it("the issue's case: two runs of three moves 45 s apart; the third must wait for the first run's moves to age out", () => {
+  it("the issue's case: two runs of three moves 45 s apart; the third waits for run 1's moves to age out", () => {
     const run1 = [s(10), s(15), s(20)];
     expect(planMoves(run1, 3, FRR_DEFAULT, s(50))).toEqual({ recent: run1, readyAt: s(15) + s(180) + 2000 });
     // Run 2 waited and moved at 197-207 s; run 3 at 240 s: run 1 is out of the window, run 2's three are in it.
@@ -26,7 +26,7 @@ describe('planned moves against duplicate detection', () => {
     expect(planMoves([s(10), s(11), s(12)], 3, FRR_DEFAULT, s(500))).toEqual({ recent: [], readyAt: s(500) });
   });
 
-  it('disabled detection never waits; planned moves that alone reach the limit do not wait either (MIG-005 judges the nodes)', () => {
+  it('disabled detection never waits; nor do planned moves alone reaching the limit (MIG-005 judges nodes)', () => {
     expect(planMoves([s(1), s(2), s(3), s(4)], 3, { ...FRR_DEFAULT, enabled: false }, s(5)).readyAt).toBe(s(5));
     expect(planMoves([s(1)], 3, { enabled: true, maxMoves: 2, detectionTimeS: 1800 }, s(5))).toEqual({
       recent: [s(1)],

@@ -50,7 +50,8 @@ describe('EVPN judges asking a router', () => {
       { vni: 110, vtep: '100.65.1.9', node: 'b', routeTarget: '64518:110' },
     ]);
     const seen =
-      'type-3 routes seen: [3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110), [3]:[0]:[32]:[100.65.1.1] via 100.65.1.1 (RT:64518:110)';
+      'type-3 routes seen: [3]:[0]:[32]:[100.65.0.1] via 100.65.0.1 (RT:64514:110), [3]:[0]:[32]:[100.65.1.1] ' +
+      'via 100.65.1.1 (RT:64518:110)';
     expect(two.problem).toBe(
       [
         `leafA: type-3 (IMET) route for VNI 110 from VTEP 100.65.0.9 (a): absent; ${seen}`,
@@ -78,8 +79,10 @@ describe('EVPN judges asking a router', () => {
       (await checkMacIp(leafA, [vm1, { ...vm2, vtep: '100.65.1.0', node: 'pe-kind-b-control-plane' }])).problem,
     ).toBe(
       [
-        'leafA: type-2 MAC route of vm-2 (02:00:00:00:01:1e): expected next hop 100.65.1.0 (pe-kind-b-control-plane, hosting the VM), seen 100.65.1.1',
-        'leafA: type-2 MAC+IP route of vm-2 (02:00:00:00:01:1e 192.170.1.30): expected next hop 100.65.1.0 (pe-kind-b-control-plane, hosting the VM), seen 100.65.1.1',
+        'leafA: type-2 MAC route of vm-2 (02:00:00:00:01:1e): expected next hop 100.65.1.0 ' +
+          '(pe-kind-b-control-plane, hosting the VM), seen 100.65.1.1',
+        'leafA: type-2 MAC+IP route of vm-2 (02:00:00:00:01:1e 192.170.1.30): expected next hop 100.65.1.0 ' +
+          '(pe-kind-b-control-plane, hosting the VM), seen 100.65.1.1',
       ].join('\n'),
     );
   });
@@ -112,7 +115,8 @@ describe('EVPN judges asking a router', () => {
     expect((await checkZebraVni(peB, 110, ['100.65.0.2'], [{ ...vm1, vtep: '100.65.0.2' }])).problem).toBe(
       [
         'peB: VNI 110 remote VTEPs: expected 100.65.0.2, seen 100.65.0.1 (missing 100.65.0.2) (unexpected 100.65.0.1)',
-        'peB: VNI 110 MAC 02:00:00:00:01:03 of vm-1: expected remote via 100.65.0.2 (pe-kind-a-worker), seen remote via 100.65.0.1',
+        'peB: VNI 110 MAC 02:00:00:00:01:03 of vm-1: expected remote via 100.65.0.2 (pe-kind-a-worker), seen ' +
+          'remote via 100.65.0.1',
       ].join('\n'),
     );
   });
@@ -148,7 +152,9 @@ describe('BGP session judge', () => {
       { router: 'spine', peer: 'leafkind-a', peerAddress: '192.168.1.5', peerAsn: 64512, dynamic: false },
     ]);
     expect(res.problem).toBe(
-      'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle (Admin)\nspine: session to leafkind-a (192.168.1.5, AS 64512) in L2VPN EVPN: expected Established, seen Idle (Admin)',
+      'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle ' +
+        '(Admin)\nspine: session to leafkind-a (192.168.1.5, AS 64512) in L2VPN EVPN: expected Established, seen ' +
+        'Idle (Admin)',
     );
     expect(res.evidence?.map((a) => a.command)).toEqual(['show bgp summary json', 'show bgp neighbors json']);
     expect((await checkRouterSessions(r, [])).problem).toBeUndefined();
@@ -157,7 +163,8 @@ describe('BGP session judge', () => {
   it('a session counts only in the default VRF and in its own family', () => {
     const evpnOnly = [peer({ afi: 'l2VpnEvpn' })];
     expect(sessionProblems('spine', spine, evpnOnly, both)).toEqual([
-      'spine: session to leafA (192.168.1.1, AS 64520) in IPv4 unicast: expected Established, seen no such neighbor in IPv4 unicast',
+      'spine: session to leafA (192.168.1.1, AS 64520) in IPv4 unicast: expected Established, seen no such ' +
+        'neighbor in IPv4 unicast',
     ]);
     const otherVrf = [peer({ vrf: 'red' }), peer({ vrf: 'red', afi: 'l2VpnEvpn' })];
     expect(sessionProblems('spine', spine, otherVrf, both)).toHaveLength(2);
@@ -175,7 +182,8 @@ describe('BGP session judge', () => {
         ['192.168.1.1', new Map([['ipv4Unicast', 'both' as const], ...(n ? [['l2VpnEvpn', n] as const] : [])])],
       ]);
     const what =
-      'spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): ';
+      'spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established with the family ' +
+      'negotiated, seen Established but not negotiated (NoNeg): ';
     expect(sessionProblems('spine', spine, up, neg('local only'))).toEqual([`${what}leafA did not advertise it`]);
     expect(sessionProblems('spine', spine, up, neg('peer only'))).toEqual([`${what}spine did not advertise it`]);
     expect(sessionProblems('spine', spine, up, neg())).toEqual([`${what}neither side advertised it`]);

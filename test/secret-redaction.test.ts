@@ -94,7 +94,8 @@ describe('redaction of every secret shape', () => {
       writeFileSync(join(dir, 'allure-results', 'a-result.json'), JSON.stringify({ statusDetails: { message: all } }));
       writeFileSync(
         join(dir, 'junit.xml'),
-        `<testsuites><testcase name="x"><system-out>${all.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</system-out></testcase></testsuites>`,
+        `<testsuites><testcase name="x"><system-out>${all.replace(/&/g, '&amp;').replace(/</g, '&lt;')}` +
+          `</system-out></testcase></testsuites>`,
       );
       redactTree(dir);
       for (const f of ['run.log', 'allure-results/a-result.json', 'junit.xml']) {

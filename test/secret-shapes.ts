@@ -41,7 +41,9 @@ export const SECRET_SHAPES: Array<{ shape: string; text: string; leak: string }>
   },
   {
     shape: 'kubeconfig exec env',
-    text: 'users:\n- name: u\n  user:\n    exec:\n      command: aws\n      env:\n      - name: AWS_PROFILE_KEY\n        value: execenvsecret0123\n',
+    text:
+      'users:\n- name: u\n  user:\n    exec:\n      command: aws\n      env:\n      - name: ' +
+      'AWS_PROFILE_KEY\n        value: execenvsecret0123\n',
     leak: 'execenvsecret0123',
   },
   {

@@ -75,7 +75,8 @@ describe('SSH hygiene', () => {
     expect(knownKeys(known, '127.0.0.1', port)).toHaveLength(1);
     expect(revokedKeys(known)).toHaveLength(1);
     await expect(executor(port, known).run(['true'])).rejects.toThrow(
-      `lab-switch: \`true\` cannot be sent: the host key of 127.0.0.1:${port} is marked @revoked in ${join(dir, `known_hosts-${port}`)}`,
+      `lab-switch: \`true\` cannot be sent: the host key of 127.0.0.1:${port} is marked @revoked in ` +
+        `${join(dir, `known_hosts-${port}`)}`,
     );
   });
 });

@@ -53,7 +53,8 @@ describe('stability', () => {
   it('a session that reset names the session and how often', () => {
     const flapped = end({ sessions: [{ ...session, established: 5, dropped: 4, upSince: epoch(38) }] });
     expect(stabilityProblems(start, flapped, watched)).toEqual([
-      'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:00:00 UTC), seen 4 resets (connections established 1 → 5, dropped 0 → 4; up since 15:00:38 UTC)',
+      'spine: session to leafB (192.168.1.3): expected no reset since the run started (15:00:00 UTC), seen 4 ' +
+        'resets (connections established 1 → 5, dropped 0 → 4; up since 15:00:38 UTC)',
     ]);
   });
 
@@ -81,14 +82,17 @@ describe('stability', () => {
     ).toHaveLength(1);
   });
 
-  it('a watched route withdrawn, or re-advertised (table version or last update moved); unwatched routes are not judged', () => {
+  it('a watched route withdrawn or re-advertised (table version or last update moved); unwatched ones unjudged', () => {
     expect(stabilityProblems(start, end({ routes: [vm2] }), watched)).toEqual([
-      'spine: type-3 route of VTEP 100.65.1.1 (pe-kind-b-worker) 10.0.1.2:3 [3]:[0]:[32]:[100.65.1.1]: expected held throughout, seen withdrawn since the run started (15:00:00 UTC)',
+      'spine: type-3 route of VTEP 100.65.1.1 (pe-kind-b-worker) 10.0.1.2:3 [3]:[0]:[32]:[100.65.1.1]: ' +
+        'expected held throughout, seen withdrawn since the run started (15:00:00 UTC)',
     ]);
     expect(
       stabilityProblems(start, end({ routes: [imet, { ...vm2, version: 12, lastUpdate: epoch(30) }] }), watched),
     ).toEqual([
-      'spine: type-2 MAC route of vm-2 (02:aa:66:4a:f2:d5) 100.65.1.0:2 [2]:[0]:[48]:[02:aa:66:4a:f2:d5]: expected unchanged since the run started (15:00:00 UTC), seen withdrawn and re-advertised or replaced (table version 9 → 12, last update 14:59:10 → 15:00:30 UTC)',
+      'spine: type-2 MAC route of vm-2 (02:aa:66:4a:f2:d5) 100.65.1.0:2 [2]:[0]:[48]:[02:aa:66:4a:f2:d5]: ' +
+        'expected unchanged since the run started (15:00:00 UTC), seen withdrawn and re-advertised or replaced ' +
+        '(table version 9 → 12, last update 14:59:10 → 15:00:30 UTC)',
     ]);
     expect(stabilityProblems(start, end({ routes: [imet] }), { ...watched, vmMacs: new Map() })).toEqual([]);
   });
@@ -101,7 +105,7 @@ describe('anycast gateway', () => {
     mac,
     addresses,
   });
-  it('one MAC everywhere: no problem; another MAC on one SVI, a missing gateway address, a VM that learned another MAC', () => {
+  it('one MAC everywhere passes; another MAC on an SVI, no gateway address, a VM that learned another MAC fail', () => {
     const a = '00:f3:00:00:00:6f';
     expect(anycastProblems(110, '192.170.1.1', [node('n1', a), node('n2', a)], [{ vm: 'vm-1', mac: a }])).toEqual([]);
     expect(
@@ -112,7 +116,8 @@ describe('anycast gateway', () => {
         [{ vm: 'vm-1', mac: a }],
       ),
     ).toEqual([
-      'n3: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen 00:f3:00:00:00:99',
+      'n3: VNI 110 gateway 192.170.1.1: expected the anycast MAC 00:f3:00:00:00:6f on SVI br-pe-110, seen ' +
+        '00:f3:00:00:00:99',
     ]);
     expect(anycastProblems(110, '192.170.1.1', [node('n1', a, ['fe80::1/64'])], [{ vm: 'vm-2' }], a)).toEqual([
       'n1: VNI 110 gateway 192.170.1.1: expected on SVI br-pe-110, seen br-pe-110 with fe80::1/64',
@@ -150,14 +155,18 @@ describe('VNI import', () => {
     ];
     expect(vniImportProblems('pe-kind-a-worker', 110, all, [vm], vteps)).toEqual([]);
     expect(vniImportProblems('pe-kind-a-worker', 110, [], [vm], vteps)).toEqual([
-      'pe-kind-a-worker: VNI 110: type-2 MAC route of vm-2 (02:aa:66:4a:f2:d5) via 100.65.1.0 (pe-kind-b-control-plane): expected imported, seen no route for that MAC in the VNI',
-      'pe-kind-a-worker: VNI 110: type-2 MAC+IP route of vm-2 (02:aa:66:4a:f2:d5 192.170.1.30) via 100.65.1.0 (pe-kind-b-control-plane): expected imported, seen no route for that MAC in the VNI',
-      'pe-kind-a-worker: VNI 110: type-3 route of VTEP 100.65.1.0 (pe-kind-b-control-plane): expected imported, seen no type-3 route in the VNI',
+      'pe-kind-a-worker: VNI 110: type-2 MAC route of vm-2 (02:aa:66:4a:f2:d5) via 100.65.1.0 ' +
+        '(pe-kind-b-control-plane): expected imported, seen no route for that MAC in the VNI',
+      'pe-kind-a-worker: VNI 110: type-2 MAC+IP route of vm-2 (02:aa:66:4a:f2:d5 192.170.1.30) via 100.65.1.0 ' +
+        '(pe-kind-b-control-plane): expected imported, seen no route for that MAC in the VNI',
+      'pe-kind-a-worker: VNI 110: type-3 route of VTEP 100.65.1.0 (pe-kind-b-control-plane): expected ' +
+        'imported, seen no type-3 route in the VNI',
     ]);
     expect(
       vniImportProblems('n', 110, [all[0]!, route(2, { mac: vm.mac, ip: vm.ip }, '100.65.0.0'), all[2]!], [vm], vteps),
     ).toEqual([
-      'n: VNI 110: type-2 MAC+IP route of vm-2 (02:aa:66:4a:f2:d5 192.170.1.30) via 100.65.1.0 (pe-kind-b-control-plane): expected imported with that next hop, seen [2] via 100.65.0.0',
+      'n: VNI 110: type-2 MAC+IP route of vm-2 (02:aa:66:4a:f2:d5 192.170.1.30) via 100.65.1.0 ' +
+        '(pe-kind-b-control-plane): expected imported with that next hop, seen [2] via 100.65.0.0',
     ]);
   });
 });

@@ -112,7 +112,8 @@ describe('topology model', () => {
 
   it('rejects a malformed file naming the file, the field and what was expected', () => {
     const file = writeTemp(
-      'name: broken\nfabric:\n  routers:\n    spine: { role: spine, asn: "x", interfaces: {} }\nclusters: {}\nlinks: []\n',
+      'name: broken\nfabric:\n  routers:\n    spine: { role: spine, asn: "x", interfaces: {} }\nclusters: ' +
+        '{}\nlinks: []\n',
     );
     expect(() => loadTopology(file)).toThrowError(TopologyError);
     expect(() => loadTopology(file)).toThrowError(

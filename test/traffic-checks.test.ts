@@ -47,7 +47,8 @@ describe('l2-stretch judges', () => {
     expect(await checkHttpSourceIp(ok, vm1, vm2, 8090)).toBeUndefined();
     expect(ok.asked).toEqual([['curl', '-sS', '--max-time', '5', 'http://192.170.1.30:8090/clientip']]);
     expect(await checkHttpSourceIp(scripted({ stdout: '192.170.1.1:41000' }), vm1, vm2, 8090)).toBe(
-      'vm-1 → vm-2 (192.170.1.30:8090/clientip): expected the caller\'s address 192.170.1.3, the server saw "192.170.1.1:41000"',
+      "vm-1 → vm-2 (192.170.1.30:8090/clientip): expected the caller's address 192.170.1.3, the server saw " +
+        '"192.170.1.1:41000"',
     );
     expect(
       await checkHttpSourceIp(scripted({ exitCode: 28, stderr: 'curl: (28) Connection timed out\n' }), vm1, vm2, 8090),
@@ -96,7 +97,8 @@ describe('l2-stretch judges', () => {
       'http://192.170.1.30:8090/bytes/2097152',
     ]);
     expect(await checkLargeTransfer(scripted({ stdout: '2097151' }), vm1, vm2, 8090)).toBe(
-      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: received 2097151; a stall after the first packets points at an MTU black hole on the VXLAN path',
+      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: received 2097151; a stall ' +
+        'after the first packets points at an MTU black hole on the VXLAN path',
     );
     expect(
       await checkLargeTransfer(
@@ -106,7 +108,9 @@ describe('l2-stretch judges', () => {
         8090,
       ),
     ).toBe(
-      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: received 2097152 (curl exit 18: curl: (18) transfer closed); a stall after the first packets points at an MTU black hole on the VXLAN path',
+      'vm-1 ← vm-2: 2097152 bytes from http://192.170.1.30:8090/bytes/2097152: received 2097152 (curl exit ' +
+        '18: curl: (18) transfer closed); a stall after the first packets points at an MTU black hole on the ' +
+        'VXLAN path',
     );
   });
 
@@ -123,7 +127,8 @@ describe('l2-stretch judges', () => {
       { exitCode: 1, stdout: 'a\nb\n', stderr: 'ping: local error: message too long, mtu=1350\n' },
     );
     expect(await checkFullSizeFrames(bad, vm1, vm2)).toBe(
-      'vm-1 → vm-2: 1400-byte packets with DF set (ping -M do -s 1372 192.170.1.30) do not cross: b | ping: local error: message too long, mtu=1350; a hop on the VXLAN path has a smaller MTU than the guests',
+      'vm-1 → vm-2: 1400-byte packets with DF set (ping -M do -s 1372 192.170.1.30) do not cross: b | ping: ' +
+        'local error: message too long, mtu=1350; a hop on the VXLAN path has a smaller MTU than the guests',
     );
   });
 
@@ -150,7 +155,8 @@ describe('l3vni judges', () => {
       'vm-1 → hostA_red (192.168.20.2, VRF red): curl failed (curl exit 7: curl: (7) No route to host)',
     );
     expect(await checkReaches(scripted({ stdout: '192.170.1.1:5000' }), vm1, hostARed)).toBe(
-      'vm-1 → hostA_red (192.168.20.2:8090/clientip): expected the caller\'s address 192.170.1.3, the server saw "192.170.1.1:5000"',
+      "vm-1 → hostA_red (192.168.20.2:8090/clientip): expected the caller's address 192.170.1.3, the server " +
+        'saw "192.170.1.1:5000"',
     );
   });
 
@@ -180,12 +186,14 @@ describe('l3vni judges', () => {
         1000,
       ),
     ).toBe(
-      'vm-1 reached hostA_blue (192.168.21.2, VRF blue) in probe 3/3: it answered "192.170.1.3:1"; traffic must be dropped between VRFs',
+      'vm-1 reached hostA_blue (192.168.21.2, VRF blue) in probe 3/3: it answered "192.170.1.3:1"; traffic ' +
+        'must be dropped between VRFs',
     );
     expect(
       await checkIsolated(scripted({ exitCode: 6, stderr: 'curl: (6) Could not resolve host' }), vm1, hostABlue, 1000),
     ).toBe(
-      'vm-1 → hostA_blue: the probe itself failed (curl exit 6: curl: (6) Could not resolve host), so isolation is not proven',
+      'vm-1 → hostA_blue: the probe itself failed (curl exit 6: curl: (6) Could not resolve host), so ' +
+        'isolation is not proven',
     );
     const two = scripted({ exitCode: 7 }, { exitCode: 7 });
     expect(await checkIsolated(two, vm1, hostABlue, 1000, 2)).toBeUndefined();

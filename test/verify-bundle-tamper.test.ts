@@ -11,7 +11,8 @@ import { verifyBundle } from '../reports/verify-bundle.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
 const PRODUCT =
-  'vendor: Acme\nproduct: Acme Fabric\nversion: 4.2.1\ncontact: cert@acme.example\nreplaced:\n  fabricNos: AcmeOS 4.2\n';
+  'vendor: Acme\nproduct: Acme Fabric\nversion: 4.2.1\ncontact: cert@acme.example\nreplaced:\n  fabricNos: ' +
+  'AcmeOS 4.2\n';
 const PRODUCT_JSON = {
   vendor: 'Acme',
   product: 'Acme Fabric',
@@ -46,7 +47,9 @@ const CLEAN: Hand = {
   ],
   tiers: ['conformance'],
   junit:
-    '<testsuites tests="3" failures="0" errors="0">\n<testsuite name="bgp" tests="1" failures="0" errors="0" skipped="0"></testsuite>\n<testsuite name="evpn" tests="2" failures="0" errors="0" skipped="0"></testsuite>\n</testsuites>\n',
+    '<testsuites tests="3" failures="0" errors="0">\n<testsuite name="bgp" tests="1" failures="0" errors="0" ' +
+    'skipped="0"></testsuite>\n<testsuite name="evpn" tests="2" failures="0" errors="0" ' +
+    'skipped="0"></testsuite>\n</testsuites>\n',
   verdict: 'passed',
   errors: [],
 };
@@ -62,7 +65,9 @@ function write(h: Hand): string {
   mkdirSync(join(b, 'allure-results'), { recursive: true });
   const files: Record<string, string> = {
     'product.yaml': PRODUCT,
-    'conformance.yaml': `catalogue: l2stretch\nversion: ${h.version}\nchecks:\n${h.catalogue.map(([id, tier]) => `  - id: ${id}\n    tier: ${tier}\n`).join('')}`,
+    'conformance.yaml':
+      `catalogue: l2stretch\nversion: ${h.version}\nchecks:\n` +
+      `${h.catalogue.map(([id, tier]) => `  - id: ${id}\n    tier: ${tier}\n`).join('')}`,
     'run-record.json': JSON.stringify({
       schema: 'l2stretch.run-record/v1',
       suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
@@ -124,7 +129,8 @@ describe('verify-bundle on hand-written bundles', () => {
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
     expect(v.summary).toBe(
-      'Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR 8.4.4, openperouter v0.2.0, 2026-11-28T00:09:00.000Z',
+      'Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR 8.4.4, ' +
+        'openperouter v0.2.0, 2026-11-28T00:09:00.000Z',
     );
   });
 
@@ -161,7 +167,9 @@ describe('verify-bundle on hand-written bundles', () => {
 
   it('JUnit errors, failures and skips are each named, summed over the test suites', () => {
     const junit =
-      '<testsuites>\n<testsuite name="a" tests="2" failures="1" errors="1" skipped="0"></testsuite>\n<testsuite name="b" tests="1" failures="0" errors="1" skipped="2"></testsuite>\n</testsuites>\n';
+      '<testsuites>\n<testsuite name="a" tests="2" failures="1" errors="1" ' +
+      'skipped="0"></testsuite>\n<testsuite name="b" tests="1" failures="0" errors="1" ' +
+      'skipped="2"></testsuite>\n</testsuites>\n';
     expect(verifyBundle(write({ ...CLEAN, junit })).problems).toEqual([
       'junit.xml: 1 failures',
       'junit.xml: 2 errors',
@@ -180,7 +188,7 @@ describe('verify-bundle on hand-written bundles', () => {
     ]);
   });
 
-  it('a check the catalogue requires but the run lacks, or did not pass, is named; so are errors and the run verdict', () => {
+  it('a check the catalogue requires that the run lacks or failed is named; so are errors and the verdict', () => {
     const h: Hand = {
       ...CLEAN,
       checks: [
@@ -227,7 +235,8 @@ describe('verify-bundle on hand-written bundles', () => {
       verdict: 'failed',
     };
     expect(verifyBundle(write(h)).problems).toEqual([
-      'L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 x2; … 2 more',
+      'L2S-BGP-001: failed — failed: L2S-BGP-001 x; failed: L2S-BGP-001 x1 (first line); failed: L2S-BGP-001 ' +
+        'x2; … 2 more',
       'run-record.json: the run did not pass',
     ]);
     const three: Hand = {
@@ -293,8 +302,12 @@ describe('verify-bundle on hand-written bundles', () => {
     forge(c, 'run-record.json', JSON.stringify({ schema: 'l2stretch.run-record/v2', suite: {}, tiers: ['gold'] }));
     forge(c, 'product.yaml', 'vendor: Acme\n');
     expect(verifyBundle(c).problems).toEqual([
-      'product.yaml: product: Invalid input: expected string, received undefined; version: Invalid input: expected string, received undefined; contact: Invalid input: expected string, received undefined; replaced: Invalid input: expected object, received undefined',
-      'run-record.json: not a run record (schema: Invalid input: expected "l2stretch.run-record/v1"; suite.name: Invalid input: expected "l2stretch"; suite.version: Invalid input: expected string, received undefined)',
+      'product.yaml: product: Invalid input: expected string, received undefined; version: Invalid input: ' +
+        'expected string, received undefined; contact: Invalid input: expected string, received undefined; ' +
+        'replaced: Invalid input: expected object, received undefined',
+      'run-record.json: not a run record (schema: Invalid input: expected "l2stretch.run-record/v1"; ' +
+        'suite.name: Invalid input: expected "l2stretch"; suite.version: Invalid input: expected string, ' +
+        'received undefined)',
     ]);
   });
 

@@ -22,7 +22,8 @@ describe('VMI placement trust', () => {
 
   it('waits for Ready and for the guest agent, saying which is missing', () => {
     expect(untrustedReason('pe-kind-a', 'vm-1', { phase: 'Scheduled', conditions: cond('False', 'False') }, true)).toBe(
-      'pe-kind-a: VirtualMachineInstance vm-1 is not Ready and AgentConnected yet (phase Scheduled; conditions: Ready=False, AgentConnected=False)',
+      'pe-kind-a: VirtualMachineInstance vm-1 is not Ready and AgentConnected yet (phase Scheduled; ' +
+        'conditions: Ready=False, AgentConnected=False)',
     );
     expect(
       untrustedReason(

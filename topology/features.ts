@@ -8,9 +8,11 @@ export const FEATURES = {
   'cross-cluster-migration':
     'KubeVirt decentralized live migration between clusters (v1.6+, feature gate DecentralizedLiveMigration)',
   'garp-moves-mac-ip':
-    "the node routers take a moved VM's gratuitous ARPs into their neighbor tables (arp_accept, accept_untracked_na: openperouter v0.1.0 and later), so its MAC+IP route follows it at once",
+    "the node routers take a moved VM's gratuitous ARPs into their neighbor tables (arp_accept, " +
+    'accept_untracked_na: openperouter v0.1.0 and later), so its MAC+IP route follows it at once',
   'migration-probe':
-    'a prober inside the observer VM that times a request every 100 ms and holds a long-lived stream during a migration (the embedded VMs run the bundled Node one, real VMs the Python guest agent)',
+    'a prober inside the observer VM that times a request every 100 ms and holds a long-lived stream during a ' +
+    'migration (the embedded VMs run the bundled Node one, real VMs the Python guest agent)',
 } as const;
 export type Feature = keyof typeof FEATURES;
 

@@ -24,7 +24,8 @@ export function resolveTopologyPath(ref: string): string {
   if (Object.hasOwn(BUILTIN_TOPOLOGIES, ref)) return BUILTIN_TOPOLOGIES[ref]!;
   if (!existsSync(ref)) {
     throw new TopologyError(
-      `topology "${oneLine(ref)}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor an existing file`,
+      `topology "${oneLine(ref)}" is neither a built-in (${Object.keys(BUILTIN_TOPOLOGIES).join(', ')}) nor ` +
+        `an existing file`,
     );
   }
   return ref;

@@ -13,7 +13,10 @@ export interface OpenPERouterRelease {
   apiVersion: string;
   /** The FRR its router pod runs. */
   frr: string;
-  /** arp_accept / accept_untracked_na where the SVIs live: a moved VM's gratuitous ARPs update its MAC+IP route at once. */
+  /**
+   * arp_accept / accept_untracked_na where the SVIs live: a moved VM's gratuitous ARPs update its MAC+IP route at
+   * once.
+   */
   arpAccept: boolean;
   /** The device holding the VTEP address in the router's namespace (a dummy `lound`, later `lo`). */
   vtepDevice: 'lound' | 'lo';
@@ -109,7 +112,9 @@ export function releaseGaps(r: OpenPERouterRelease): Partial<Record<Feature, str
   return r.arpAccept
     ? {}
     : {
-        'garp-moves-mac-ip': `openperouter ${r.version} sets neither arp_accept nor accept_untracked_na where the SVIs live (v0.1.0 does)`,
+        'garp-moves-mac-ip':
+          `openperouter ${r.version} sets neither arp_accept nor accept_untracked_na where the SVIs live ` +
+          `(v0.1.0 does)`,
       };
 }
 

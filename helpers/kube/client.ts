@@ -194,7 +194,8 @@ export class KubeClient {
     const v = n.metadata?.annotations?.[NODE_INDEX_ANNOTATION];
     if (v === undefined || !/^\d+$/.test(v))
       throw new Error(
-        `${this.name}: node ${node} has no ${NODE_INDEX_ANNOTATION} annotation${v === undefined ? '' : ` (it has "${v}")`}: is openperouter running?`,
+        `${this.name}: node ${node} has no ${NODE_INDEX_ANNOTATION} annotation` +
+          `${v === undefined ? '' : ` (it has "${v}")`}: is openperouter running?`,
       );
     return Number(v);
   }
@@ -263,7 +264,8 @@ export class KubeClient {
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
     if (!running.length)
       throw new Error(
-        `${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (${pods.items.length} not running)`,
+        `${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (` +
+          `${pods.items.length} not running)`,
       );
     return running[0]!.metadata!.name!;
   }
@@ -350,7 +352,9 @@ export class KubectlExecutor implements Executor {
     private readonly client: KubeClient,
     private readonly target: { namespace: string; labelSelector: string; node: string; container: string },
   ) {
-    this.via = `kubectl exec (${target.labelSelector} on ${target.node}, container ${target.container}, cluster ${client.name})`;
+    this.via =
+      `kubectl exec (${target.labelSelector} on ${target.node}, container ${target.container}, cluster ` +
+      `${client.name})`;
   }
 
   async run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {

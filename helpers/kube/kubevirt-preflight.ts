@@ -17,10 +17,16 @@ export async function crossClusterMigrationGap(client: KubeClient): Promise<stri
   const m = version ? /^v?(\d+)\.(\d+)/.exec(version) : null;
   if (!m) return `${client.name}: KubeVirt reports no version yet (status.observedKubeVirtVersion)`;
   if (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 6)) {
-    return `${client.name}: KubeVirt ${version} is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one`;
+    return (
+      `${client.name}: KubeVirt ${version} is older than v1.6, which drops sendTo silently: a local migration ` +
+      `could pass for a cross-cluster one`
+    );
   }
   const gates = (kv as KubeVirtCr).spec?.configuration?.developerConfiguration?.featureGates ?? [];
   if (!gates.includes(DECENTRALIZED_GATE))
-    return `${client.name}: KubeVirt ${version} runs without the feature gate ${DECENTRALIZED_GATE}, so sendTo would be dropped silently`;
+    return (
+      `${client.name}: KubeVirt ${version} runs without the feature gate ${DECENTRALIZED_GATE}, so sendTo would ` +
+      `be dropped silently`
+    );
   return undefined;
 }

@@ -33,7 +33,10 @@ export interface MigrationOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A VirtualMachineInstanceMigration: `{vmiName}` in-cluster, with `receive` on the target or `sendTo` on the source across clusters. */
+/**
+ * A VirtualMachineInstanceMigration: `{vmiName}` in-cluster, with `receive` on the target or `sendTo` on the source
+ * across clusters.
+ */
 export function vmim(name: string, spec: Record<string, unknown>): Manifest {
   return { apiVersion: KUBEVIRT_API, kind: 'VirtualMachineInstanceMigration', metadata: { name }, spec };
 }
@@ -49,7 +52,9 @@ async function vmManifest(tb: Testbed, cluster: string, vm: string): Promise<Man
   };
 }
 
-/** The receiving VM of a decentralized migration: the same spec, waiting as receiver, running once the guest arrived. */
+/**
+ * The receiving VM of a decentralized migration: the same spec, waiting as receiver, running once the guest arrived.
+ */
 export function receiverOf(vm: Manifest): Manifest {
   const annotations = { ...(vm.metadata.annotations as Record<string, string> | undefined) };
   annotations[RESTORE_RUN_STRATEGY] = 'Always';

@@ -33,7 +33,11 @@ export function untrustedReason(
   if (!exists) return `${cluster}: VirtualMachineInstance ${vm} does not exist (is the VM running?)`;
   const missing = TRUSTED_WHEN.filter((t) => !status?.conditions?.some((c) => c.type === t && c.status === 'True'));
   if (missing.length)
-    return `${cluster}: VirtualMachineInstance ${vm} is not ${missing.join(' and ')} yet (phase ${status?.phase ?? 'unknown'}; conditions: ${(status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(', ') || 'none'})`;
+    return (
+      `${cluster}: VirtualMachineInstance ${vm} is not ${missing.join(' and ')} yet (phase ` +
+      `${status?.phase ?? 'unknown'}; conditions: ` +
+      `${(status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(', ') || 'none'})`
+    );
   if (!status?.nodeName || !status.interfaces?.[0]?.mac)
     return `${cluster}: VirtualMachineInstance ${vm} reports no node or no interface MAC`;
   return undefined;

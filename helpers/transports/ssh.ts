@@ -135,7 +135,8 @@ export class SshExecutor implements Executor {
       throw new ExecError(
         this.member,
         command,
-        `cannot be sent: ${t.knownHostsFile} has no host key for ${hostPatterns(t.host, this.port)[0]} (add it with ssh-keyscan, after checking it)`,
+        `cannot be sent: ${t.knownHostsFile} has no host key for ${hostPatterns(t.host, this.port)[0]} (add ` +
+          `it with ssh-keyscan, after checking it)`,
       );
     const auth = t.identityFile ? { privateKey: readFileSync(t.identityFile) } : { agent: process.env.SSH_AUTH_SOCK };
     if (!t.identityFile && !process.env.SSH_AUTH_SOCK)
@@ -185,7 +186,8 @@ export class SshExecutor implements Executor {
             : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
               ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
               : e.level === 'client-authentication'
-                ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (${e.message})`
+                ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (` +
+                  `${e.message})`
                 : `failed (${this.via}): ${e.message}`;
         fail(why);
       });

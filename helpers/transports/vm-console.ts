@@ -97,7 +97,8 @@ export class VmConsoleExecutor implements Executor {
           resolve(result);
         } else
           fail(
-            `could not reach the console (${this.via}): closed${reason.length ? `: ${reason.toString()}` : ` (code ${code})`}`,
+            `could not reach the console (${this.via}): closed` +
+              `${reason.length ? `: ${reason.toString()}` : ` (code ${code})`}`,
           );
       });
       ws.on('error', (e) => fail(`could not reach the console (${this.via}): ${e.message}`));

@@ -26,10 +26,13 @@ export function sessionProblems(
   for (const e of expected) {
     for (const afi of ADDRESS_FAMILIES) {
       const seen = peers.find((p) => p.vrf === 'default' && p.afi === afi && p.address === e.peerAddress);
-      const what = `${router}: session to ${e.peer} (${e.peerAddress}, AS ${e.peerAsn}${e.dynamic ? ', dynamic neighbor' : ''}) in ${AF_NAMES[afi]}`;
+      const what =
+        `${router}: session to ${e.peer} (${e.peerAddress}, AS ${e.peerAsn}` +
+        `${e.dynamic ? ', dynamic neighbor' : ''}) in ${AF_NAMES[afi]}`;
       if (!seen) {
         problems.push(
-          `${what}: expected Established, seen ${e.dynamic ? 'no connection from the peer' : `no such neighbor in ${AF_NAMES[afi]}`}`,
+          `${what}: expected Established, seen ` +
+            `${e.dynamic ? 'no connection from the peer' : `no such neighbor in ${AF_NAMES[afi]}`}`,
         );
       } else if (seen.remoteAs !== undefined && seen.remoteAs !== e.peerAsn) {
         problems.push(`${what}: expected remote AS ${e.peerAsn}, seen AS ${seen.remoteAs}`);
@@ -37,8 +40,10 @@ export function sessionProblems(
         problems.push(`${what}: expected Established, seen ${seen.state}`);
       } else if (negotiated.get(e.peerAddress)?.get(afi) !== 'both') {
         const n = negotiated.get(e.peerAddress)?.get(afi);
+        const silent = n === 'local only' ? e.peer : n === 'peer only' ? router : undefined;
         problems.push(
-          `${what}: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): ${n === 'local only' ? `${e.peer} did not advertise it` : n === 'peer only' ? `${router} did not advertise it` : 'neither side advertised it'}`,
+          `${what}: expected Established with the family negotiated, seen Established but not negotiated ` +
+            `(NoNeg): ${silent ? `${silent} did not advertise it` : 'neither side advertised it'}`,
         );
       }
     }
@@ -51,7 +56,10 @@ export interface SessionCheckResult {
   evidence?: VtyshAnswer[];
 }
 
-/** Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it looked at. */
+/**
+ * Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it
+ * looked at.
+ */
 export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
   const [summary, neighbors] = await Promise.all([
     router.json('show bgp summary json'),

@@ -96,11 +96,14 @@ export function vniImportProblems(
       ['MAC', undefined],
       ['MAC+IP', e.ip],
     ] as const) {
-      const what = `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) via ${e.vtep} (${e.node})`;
+      const what =
+        `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) via ${e.vtep} (` +
+        `${e.node})`;
       const found = forMac.filter((r) => r.ip === ip);
       if (!found.length)
         problems.push(
-          `${what}: expected imported, seen ${forMac.length ? `only ${forMac.map(imported).join(', ')}` : 'no route for that MAC in the VNI'}`,
+          `${what}: expected imported, seen ` +
+            `${forMac.length ? `only ${forMac.map(imported).join(', ')}` : 'no route for that MAC in the VNI'}`,
         );
       else if (!found.some((r) => bestPath(r)?.nexthop === e.vtep))
         problems.push(`${what}: expected imported with that next hop, seen ${found.map(imported).join(', ')}`);
@@ -113,7 +116,8 @@ export function vniImportProblems(
         .map((r) => r.ip)
         .join(', ');
       problems.push(
-        `${router}: VNI ${vni}: type-3 route of VTEP ${v.vtep} (${v.node}): expected imported, seen ${seen ? `type-3 of ${seen} only` : 'no type-3 route in the VNI'}`,
+        `${router}: VNI ${vni}: type-3 route of VTEP ${v.vtep} (${v.node}): expected imported, seen ` +
+          `${seen ? `type-3 of ${seen} only` : 'no type-3 route in the VNI'}`,
       );
     }
   }
@@ -140,18 +144,21 @@ export function vrfTableProblems(
     const best = r?.paths.find((p) => p.best);
     if (!r)
       problems.push(
-        `${router}: VRF ${vrf} lacks ${e.prefix} (subnet of ${e.host}); it has: ${routes.map((x) => x.prefix).join(', ') || 'nothing'}`,
+        `${router}: VRF ${vrf} lacks ${e.prefix} (subnet of ${e.host}); it has: ` +
+          `${routes.map((x) => x.prefix).join(', ') || 'nothing'}`,
       );
     else if (e.nexthop && best?.nexthop !== e.nexthop)
       problems.push(
-        `${router}: VRF ${vrf} route ${e.prefix} (${e.host}): expected next hop ${e.nexthop}, seen ${best?.nexthop ?? 'no best path'}`,
+        `${router}: VRF ${vrf} route ${e.prefix} (${e.host}): expected next hop ${e.nexthop}, seen ` +
+          `${best?.nexthop ?? 'no best path'}`,
       );
   }
   for (const e of absent) {
     const r = routes.find((x) => x.prefix === e.prefix);
     if (r)
       problems.push(
-        `${router}: VRF ${vrf} must not have ${e.prefix} (subnet of ${e.host}, another VRF) but has it via ${r.paths.find((p) => p.best)?.nexthop ?? '?'}`,
+        `${router}: VRF ${vrf} must not have ${e.prefix} (subnet of ${e.host}, another VRF) but has it via ` +
+          `${r.paths.find((p) => p.best)?.nexthop ?? '?'}`,
       );
   }
   return problems;
@@ -164,7 +171,9 @@ export function remoteVtepProblems(router: string, vni: number, vnis: EvpnVni[],
   const extra = v.remoteVteps.filter((e) => !expected.includes(e));
   if (!missing.length && !extra.length) return [];
   return [
-    `${router}: VNI ${vni} remote VTEPs: expected ${expected.join(', ')}, seen ${v.remoteVteps.join(', ') || 'none'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}${extra.length ? ` (unexpected ${extra.join(', ')})` : ''}`,
+    `${router}: VNI ${vni} remote VTEPs: expected ${expected.join(', ')}, seen ` +
+      `${v.remoteVteps.join(', ') || 'none'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}` +
+      `${extra.length ? ` (unexpected ${extra.join(', ')})` : ''}`,
   ];
 }
 
@@ -174,7 +183,8 @@ export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], 
   if (!m) return [`${what}: not in zebra's MAC table`];
   if (m.type !== 'remote' || m.remoteVtep !== e.vtep)
     return [
-      `${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`,
+      `${what}: expected remote via ${e.vtep} (${e.node}), seen ${m.type}` +
+        `${m.remoteVtep ? ` via ${m.remoteVtep}` : m.intf ? ` on ${m.intf}` : ''}`,
     ];
   if (m.isDuplicate) return [`${what}: marked duplicate (EVPN duplicate address detection froze it)`];
   return [];

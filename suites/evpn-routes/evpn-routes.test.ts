@@ -38,7 +38,8 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
     const isNode = nodes.includes(router);
     suite.check(
       'L2S-EVPN-002',
-      `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP${isNode ? ", imported into its L2VNIs with every other VTEP's type-3" : ''}`,
+      `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP` +
+        `${isNode ? ", imported into its L2VNIs with every other VTEP's type-3" : ''}`,
       async (ctx) => {
         // A node router learns its own cluster's VMs locally or from its sibling; the fabric
         // and the other cluster must carry every VM. Its L2VNI must import every VM it does not host.

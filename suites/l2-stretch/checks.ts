@@ -15,13 +15,19 @@ export const LARGE_TRANSFER_BYTES = 2 * 1024 * 1024;
 export function sourceIpProblem(from: Peer, to: Peer, port: number, body: string): string | undefined {
   const seen = body.replace(/:\d+$/, '');
   if (seen === from.ip) return undefined;
-  return `${from.name} → ${to.name} (${to.ip}:${port}/clientip): expected the caller's address ${from.ip}, the server saw ${JSON.stringify(body)}`;
+  return (
+    `${from.name} → ${to.name} (${to.ip}:${port}/clientip): expected the caller's address ${from.ip}, the ` +
+    `server saw ${JSON.stringify(body)}`
+  );
 }
 
 export async function checkHttpSourceIp(ex: Executor, from: Peer, to: Peer, port: number): Promise<string | undefined> {
   const r = await httpGet(ex, `http://${to.ip}:${port}/clientip`);
   if (!r.ok)
-    return `${from.name} → ${to.name}: curl http://${to.ip}:${port}/clientip failed (curl exit ${r.exitCode}: ${r.error})`;
+    return (
+      `${from.name} → ${to.name}: curl http://${to.ip}:${port}/clientip failed (curl exit ${r.exitCode}: ` +
+      `${r.error})`
+    );
   return sourceIpProblem(from, to, port, r.body);
 }
 
@@ -39,7 +45,11 @@ export async function checkLargeTransfer(
   const url = `http://${to.ip}:${port}/bytes/${LARGE_TRANSFER_BYTES}`;
   const r = await download(ex, url);
   if (r.exitCode === 0 && r.bytes === LARGE_TRANSFER_BYTES) return undefined;
-  return `${from.name} ← ${to.name}: ${LARGE_TRANSFER_BYTES} bytes from ${url}: received ${r.bytes}${r.exitCode ? ` (curl exit ${r.exitCode}: ${r.error})` : ''}; a stall after the first packets points at an MTU black hole on the VXLAN path`;
+  return (
+    `${from.name} ← ${to.name}: ${LARGE_TRANSFER_BYTES} bytes from ${url}: received ${r.bytes}` +
+    `${r.exitCode ? ` (curl exit ${r.exitCode}: ${r.error})` : ''}; a stall after the first packets points at an ` +
+    `MTU black hole on the VXLAN path`
+  );
 }
 
 /** The MTU of the guest's first NIC, as the guest sees it. */
@@ -61,5 +71,9 @@ export async function checkFullSizeFrames(ex: Executor, from: Peer, to: Peer): P
     timeoutMs: 15_000,
   });
   if (r.exitCode === 0) return undefined;
-  return `${from.name} → ${to.name}: ${mtu}-byte packets with DF set (ping -M do -s ${mtu - 28} ${to.ip}) do not cross: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' | ')}; a hop on the VXLAN path has a smaller MTU than the guests`;
+  return (
+    `${from.name} → ${to.name}: ${mtu}-byte packets with DF set (ping -M do -s ${mtu - 28} ${to.ip}) do not ` +
+    `cross: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' | ')}; a hop on the VXLAN path has a ` +
+    `smaller MTU than the guests`
+  );
 }

@@ -58,7 +58,10 @@ export function anycastProblems(
   return problems;
 }
 
-/** The node's SVI for the VNI, its MAC and addresses (`show evpn vni <N> json`, then `show interface vrf <vrf> json`). */
+/**
+ * The node's SVI for the VNI, its MAC and addresses (`show evpn vni <N> json`, then `show interface vrf <vrf>
+ * json`).
+ */
 export async function nodeGateway(router: Router, vni: number): Promise<{ gw: NodeGateway; evidence: VtyshAnswer[] }> {
   const v = await router.json(`show evpn vni ${vni} json`);
   const [mine] = parseEvpnVnis(v.data, v);
@@ -111,12 +114,14 @@ export async function movedGatewayProblems(o: {
   const ping = await o.ex.run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', o.gateway], { timeoutMs: 10_000 });
   if (ping.exitCode !== 0)
     problems.push(
-      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none (${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`,
+      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none (` +
+        `${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`,
     );
   const learned = await vmGateway(o.ex, o.vm, o.gateway);
   if (learned.mac !== o.anycastMac)
     problems.push(
-      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected at the anycast MAC ${o.anycastMac}, seen ${learned.mac ?? 'no entry'}`,
+      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected at the anycast MAC ${o.anycastMac}, seen ` +
+        `${learned.mac ?? 'no entry'}`,
     );
   const { gw, evidence } = await nodeGateway(o.router, o.vni);
   problems.push(...anycastProblems(o.vni, o.gateway, [gw], [], o.anycastMac));
@@ -124,7 +129,8 @@ export async function movedGatewayProblems(o: {
   const n = parseEvpnArpCache(a.data, a)[0];
   if (n?.type !== 'local') {
     problems.push(
-      `${o.node}: ${o.vm} (${o.ip}) in VNI ${o.vni}: expected learned locally (the node it runs on answers its gateway), seen ${n ? `${n.type}${n.remoteVtep ? ` via ${n.remoteVtep}` : ''}` : 'no entry'}`,
+      `${o.node}: ${o.vm} (${o.ip}) in VNI ${o.vni}: expected learned locally (the node it runs on answers ` +
+        `its gateway), seen ${n ? `${n.type}${n.remoteVtep ? ` via ${n.remoteVtep}` : ''}` : 'no entry'}`,
     );
   }
   return { problems, evidence: [...evidence, a] };

@@ -56,7 +56,8 @@ describe('l2-stretch: VMs in different clusters share one broadcast domain', () 
       .map(([vm]) => vm);
     suite.check(
       'L2S-L2-005',
-      `VNI ${seg.vni}: every node answers the gateway ${gateway} with one anycast MAC, the one ${vms.join(' and ')} learned`,
+      `VNI ${seg.vni}: every node answers the gateway ${gateway} with one anycast MAC, the one ` +
+        `${vms.join(' and ')} learned`,
       async (ctx) => {
         await expectEventually(ctx, 'dataPlane', async () => {
           const nodes = await Promise.all(nodeVteps(tb.topology).map((n) => nodeGateway(tb.router(n.node), seg.vni)));

@@ -43,9 +43,15 @@ export async function checkIsolated(
   for (let i = 1; i <= rounds; i++) {
     const r = await httpGet(ex, `http://${to.ip}:${to.port}/clientip`, probeMs / 1000);
     if (r.ok)
-      return `${from.name} reached ${to.name} (${to.ip}, VRF ${to.vrf}) in probe ${i}/${rounds}: it answered ${JSON.stringify(r.body)}; traffic must be dropped between VRFs`;
+      return (
+        `${from.name} reached ${to.name} (${to.ip}, VRF ${to.vrf}) in probe ${i}/${rounds}: it answered ` +
+        `${JSON.stringify(r.body)}; traffic must be dropped between VRFs`
+      );
     if (!DROPPED.has(r.exitCode))
-      return `${from.name} → ${to.name}: the probe itself failed (curl exit ${r.exitCode}: ${r.error}), so isolation is not proven`;
+      return (
+        `${from.name} → ${to.name}: the probe itself failed (curl exit ${r.exitCode}: ${r.error}), so isolation ` +
+        `is not proven`
+      );
   }
   return undefined;
 }

@@ -33,10 +33,16 @@ export function lossWindow(r: ProbeReport): LossWindow {
 
 export function lossProblem(vm: string, from: string, w: LossWindow, budgetMs: number): string | undefined {
   if (w.firstFailAt !== undefined && w.recoveredAt === undefined) {
-    return `${from} → ${vm}: probes never answered again after the migration (${w.failedProbes}/${w.totalProbes} failed)`;
+    return (
+      `${from} → ${vm}: probes never answered again after the migration (${w.failedProbes}/${w.totalProbes}` +
+      ` failed)`
+    );
   }
   if (w.windowMs <= budgetMs) return undefined;
-  return `${from} → ${vm}: the migration cut ${vm} off for ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed), budget ${budgetMs} ms`;
+  return (
+    `${from} → ${vm}: the migration cut ${vm} off for ${w.windowMs} ms (${w.failedProbes}/` +
+    `${w.totalProbes} probes failed), budget ${budgetMs} ms`
+  );
 }
 
 export function streamProblem(vm: string, from: string, r: ProbeReport, finishedAt: number): string | undefined {
@@ -44,9 +50,15 @@ export function streamProblem(vm: string, from: string, r: ProbeReport, finished
   if (s.connectedAt === undefined)
     return `${from} → ${vm}: the long-lived connection never opened${s.error ? ` (${s.error})` : ''}`;
   if (s.broken)
-    return `${from} → ${vm}: the long-lived connection broke${s.error ? ` (${s.error})` : ''} after ${s.bytes} bytes; a live migration must keep it open`;
+    return (
+      `${from} → ${vm}: the long-lived connection broke${s.error ? ` (${s.error})` : ''} after ${s.bytes}` +
+      ` bytes; a live migration must keep it open`
+    );
   if (s.lastAt === undefined || s.lastAt < finishedAt)
-    return `${from} → ${vm}: the long-lived connection stayed open but carried no data after the migration ended (last data ${s.lastAt === undefined ? 'never' : `${finishedAt - s.lastAt} ms before the end`})`;
+    return (
+      `${from} → ${vm}: the long-lived connection stayed open but carried no data after the migration ended ` +
+      `(last data ${s.lastAt === undefined ? 'never' : `${finishedAt - s.lastAt} ms before the end`})`
+    );
   return undefined;
 }
 
@@ -80,14 +92,18 @@ export function movedRouteProblem(
     return { problem: `${what}: absent after the migration (it was via ${before.nexthop ?? 'nothing'} before)` };
   if (after.nexthop !== newVtep) {
     return {
-      problem: `${what}: expected next hop ${newVtep} (${newNode}, where it now runs), seen ${after.nexthop} (MM:${after.seq}; before the move ${before.nexthop ?? 'absent'}, MM:${before.seq})`,
+      problem:
+        `${what}: expected next hop ${newVtep} (${newNode}, where it now runs), seen ${after.nexthop} (MM:` +
+        `${after.seq}; before the move ${before.nexthop ?? 'absent'}, MM:${before.seq})`,
     };
   }
   if (before.nexthop === undefined || before.nexthop === newVtep)
     return { mobility: 'old route withdrawn first, sequence restarted' };
   if (after.seq <= before.seq)
     return {
-      problem: `${what}: moved to ${newVtep} but its MAC-mobility sequence did not rise (MM:${before.seq} before, MM:${after.seq} after)`,
+      problem:
+        `${what}: moved to ${newVtep} but its MAC-mobility sequence did not rise (MM:${before.seq} before, MM:` +
+        `${after.seq} after)`,
     };
   return { mobility: 'sequence increased' };
 }
@@ -95,7 +111,10 @@ export function movedRouteProblem(
 export function duplicateProblem(router: string, macs: EvpnMac[], vm: string, mac: string): string | undefined {
   const m = macs.find((x) => x.mac.toLowerCase() === mac);
   if (!m?.isDuplicate) return undefined;
-  return `${router}: MAC ${mac} of ${vm}: expected active, seen frozen as a duplicate by EVPN duplicate address detection`;
+  return (
+    `${router}: MAC ${mac} of ${vm}: expected active, seen frozen as a duplicate by EVPN duplicate address ` +
+    `detection`
+  );
 }
 
 export interface Identity {

@@ -239,13 +239,12 @@ for (const leg of legs) {
           });
           return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
         });
-        await ctx.annotate(
-          `MAC mobility: ${[...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`).join('; ')}`,
-          'mac-mobility',
-        );
+        const tally = [...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`);
+        await ctx.annotate(`MAC mobility: ${tally.join('; ')}`, 'mac-mobility');
         if (obs.routeMovedAt !== undefined)
           await ctx.annotate(
-            `${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the migration started`,
+            `${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the ` +
+              `migration started`,
             'convergence',
           );
       },
@@ -265,7 +264,8 @@ for (const leg of legs) {
     check('L2S-MIG-006', `the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
       const w = lossWindow(obs.probes);
       await ctx.annotate(
-        `loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ${obs.outcome.finishedAt - obs.outcome.startedAt} ms`,
+        `loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ` +
+          `${obs.outcome.finishedAt - obs.outcome.startedAt} ms`,
         'loss-window',
       );
       judge(lossProblem(vm, observer, w, threshold('L2S-MIG-006', 'lossBudget')));

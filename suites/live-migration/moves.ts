@@ -88,7 +88,8 @@ export class MoveLedger {
       renameSync(tmp, this.file);
     } catch (e) {
       process.stderr.write(
-        `l2stretch: the moves of ${mac} cannot be kept in ${this.file} (${(e as Error).message}); a re-run will wait the full duplicate-detection window\n`,
+        `l2stretch: the moves of ${mac} cannot be kept in ${this.file} (${(e as Error).message}); a re-run ` +
+          `will wait the full duplicate-detection window\n`,
       );
     }
   }
@@ -141,22 +142,27 @@ export async function waitUntilMovesFit(
   const rule = `EVPN duplicate detection: ${dad.maxMoves} moves in ${dad.detectionTimeS} s`;
   if (plan.alone)
     o.progress(
-      `the suite's ${o.planned} moves of ${o.vm} alone reach ${rule}: the nodes are stricter than the suite needs, L2S-MIG-005 judges them`,
+      `the suite's ${o.planned} moves of ${o.vm} alone reach ${rule}: the nodes are stricter than the suite ` +
+        `needs, L2S-MIG-005 judges them`,
     );
   if (plan.readyAt <= start) return;
   const state = `${o.vm} moved ${plan.recent.length} times in the last ${dad.detectionTimeS} s`;
   if (plan.readyAt - start > o.limitMs) {
     throw new BrokenTest(
-      `testbed not ready: ${state}; ${o.planned} more would reach ${rule}; ready at ${clock(plan.readyAt)} UTC, ${Math.ceil((plan.readyAt - start) / 1000)} s away, past the ${o.limitMs / 1000} s wait (duplicateDetectionQuiet)`,
+      `testbed not ready: ${state}; ${o.planned} more would reach ${rule}; ready at ` +
+        `${clock(plan.readyAt)} UTC, ${Math.ceil((plan.readyAt - start) / 1000)} s away, past the ` +
+        `${o.limitMs / 1000} s wait (duplicateDetectionQuiet)`,
     );
   }
   o.progress(
-    `${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC (${Math.ceil((plan.readyAt - start) / 1000)} s)`,
+    `${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC (` +
+      `${Math.ceil((plan.readyAt - start) / 1000)} s)`,
   );
   const tick = setInterval(
     () =>
       o.progress(
-        `waiting for EVPN duplicate detection to forget ${o.vm}'s earlier moves: ${Math.ceil((plan.readyAt - Date.now()) / 1000)} s left`,
+        `waiting for EVPN duplicate detection to forget ${o.vm}'s earlier moves: ` +
+          `${Math.ceil((plan.readyAt - Date.now()) / 1000)} s left`,
       ),
     10_000,
   );

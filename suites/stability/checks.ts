@@ -110,7 +110,10 @@ export function readStart(reportDir: string): RouterState[] {
   }
 }
 
-/** FRR derives a session's start and a path's last update from monotonic time at each reading: they wander by a second. */
+/**
+ * FRR derives a session's start and a path's last update from monotonic time at each reading: they wander by a
+ * second.
+ */
 const EPOCH_JITTER_S = 2;
 const clock = (epochS: number) => new Date(epochS * 1000).toISOString().slice(11, 19);
 
@@ -142,10 +145,14 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     );
     if (!resets) continue;
     const counted = e.dropped > s.dropped || e.established > s.established;
+    const seen = counted
+      ? `${resets} reset${resets > 1 ? 's' : ''}`
+      : 'a reset (the neighbor was re-created, its counters restarted)';
+    const now =
+      e.state === 'Established' ? `up since ${e.upSince === undefined ? '?' : clock(e.upSince)} UTC` : `now ${e.state}`;
     problems.push(
-      `${what}: expected no reset ${since}, seen ${counted ? `${resets} reset${resets > 1 ? 's' : ''}` : 'a reset (the neighbor was re-created, its counters restarted)'}` +
-        ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}; ` +
-        `${e.state === 'Established' ? `up since ${e.upSince === undefined ? '?' : clock(e.upSince)} UTC` : `now ${e.state}`})`,
+      `${what}: expected no reset ${since}, seen ${seen}` +
+        ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}; ${now})`,
     );
   }
   for (const r of start.routes) {
@@ -153,7 +160,10 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
       r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
     if (!owner || r.nexthop === undefined) continue;
     const e = end.routes.find((x) => x.key === r.key);
-    const what = `${start.router}: ${r.type === 3 ? `type-3 route of VTEP ${r.ip} (${owner})` : `type-2 MAC route of ${owner} (${r.mac})`} ${r.key.trim()}`;
+    const what =
+      `${start.router}: ` +
+      `${r.type === 3 ? `type-3 route of VTEP ${r.ip} (${owner})` : `type-2 MAC route of ${owner} (${r.mac})`} ` +
+      `${r.key.trim()}`;
     if (!e || e.nexthop === undefined) problems.push(`${what}: expected held throughout, seen withdrawn ${since}`);
     // Table version 0: bgpd had not yet run best-path selection on the route when the
     // start was read (a fresh testbed still settling): its version may move once, but a
@@ -163,7 +173,9 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
       Math.abs((e.lastUpdate ?? 0) - (r.lastUpdate ?? 0)) > EPOCH_JITTER_S
     ) {
       problems.push(
-        `${what}: expected unchanged ${since}, seen withdrawn and re-advertised or replaced (table version ${r.version} → ${e.version}, last update ${r.lastUpdate === undefined ? '?' : clock(r.lastUpdate)} → ${e.lastUpdate === undefined ? '?' : clock(e.lastUpdate)} UTC)`,
+        `${what}: expected unchanged ${since}, seen withdrawn and re-advertised or replaced (table version ` +
+          `${r.version} → ${e.version}, last update ${r.lastUpdate === undefined ? '?' : clock(r.lastUpdate)} → ` +
+          `${e.lastUpdate === undefined ? '?' : clock(e.lastUpdate)} UTC)`,
       );
     }
   }

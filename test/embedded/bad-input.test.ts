@@ -97,7 +97,7 @@ describe('bad input', () => {
     noStack(r.out);
   });
 
-  it('an existing testbed without its testbed file, and an unknown testbed kind, are refused saying what to give', async () => {
+  it('an existing testbed without its testbed file, or an unknown kind, is refused saying what to give', async () => {
     const existing = await l2stretch(['run'], { L2STRETCH_TESTBED: 'existing' });
     expect(existing.code).toBe(2);
     expect(existing.out).toContain('l2stretch: L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE');

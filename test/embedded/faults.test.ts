@@ -100,15 +100,17 @@ describe('embedded testbed: bgp-sessions catches broken sessions', () => {
       const v = await verdicts(3000);
       expect(failing(v)).toEqual(['leafkind-b', 'pe-kind-b-worker']);
       expect(v['leafkind-b']).toContain(
-        'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: expected Established, seen no connection from the peer',
+        'leafkind-b: session to pe-kind-b-worker (192.168.12.4, AS 64518, dynamic neighbor) in L2VPN EVPN: ' +
+          'expected Established, seen no connection from the peer',
       );
       expect(v['pe-kind-b-worker']).toContain(
-        'pe-kind-b-worker: session to leafkind-b (192.168.12.2, AS 64516) in IPv4 unicast: expected Established, seen Idle (Admin)',
+        'pe-kind-b-worker: session to leafkind-b (192.168.12.2, AS 64516) in IPv4 unicast: expected ' +
+          'Established, seen Idle (Admin)',
       );
     });
   });
 
-  it('EVPN not activated towards one leaf fails that family on both sides: missing on one, not negotiated on the other', async () => {
+  it('EVPN off towards one leaf fails the family both sides: missing on one, not negotiated on the other', async () => {
     // FRR resets the session to drop the family; it comes back in IPv4 unicast only,
     // which leafA's summary still calls Established in L2VPN EVPN (the text view says NoNeg).
     await withFault(
@@ -127,11 +129,13 @@ describe('embedded testbed: bgp-sessions catches broken sessions', () => {
         const v = await verdicts(3000);
         expect(failing(v)).toEqual(['leafA', 'spine']);
         expect(v.spine).toContain(
-          'spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such neighbor in L2VPN EVPN',
+          'spine: session to leafA (192.168.1.1, AS 64520) in L2VPN EVPN: expected Established, seen no such ' +
+            'neighbor in L2VPN EVPN',
         );
         expect(v.spine).not.toContain('in IPv4 unicast');
         expect(v.leafA).toContain(
-          'leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it',
+          'leafA: session to spine (192.168.1.0, AS 64612) in L2VPN EVPN: expected Established with the ' +
+            'family negotiated, seen Established but not negotiated (NoNeg): spine did not advertise it',
         );
         expect(v.leafA).not.toContain('in IPv4 unicast');
       },
@@ -197,7 +201,8 @@ describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters',
       expect(problem).toMatch(/^vm-1 → vm-2: curl http:\/\/192\.170\.1\.30:8090\/clientip failed \(curl exit (7|28): /);
       const imet = await checkImet(tb.testbed.router('pe-kind-a-worker'), imetExpected(tb.testbed.topology, seg()));
       expect(imet.problem).toContain(
-        'pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)',
+        'pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): ' +
+          'expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)',
       );
     } finally {
       await cluster.apply(original);
@@ -211,7 +216,7 @@ describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters',
 });
 
 describe('embedded testbed: l3vni catches blue leaking into red', () => {
-  it('a red/blue route leak on leafA: the VM reaches hostA_blue and the nodes hold the blue subnet in red', async () => {
+  it('a red/blue route leak on leafA: the VM reaches hostA_blue, the nodes hold the blue subnet in red', async () => {
     const paths = new RunPaths(tb.runId);
     const red = paths.netns('leafA', 'red');
     const blue = paths.netns('leafA', 'blue');
@@ -245,7 +250,8 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
       const { present, absent } = vrfTableExpected(tb.testbed.topology, 'red');
       const table = await checkVrfTable(tb.testbed.router(vm1!.node), 'red', present, absent);
       expect(table.problem).toContain(
-        `${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it via 100.64.0.1`,
+        `${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it ` +
+          `via 100.64.0.1`,
       );
     } finally {
       await leafA.vtysh(
@@ -261,7 +267,7 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
 });
 
 describe('embedded testbed: deleting a manifest undoes what it made', () => {
-  it('a deleted VM loses its instance and namespace; a deleted overlay its VNIs; re-applying restores both', async () => {
+  it('a deleted VM loses instance and namespace; a deleted overlay its VNIs; re-applying restores both', async () => {
     const cluster = tb.testbed.cluster('pe-kind-b');
     const [, vm2] = await vmsGreeted();
     const workload = stageManifests('pe-kind-b', 'workload');

@@ -58,7 +58,7 @@ describe('guest agent (what real VMs run, in a namespace here)', () => {
     expect((await ex.run(['cat', `${dir}/${GUEST_AGENT_FILE}.pid`])).stdout.trim()).toBe(pid);
   });
 
-  it('its prober reports in the format the live-migration checks read: every probe answered, the stream kept', async () => {
+  it('its prober reports in the format the live-migration checks read: all probes answered, stream kept', async () => {
     const report = await probe(8090);
     expect(report.probes.length).toBeGreaterThanOrEqual(10);
     expect(lossWindow(report)).toMatchObject({ failedProbes: 0, windowMs: 0 });

@@ -23,12 +23,14 @@ const hasChromium = (() => {
 
 /** Clicks the first element whose own text starts with `text`; false when there is none. */
 const click = (text: string) =>
-  `(() => { const e = [...document.querySelectorAll('*')].find((e) => e.children.length === 0 && e.textContent.trim().startsWith(${JSON.stringify(text)}));` +
+  `(() => { const e = [...document.querySelectorAll('*')].find((e) => e.children.length === 0 && ` +
+  `e.textContent.trim().startsWith(${JSON.stringify(text)}));` +
   ' if (!e) return false; e.click(); return true; })()';
 
 /** Opens, one at a time, the tree's groups that are still closed, until `text` shows. */
 const expandUntil = (text: string) =>
-  `(() => { if ([...document.querySelectorAll('*')].some((e) => e.children.length === 0 && e.textContent.trim().startsWith(${JSON.stringify(text)}))) return true;` +
+  `(() => { if ([...document.querySelectorAll('*')].some((e) => e.children.length === 0 && ` +
+  `e.textContent.trim().startsWith(${JSON.stringify(text)}))) return true;` +
   " const closed = [...document.querySelectorAll('[class*=tree-section-title]')].find((e) => !e.dataset.l2sOpened);" +
   ' if (closed) { closed.dataset.l2sOpened = "1"; closed.click(); } return false; })()';
 
@@ -59,7 +61,8 @@ describe('the HTML report', () => {
       await page.waitFor(click('L2S-MIG-001'), 'a click on L2S-MIG-001');
       await page.waitFor(click('probe timeline'), 'the attachment "probe timeline" of L2S-MIG-001');
       const svg = await page.waitFor<string>(
-        "(async () => { for (const img of document.querySelectorAll('img')) { const t = await (await fetch(img.src)).text().catch(() => ''); if (t.includes('<svg')) return t; } return ''; })()",
+        "(async () => { for (const img of document.querySelectorAll('img')) { const t = await (await " +
+          "fetch(img.src)).text().catch(() => ''); if (t.includes('<svg')) return t; } return ''; })()",
         'the probe timeline drawn as a picture',
       );
       expect(svg).toMatch(/probes from vm-2 to vm-1/);

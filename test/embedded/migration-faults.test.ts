@@ -91,7 +91,8 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
       await new Promise((r) => setTimeout(r, 4000));
       const { problem } = movedRouteProblem('vm-1', before, await routeAt(t, 'spine', from.mac), to.vtep, to.node);
       expect(problem).toBe(
-        `spine: type-2 MAC+IP route of vm-1: expected next hop ${to.vtep} (${to.node}, where it now runs), seen ${from.vtep} (MM:${before.seq}; before the move ${from.vtep}, MM:${before.seq})`,
+        `spine: type-2 MAC+IP route of vm-1: expected next hop ${to.vtep} (${to.node}, where it now runs), ` +
+          `seen ${from.vtep} (MM:${before.seq}; before the move ${from.vtep}, MM:${before.seq})`,
       );
     } finally {
       await t.cluster('pe-kind-a').apply([vm]);
@@ -129,7 +130,9 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
       const { problem } = movedRouteProblem('vm-1', before, await routeAt(t, 'leafkind-a', from.mac), to.vtep, to.node);
       expect(problem).toMatch(
         new RegExp(
-          `^leafkind-a: type-2 MAC\\+IP route of vm-1: (expected next hop ${to.vtep.replace(/\./g, '\\.')} \\(${to.node}, where it now runs\\), seen ${from.vtep.replace(/\./g, '\\.')}|absent after the migration)`,
+          `^leafkind-a: type-2 MAC\\+IP route of vm-1: (expected next hop ${to.vtep.replace(/\./g, '\\.')} \\(` +
+            `${to.node}, where it now runs\\), seen ${from.vtep.replace(/\./g, '\\.')}|absent after the ` +
+            `migration)`,
         ),
       );
     } finally {

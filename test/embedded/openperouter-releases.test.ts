@@ -23,7 +23,7 @@ const NODE = 'pe-kind-a-worker';
 describe('openperouter releases on the embedded testbed', () => {
   for (const version of OPENPEROUTER_VERSIONS.filter((v) => v !== DEFAULT_OPENPEROUTER)) {
     const release = OPENPEROUTER_RELEASES[version];
-    it(`${version}: its manifests are realized as it does, and sessions, EVPN routes and the L2 stretch pass`, async () => {
+    it(`${version}: its manifests are realized as it does; sessions, EVPN routes and the L2 stretch pass`, async () => {
       // The testbed and its controller read the release from the environment, as a user's run does.
       const before = process.env[OPENPEROUTER_ENV];
       process.env[OPENPEROUTER_ENV] = version;

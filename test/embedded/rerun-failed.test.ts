@@ -88,7 +88,8 @@ describe('--rerun-failed', () => {
     expect(failed.length).toBeGreaterThan(0);
     for (const i of failed) {
       expect(i.message).toContain(
-        "(stage bgp-sessions did not run: left out of this run's selection, so a failure there could not skip this check)",
+        "(stage bgp-sessions did not run: left out of this run's selection, so a failure there could not skip " +
+          'this check)',
       );
     }
     expect(record(report).checks.map((c) => c.id)).toEqual(['L2S-EVPN-001']);

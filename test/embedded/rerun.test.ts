@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('re-runs on a kept testbed', () => {
-  it('three conformance runs in a row all pass: the later ones wait for duplicate detection to forget the earlier moves', async () => {
+  it('three conformance runs in a row pass: later ones wait for duplicate detection to forget moves', async () => {
     const up = await execa('node', [cli, 'testbed', 'up']);
     runId = /testbed (l2s-[0-9a-f]{6}) is up/.exec(up.stdout)![1]!;
     const file = /testbed file: (\S+)/.exec(up.stdout)![1]!;
@@ -61,7 +61,8 @@ describe('re-runs on a kept testbed', () => {
       );
       waited.push(
         new RegExp(
-          `vm-1 moved \\d+ times in the last ${WINDOW_S} s; 3 more would reach EVPN duplicate detection: ${MAX_MOVES} moves in ${WINDOW_S} s: waiting until`,
+          `vm-1 moved \\d+ times in the last ${WINDOW_S} s; 3 more would reach EVPN duplicate detection: ` +
+            `${MAX_MOVES} moves in ${WINDOW_S} s: waiting until`,
         ).test(out),
       );
     }

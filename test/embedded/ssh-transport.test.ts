@@ -123,7 +123,8 @@ describe.skipIf(!existsSync(SSHD))('SSH transport against a real sshd (skipped w
 
   it('refuses a host known_hosts does not list, and says how to add it', async () => {
     await expect(new SshExecutor('lab-switch', target({ port: 2200 })).run(['true'])).rejects.toThrow(
-      `lab-switch: \`true\` cannot be sent: ${join(dir, 'known_hosts')} has no host key for [lab-switch]:2200 (add it with ssh-keyscan, after checking it)`,
+      `lab-switch: \`true\` cannot be sent: ${join(dir, 'known_hosts')} has no host key for [lab-switch]:2200 ` +
+        `(add it with ssh-keyscan, after checking it)`,
     );
   });
 

@@ -37,7 +37,10 @@ export interface HealableFault extends Fault {
   heal(tb: RunningTestbed): Promise<void>;
 }
 
-/** How a group of faults is judged: by which suites, with which wait times, on one testbed (healed after each fault) or a fresh one each. */
+/**
+ * How a group of faults is judged: by which suites, with which wait times, on one testbed (healed after each fault)
+ * or a fresh one each.
+ */
 export type FaultGroup = { name: string; suites: string[]; deadlines: string } & (
   { testbedPerFault: false; faults: HealableFault[] } | { testbedPerFault: true; faults: Fault[] }
 );
@@ -108,7 +111,10 @@ const vm2ForgetsItsGateway = async (tb: RunningTestbed) => {
   if (r.exitCode !== 0) throw new Error(`vm-2: ip neigh flush all: ${r.stderr}`);
 };
 
-/** arp_accept off where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets it since v0.1.0. */
+/**
+ * arp_accept off where the node routers' SVIs live (all and br-pe-110: the kernel takes either); openperouter sets
+ * it since v0.1.0.
+ */
 const withoutArpAccept = (tb: RunningTestbed) =>
   Promise.all(
     NODES.map((n) =>
@@ -222,7 +228,8 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
       // No node imports its type-3, and it has no VNI table of its own.
       ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
       'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'), // Without it zebra serves no VNI there (`show evpn vni 110 json` prints nothing): no SVI of the VNI to judge.
+      // Without it zebra serves no VNI there (`show evpn vni 110 json` prints nothing): no SVI of the VNI to judge.
+      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
       ANYCAST,
     ],
   },
@@ -289,7 +296,9 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     ],
   },
   {
-    name: "a route-target that keeps remote type-2/3 routes out of one node's VNI (pe-kind-a-worker imports only 64514:999 into VNI 110)",
+    name:
+      "a route-target that keeps remote type-2/3 routes out of one node's VNI (pe-kind-a-worker imports only " +
+      '64514:999 into VNI 110)',
     inject: (tb) =>
       vtysh(
         tb,
@@ -478,7 +487,10 @@ const withNads = (tb: RunningTestbed, nad: (cluster: string) => Manifest) =>
     }),
   ).then(() => undefined);
 
-/** Faults live migration must catch. Each gets a fresh testbed: moves of earlier rows would count towards EVPN duplicate detection (5 in 180 s). */
+/**
+ * Faults live migration must catch. Each gets a fresh testbed: moves of earlier rows would count towards EVPN
+ * duplicate detection (5 in 180 s).
+ */
 const MIGRATION_FAULTS: Fault[] = [
   {
     name: "a migration target with another MAC (vm-1's VM without an explicit macAddress)",
@@ -564,7 +576,9 @@ const MIGRATION_FAULTS: Fault[] = [
     ),
   },
   {
-    name: `a node whose SVI has another MAC, where vm-1 lands in pe-kind-b (br-pe-110 of pe-kind-b-worker at ${OTHER_MAC})`,
+    name:
+      `a node whose SVI has another MAC, where vm-1 lands in pe-kind-b (br-pe-110 of pe-kind-b-worker at ` +
+      `${OTHER_MAC})`,
     inject: sviMac(OTHER_MAC),
     breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-008'],
   },

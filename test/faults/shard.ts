@@ -85,7 +85,10 @@ export function faultShard(order: number, group: FaultGroup): void {
     }
   }
 
-  /** Injects the fault and runs the suites; a shared testbed is healed and proven healthy again, whatever the run did. */
+  /**
+   * Injects the fault and runs the suites; a shared testbed is healed and proven healthy again, whatever the run
+   * did.
+   */
   async function judge(
     tb: RunningTestbed,
     fault: Fault,
@@ -125,7 +128,8 @@ export function faultShard(order: number, group: FaultGroup): void {
       const t0 = Date.now();
       const failed = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
       rows.push(
-        `| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`,
+        `| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ` +
+          `${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`,
       );
       expect([...failed.keys()]).toEqual([]);
     });
@@ -148,11 +152,15 @@ export function faultShard(order: number, group: FaultGroup): void {
           titles.filter((t) => t.includes(b) && failed.get(t) !== 'skipped').map((t) => `${t} — ${failed.get(t)}`),
         );
         const ok = !missing.length && !unexpected.length && !notSkipped.length;
+        const mayOutcome = (m: string) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`);
         const may = fault.mayBreak?.length
-          ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map((m) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`)).join(', ')})`
+          ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map(mayOutcome).join(', ')})`
           : '';
         const expected = `${fault.breaks.length}${skips.length ? ` (+${skips.length} skipped)` : ''}${may}`;
-        const why = `missing: ${missing.join('; ') || '-'}; unexpected: ${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'}${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
+        const why =
+          `missing: ${missing.join('; ') || '-'}; unexpected: ` +
+          `${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'}` +
+          `${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
         rows.push(`| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`);
         expect({ missing, unexpected, notSkipped }).toEqual({ missing: [], unexpected: [], notSkipped: [] });
       });

@@ -28,7 +28,8 @@ while :; do
   printf 'Password: '
   stty -echo; read -r pass; stty echo; printf '\\n'
   if [ "$user" = fedora ] && [ "$pass" = fedora ]; then
-    exec env -i HOME=/tmp TMPDIR="$TMPDIR" TERM=vt100 PATH=/usr/sbin:/usr/bin:/sbin:/bin PS1='[fedora@vm-1 ~]$ ' bash --norc --noprofile -i
+    exec env -i HOME=/tmp TMPDIR="$TMPDIR" TERM=vt100 PATH=/usr/sbin:/usr/bin:/sbin:/bin \\
+      PS1='[fedora@vm-1 ~]$ ' bash --norc --noprofile -i
   fi
   printf '\\nLogin incorrect\\n'
 done
@@ -119,7 +120,7 @@ describe('VM console on a real shell and pty', () => {
     expect(await vm.run(['sh', '-c', 'exit 0'])).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
 
-  it('a command that hangs is cut off at its deadline with Ctrl-C, and the next session finds the shell free', async () => {
+  it('a hanging command is cut off at its deadline with Ctrl-C; the next session finds the shell free', async () => {
     const vm = new VmConsoleExecutor('vm-1', client);
     await expect(vm.run(['sleep', '30'], { timeoutMs: 3000 })).rejects.toThrow(
       /^vm-1: `sleep 30` did not finish within 3000 ms/,

@@ -60,7 +60,7 @@ const subjects = async (c: KubeClient) =>
     .sort();
 
 describe('kubevirt CA exchange through the Kubernetes client (stand-in virt-operator)', () => {
-  it("each kubevirt-ca ends up holding the other cluster's CA, although virt-operator owns the key it writes", async () => {
+  it("each kubevirt-ca ends up with the other cluster's CA, though virt-operator owns the key it writes", async () => {
     kvs.forEach((kv, i) => kv.installCA(pems[i]!));
     // virt-operator reconciles on its own schedule, not on our call.
     const operator = setInterval(() => kvs.forEach((kv) => kv.reconcileCA()), 20);

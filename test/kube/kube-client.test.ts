@@ -87,7 +87,8 @@ describe('Kubernetes client (against a stand-in API server)', () => {
   it('an unknown field is an error naming the object and the field, not silently dropped', async () => {
     const l2 = overlay().find((m) => m.kind === 'L2VNI')!;
     await expect(client.apply([{ ...l2, spec: { ...(l2.spec as object), vnii: 111 } }])).rejects.toThrow(
-      'pe-kind-a: applying L2VNI layer2 failed: HTTP 400: L2VNI in version "v1alpha1" cannot be handled as a L2VNI: strict decoding error: unknown field "spec.vnii"',
+      'pe-kind-a: applying L2VNI layer2 failed: HTTP 400: L2VNI in version "v1alpha1" cannot be handled as a ' +
+        'L2VNI: strict decoding error: unknown field "spec.vnii"',
     );
     expect(await client.get('L2VNI', 'layer2')).toBeUndefined();
   });
@@ -134,7 +135,8 @@ describe('Kubernetes client (against a stand-in API server)', () => {
   it('says which pod it could not find, and ends an exec that outlives its timeout', async () => {
     const missing = new KubectlExecutor('pe-kind-b-worker', client, routerPodOn('pe-kind-b-worker'));
     await expect(missing.run(['vtysh'])).rejects.toThrow(
-      'pe-kind-b-worker: `vtysh` cannot be sent: pe-kind-a: no running pod with app=router in openperouter-system on node pe-kind-b-worker (0 not running)',
+      'pe-kind-b-worker: `vtysh` cannot be sent: pe-kind-a: no running pod with app=router in ' +
+        'openperouter-system on node pe-kind-b-worker (0 not running)',
     );
     mock.onExec = () => ({ hang: true });
     const ex = new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker'));
@@ -196,7 +198,7 @@ describe('Kubernetes client (against a stand-in API server)', () => {
     ).rejects.toThrow('pe-kind-a: VM nope: not done within 0.3 s');
   });
 
-  it('diagnostics of a Kubernetes testbed: vtysh through the router pod, cluster objects, router pod logs, no secret', async () => {
+  it('diagnostics of a Kubernetes testbed: vtysh via router pod, cluster objects, pod logs, no secret', async () => {
     const tb = existingTestbed(dir, 'diag-testbed.json', kubeTestbed());
     mock.onExec = ({ command }) => ({
       stdout: command.includes('show running-config')

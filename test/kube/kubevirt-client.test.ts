@@ -43,14 +43,16 @@ describe('KubeVirt preflight for cross-cluster migration', () => {
   it('refuses KubeVirt before v1.6, where sendTo is dropped silently', async () => {
     kubevirt(a, 'v1.5.2', ['DecentralizedLiveMigration']);
     expect(await crossClusterMigrationGap(client())).toBe(
-      'pe-kind-a: KubeVirt v1.5.2 is older than v1.6, which drops sendTo silently: a local migration could pass for a cross-cluster one',
+      'pe-kind-a: KubeVirt v1.5.2 is older than v1.6, which drops sendTo silently: a local migration could ' +
+        'pass for a cross-cluster one',
     );
   });
 
   it('refuses KubeVirt without the feature gate, and accepts it with the gate', async () => {
     kubevirt(a, 'v1.6.2', ['LiveMigration']);
     expect(await crossClusterMigrationGap(client())).toBe(
-      'pe-kind-a: KubeVirt v1.6.2 runs without the feature gate DecentralizedLiveMigration, so sendTo would be dropped silently',
+      'pe-kind-a: KubeVirt v1.6.2 runs without the feature gate DecentralizedLiveMigration, so sendTo would ' +
+        'be dropped silently',
     );
     kubevirt(a, 'v1.6.2', ['DecentralizedLiveMigration']);
     expect(await crossClusterMigrationGap(client())).toBeUndefined();
@@ -96,7 +98,8 @@ describe('a VM reached wherever it runs', () => {
     expect((await tb.workload('vm-1').run(['hostname'])).stdout).toBe('cluster b: hostname\n');
     vmi(b, 'Failed');
     await expect(tb.workload('vm-1').run(['hostname'])).rejects.toThrow(
-      'vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, kind-pe-kind-b: Failed)',
+      'vm-1: `hostname` cannot be sent: no cluster runs its instance (kind-pe-kind-a: Succeeded, ' +
+        'kind-pe-kind-b: Failed)',
     );
   });
 

@@ -68,10 +68,12 @@ describe('VM serial console (against a stand-in console websocket)', () => {
 
   it('says when the login is refused, when the VM has no console, and when the guest never answers', async () => {
     await expect(new VmConsoleExecutor('vm-3', client).run(['true'])).rejects.toThrow(
-      "vm-3: `true` cannot be sent: the console refused fedora's login 3 times (serial console of default/vm-3 (cluster pe-kind-a))",
+      "vm-3: `true` cannot be sent: the console refused fedora's login 3 times (serial console of " +
+        'default/vm-3 (cluster pe-kind-a))',
     );
     await expect(new VmConsoleExecutor('vm-9', client).run(['true'])).rejects.toThrow(
-      'vm-9: `true` could not reach the console (serial console of default/vm-9 (cluster pe-kind-a)): closed: virtualmachineinstance vm-9 not found',
+      'vm-9: `true` could not reach the console (serial console of default/vm-9 (cluster pe-kind-a)): closed: ' +
+        'virtualmachineinstance vm-9 not found',
     );
     await expect(new VmConsoleExecutor('vm-4', client).run(['true'], { timeoutMs: 700 })).rejects.toThrow(
       /^vm-4: `true` did not finish within 700 ms \(serial console of default\/vm-4/,

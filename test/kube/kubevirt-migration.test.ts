@@ -64,7 +64,7 @@ beforeEach(async () => {
 });
 
 describe('decentralized live migration (against stand-in KubeVirt)', () => {
-  it('creates the receive VMIM only once the receiver VMI waits for sync, and ends in KubeVirt’s end state', async () => {
+  it('creates the receive VMIM only once the receiver VMI waits for sync; ends in KubeVirt’s end state', async () => {
     const outcome = await migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b' });
     expect(outcome.source.phase).toBe('Succeeded');
     expect(outcome.target?.phase).toBe('Succeeded');
@@ -92,17 +92,18 @@ describe('decentralized live migration (against stand-in KubeVirt)', () => {
     expect(obj(b, 'VirtualMachineInstance')).toBeUndefined();
   });
 
-  it('the stand-in refuses a receive VMIM applied with its VM, before the VMI exists (the order of the helper before the fix)', async () => {
+  it('the stand-in refuses a receive VMIM applied with its VM, before its VMI exists (the old order)', async () => {
     const id = 'abcd1234';
     kvB.vmControllerHeld = true;
     const receive = vmim(`vm-1-in-${id}`, { vmiName: 'vm-1', receive: { migrationID: id } });
     await expect(tb.cluster('pe-kind-b').apply([receiverOf(vm1), receive])).rejects.toThrow(
       'pe-kind-b: applying VirtualMachineInstanceMigration vm-1-in-abcd1234 failed: HTTP 400: ' +
-        'admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI "default/vm-1" does not exist',
+        'admission webhook "migration-create-validator.kubevirt.io" denied the request: the VMI ' +
+        '"default/vm-1" does not exist',
     );
   });
 
-  it('without the restore annotation the receiver stays WaitAsReceiver, and on the way back the source is not halted', async () => {
+  it('without the restore annotation the receiver stays WaitAsReceiver; back, the source is not halted', async () => {
     const bare = (m: Manifest): Manifest => ({ ...m, metadata: { name: m.metadata.name } });
     await migrateAcrossClusters(tb, { vm: 'vm-1', from: 'pe-kind-a', to: 'pe-kind-b', receiver: bare });
     expect(runStrategy(b)).toBe('WaitAsReceiver');

@@ -165,7 +165,10 @@ export interface ExecReply {
 
 export type ExecHandler = (call: { pod: string; container: string; command: string[]; stdin: string }) => ExecReply;
 
-/** What a guest's shell does with one command of the console: its output, exit status and stderr, or 'hang' until Ctrl-C. */
+/**
+ * What a guest's shell does with one command of the console: its output, exit status and stderr, or 'hang' until
+ * Ctrl-C.
+ */
 export type ConsoleHandler = (
   vm: string,
   command: string,
@@ -233,7 +236,10 @@ export class MockApiServer {
   /** Guests with a serial console, and their login. */
   guests = new Map<string, MockGuest>();
   onConsole: ConsoleHandler = () => ({ output: '', status: 0 });
-  /** Most console sessions open at once on one VM, text frames received (KubeVirt takes binary only), Ctrl-Cs that stopped a command. */
+  /**
+   * Most console sessions open at once on one VM, text frames received (KubeVirt takes binary only), Ctrl-Cs that
+   * stopped a command.
+   */
   readonly consoleStats = { maxSessions: 0, textFrames: 0, interrupts: 0 };
   private readonly sessions = new Map<string, number>();
   private server?: Server;
@@ -441,7 +447,8 @@ export class MockApiServer {
           status(
             400,
             'BadRequest',
-            `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown.map((f) => `unknown field "spec.${f}"`).join(', ')}`,
+            `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ` +
+              `${unknown.map((f) => `unknown field "spec.${f}"`).join(', ')}`,
           ),
         );
       const spec = Object.fromEntries(Object.entries(obj.spec ?? {}).filter(([f]) => fields.includes(f)));
@@ -647,7 +654,8 @@ export class MockApiServer {
           }
           const crlf = (t: string) => t.replace(/\n/g, '\r\n');
           show(
-            `L2S-${m[2]} ${r.status}\r\nL2S-${m[3]}\r\n${crlf(r.output)}L2S-${m[4]}\r\n${crlf(r.stderr ?? '')}L2S-${m[5]}\r\n`,
+            `L2S-${m[2]} ${r.status}\r\nL2S-${m[3]}\r\n${crlf(r.output)}L2S-${m[4]}\r\n` +
+              `${crlf(r.stderr ?? '')}L2S-${m[5]}\r\n`,
           );
           prompt();
         }

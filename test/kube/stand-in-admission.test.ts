@@ -75,7 +75,7 @@ describe("virt-operator's CA ConfigMaps on the stand-in", () => {
     return cm.data['ca-bundle'];
   };
 
-  it('server-side apply without force conflicts with virt-operator; a merge patch goes through; the operator merges and empties', async () => {
+  it('server-side apply without force conflicts with virt-operator; a merge patch passes, then emptied', async () => {
     kv.installCA(OWN);
     const ssa = await patch('application/apply-patch+yaml', 'fieldManager=l2stretch');
     expect(ssa.status).toBe(409);
