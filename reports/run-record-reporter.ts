@@ -19,6 +19,7 @@ function finished(t: TestCase): FinishedTest {
   const message = r.state === 'failed' ? r.errors?.[0]?.message : r.state === 'skipped' ? r.note : undefined;
   return {
     name: t.name,
+    ...(t.meta().checkKey ? { key: t.meta().checkKey } : {}),
     title: t.fullName,
     verdict,
     durationMs: t.diagnostic()?.duration ?? 0,
@@ -47,7 +48,7 @@ export default class RunRecordReporter implements Reporter {
     const tests = modules.flatMap((m) =>
       [...m.children.allTests()].filter((t) => !(t.meta() as { allureSkip?: boolean }).allureSkip).map(finished),
     );
-    const { checks, strays } = checkVerdicts(tests, tiers, selectedChecks());
+    const { checks, strays, duplicates } = checkVerdicts(tests, tiers, selectedChecks());
     const product = process.env.L2STRETCH_PRODUCT_FILE ? readProduct(process.env.L2STRETCH_PRODUCT_FILE) : undefined;
     // A failed beforeAll skips its tests: that is an error of the run, never a pass.
     const hookErrors = modules.flatMap((m) => [
@@ -60,11 +61,12 @@ export default class RunRecordReporter implements Reporter {
       errors: [
         ...errors.map((e) => e.message ?? String(e)),
         ...hookErrors,
+        ...duplicates.map((k) => `check key ${k} names more than one test: its instances cannot be told apart`),
         ...(facts ? [] : ['the testbed was never stood up: no testbed facts were recorded']),
       ],
     };
     const record: RunRecord = {
-      schema: 'l2stretch.run-record/v1',
+      schema: 'l2stretch.run-record/v2',
       suite: suiteIdentity(),
       testbed: facts
         ? {
@@ -100,7 +102,7 @@ export default class RunRecordReporter implements Reporter {
           (record.verdict === 'incomplete'
             ? ` (${checks.filter((c) => c.verdict !== 'passed').length} checks skipped or not run: see the table)`
             : '') +
-          (strays.length ? `; ${strays.length} test(s) without a catalogue ID` : '') +
+          (strays.length ? `; ${strays.length} test(s) without a check key` : '') +
           (partial.errors.length
             ? `; ${partial.errors.length} error(s) outside the checks:\n  ` +
               `${partial.errors.map((e) => e.split('\n')[0]).join('\n  ')}`

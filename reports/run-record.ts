@@ -4,11 +4,14 @@
 // trends are built from it; verify-bundle reads it back through the same schema.
 import { z } from 'zod';
 import { CATALOGUE, checkIds, idOfTitle, type CheckId, TIERS, type Tier } from '../suites/catalogue.ts';
+import { duplicateKeys, parseKey } from '../suites/keys.ts';
 
 const verdict = z.enum(['passed', 'failed', 'skipped']);
 export type Verdict = z.infer<typeof verdict>;
 
 const instance = z.strictObject({
+  /** `ID[param=value,…]` (suites/keys.ts): names the instance across runs, reports and the fault catalogue. */
+  key: z.string(),
   title: z.string(),
   verdict,
   durationMs: z.number(),
@@ -18,7 +21,7 @@ const instance = z.strictObject({
 });
 
 export const runRecordSchema = z.strictObject({
-  schema: z.literal('l2stretch.run-record/v1'),
+  schema: z.literal('l2stretch.run-record/v2'),
   suite: z.strictObject({ name: z.literal('l2stretch'), version: z.string(), commit: z.string(), dirty: z.boolean() }),
   testbed: z.strictObject({
     kind: z.string(),
@@ -45,7 +48,7 @@ export const runRecordSchema = z.strictObject({
       instances: z.array(instance),
     }),
   ),
-  /** Tests of the run that carry no catalogue ID, and errors outside any test: both make the run fail. */
+  /** Tests of the run that carry no check key, and errors outside any test: both make the run fail. */
   strays: z.array(z.string()),
   errors: z.array(z.string()),
   /** incomplete: nothing failed, but some check was skipped or not run — never to be read as a pass. */
@@ -58,6 +61,8 @@ export type CheckInstance = z.infer<typeof instance>;
 export interface FinishedTest {
   /** The test's own name, which starts with its catalogue ID. */
   name: string;
+  /** The check instance's key, which the suite declared it under (the test's meta). */
+  key?: string;
   /** With the describe blocks around it, as the record shows it. */
   title: string;
   verdict: Verdict;
@@ -75,16 +80,31 @@ function convergedMs(annotations: string[]): number | undefined {
   return undefined;
 }
 
-/** Verdicts of the checks of `tiers` (and of `only`, when the run selected checks). */
+/** The check a test is an instance of: the ID of its key, which its name must start with. */
+function checkOf(t: FinishedTest): CheckId | undefined {
+  if (!t.key) return undefined;
+  try {
+    const { id } = parseKey(t.key);
+    return idOfTitle(t.name) === id ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verdicts of the checks of `tiers` (and of `only`, when the run selected checks). A
+ * test without a well-formed key of its named check is a stray; a key two tests share
+ * is a duplicate (each an error of the run: those instances cannot be told apart).
+ */
 export function checkVerdicts(
   tests: FinishedTest[],
   tiers: Tier[],
   only?: readonly CheckId[],
-): { checks: RunRecord['checks']; strays: string[] } {
+): { checks: RunRecord['checks']; strays: string[]; duplicates: string[] } {
   const byId = new Map<CheckId, CheckInstance[]>();
   const strays: string[] = [];
   for (const t of tests) {
-    const id = idOfTitle(t.name);
+    const id = checkOf(t);
     if (!id) {
       strays.push(t.title);
       continue;
@@ -93,6 +113,7 @@ export function checkVerdicts(
     byId.set(id, [
       ...(byId.get(id) ?? []),
       {
+        key: t.key!,
         title: t.title,
         verdict: t.verdict,
         durationMs: Math.round(t.durationMs),
@@ -101,6 +122,7 @@ export function checkVerdicts(
       },
     ]);
   }
+  const duplicates = duplicateKeys([...byId.values()].flat().map((i) => i.key));
   const checks = checkIds()
     .filter((id) => tiers.includes(CATALOGUE[id].tier) && (!only || only.includes(id)))
     .map((id) => {
@@ -121,7 +143,7 @@ export function checkVerdicts(
         instances,
       } as const;
     });
-  return { checks, strays };
+  return { checks, strays, duplicates };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { VtyshAnswer } from '../helpers/nos/router.ts';
 import type { Stage } from './stages.ts';
 import { entry, type CheckId, type Tier } from './catalogue.ts';
 import { selectedChecks, stagesLeftOut } from './selection.ts';
+import { checkKey, instanceTitle, type KeyParams, type TitleValues } from './keys.ts';
 import type { Feature } from '../topology/features.ts';
 import { collectDiagnosticsOnce } from '../reports/diagnostics.ts';
 import { redactFile } from '../reports/redact.ts';
@@ -20,6 +21,10 @@ declare module 'vitest' {
     testbedFile: string;
     /** Where each stage records its failures, so that later stages can be skipped with the reason. */
     stageFile: string;
+  }
+  export interface TaskMeta {
+    /** The check instance's key (suites/keys.ts): what reports and the fault catalogue name it by. */
+    checkKey?: string;
   }
 }
 
@@ -83,18 +88,28 @@ async function diagnoseOnce(ctx: TestContext): Promise<void> {
 
 const SEVERITY: Record<Tier, string> = { conformance: 'critical', extended: 'normal' };
 
+export interface CheckOptions {
+  /** Values the title shows beside the key parameters (a router's peers, a host's address). */
+  title?: TitleValues;
+  /** Features this instance needs beyond its check's. */
+  needs?: Feature[];
+  concurrent?: boolean;
+}
+
 export interface ConformanceSuite {
   readonly blocked?: string;
   /**
-   * Declares one instance of catalogue check `id`. It is skipped, with the reason,
-   * when an earlier stage failed or the testbed lacks a feature the check (or this
-   * instance, through `needs`) requires.
+   * Declares the instance `params` of catalogue check `id`: its key is `id[params]`
+   * (suites/keys.ts), its title the catalogue's with the parameters filled in. It is
+   * skipped, with the reason, when an earlier stage failed or the testbed lacks a
+   * feature the check (or this instance, through `needs`) requires. A key declared
+   * twice is an error.
    */
-  check(
-    id: CheckId,
-    title: string,
+  check<I extends CheckId>(
+    id: I,
+    params: KeyParams<I>,
     body: (ctx: TestContext) => Promise<void> | void,
-    opts?: { needs?: Feature[]; concurrent?: boolean },
+    opts?: CheckOptions,
   ): void;
 }
 
@@ -102,20 +117,28 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
   const gate = stageGate(stage, after);
   const selected = selectedChecks();
   const leftOut = stagesLeftOut(stage, selected);
+  const declared = new Set<string>();
   return {
     blocked: gate.blocked,
-    check(id, title, body, opts) {
+    check(id, params, body, opts) {
       const e = entry(id);
       if (e.suite !== stage) throw new Error(`${id} belongs to suite ${e.suite}, not ${stage}`);
+      const key = checkKey(id, params);
+      if (declared.has(key)) throw new Error(`${key} is declared twice: its instances could not be told apart`);
+      declared.add(key);
       // A check left out of the run (tier, --check, --skip) is not declared: neither run nor reported as skipped.
       if (!selected.includes(id)) return;
-      (opts?.concurrent ? it.concurrent : it)(`${id} ${title}`, async (ctx) => {
+      const title = `${id} ${instanceTitle(id, params, opts?.title)}`;
+      (opts?.concurrent ? it.concurrent : it)(title, { meta: { checkKey: key } }, async (ctx) => {
         await allure.epic('l2stretch conformance');
         await allure.feature(stage);
         await allure.story(`${id}: ${e.requirement}`);
         await allure.severity(SEVERITY[e.tier]);
         await allure.tags(e.tier, ...e.needs);
         await allure.label('checkId', id);
+        await allure.label('checkKey', key);
+        // JUnit carries annotations as <property> elements: the key goes with the test case.
+        await ctx.annotate(key, 'check-key');
         gate.check(ctx);
         const tb = testbed();
         const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));

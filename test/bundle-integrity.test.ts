@@ -21,6 +21,7 @@ import { writeBundle, BundleError } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { checkVerdicts, runVerdict, type RunRecord } from '../reports/run-record.ts';
 import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
+import { sampleKey } from './shared.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
 import { testbedFileSchema } from '../helpers/testbed.ts';
@@ -52,6 +53,7 @@ function run(
   writeFileSync(catalogue, catalogueYaml(suiteVersion()));
   const tests = ids.map((id) => ({
     name: `${id} x`,
+    key: sampleKey(id),
     title: `s > ${id} x`,
     verdict: 'passed' as const,
     durationMs: 1,
@@ -59,7 +61,7 @@ function run(
   }));
   const { checks, strays } = checkVerdicts(tests, ['conformance']);
   const record: RunRecord = {
-    schema: 'l2stretch.run-record/v1',
+    schema: 'l2stretch.run-record/v2',
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
     testbed: { kind: 'existing', runId: 'lab', topology: 'multicluster', features: [], versions: { frr: '10.2' } },
     tiers: ['conformance'],
@@ -126,7 +128,7 @@ describe('certify writes a bundle only of this run', () => {
     expect(() => writeBundle(src, out())).toThrow(
       /no bundle written: .*run-record.json: ENOENT \(the run did not finish\)/,
     );
-    writeFileSync(join(src.runDir, 'run-record.json'), '{"schema":"l2stretch.run-record/v1"}');
+    writeFileSync(join(src.runDir, 'run-record.json'), '{"schema":"l2stretch.run-record/v2"}');
     expect(() => writeBundle(src, out())).toThrow('is not a complete run record');
     expect(existsSync(out())).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('.l2s-bundle-'))).toEqual([]);

@@ -10,6 +10,7 @@ import { writeBundle, readProduct } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
 import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
+import { sampleKey } from './shared.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
 const PRODUCT = {
@@ -31,6 +32,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function passing(): FinishedTest[] {
   return conformanceIds.map((id) => ({
     name: `${id} one instance`,
+    key: sampleKey(id),
     title: `suite > ${id} one instance`,
     verdict: 'passed',
     durationMs: 10,
@@ -51,7 +53,7 @@ function fakeRun(
   writeFileSync(catalogue, catalogueYaml(suiteVersion()));
   const { checks, strays } = checkVerdicts(tests, ['conformance']);
   const record: RunRecord = {
-    schema: 'l2stretch.run-record/v1',
+    schema: 'l2stretch.run-record/v2',
     suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
     testbed: {
       kind: 'existing',

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import { EXIT } from '../cli/exit.ts';
-import { CATALOGUE, checkIds } from '../suites/catalogue.ts';
+import { CATALOGUE, checkIds, type CheckId } from '../suites/catalogue.ts';
+import { sampleKey } from './shared.ts';
 import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
 import { selectedChecks, stagesLeftOut } from '../suites/selection.ts';
 import { rerunPlan } from '../cli/run.ts';
@@ -170,7 +171,7 @@ function runDir(name: string, tests: FinishedTest[], edit: (r: RunRecord) => voi
   mkdirSync(dir, { recursive: true });
   const { checks, strays } = checkVerdicts(tests, ['conformance', 'extended'], ['L2S-BGP-001', 'L2S-EVPN-001']);
   const record: RunRecord = {
-    schema: 'l2stretch.run-record/v1',
+    schema: 'l2stretch.run-record/v2',
     suite: { name: 'l2stretch', version: '0.0.0', commit: 'a'.repeat(40), dirty: false },
     testbed: { kind: 'embedded', runId: 'l2s-000000', topology: 'multicluster', features: [], versions: {} },
     tiers: ['conformance', 'extended'],
@@ -190,6 +191,7 @@ function runDir(name: string, tests: FinishedTest[], edit: (r: RunRecord) => voi
 
 const test = (id: string, verdict: FinishedTest['verdict'], message?: string): FinishedTest => ({
   name: `${id} spine`,
+  key: sampleKey(id as CheckId, 'spine'),
   title: `suite > ${id} spine`,
   verdict,
   durationMs: 1200,

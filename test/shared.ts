@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CATALOGUE, type CheckId } from '../suites/catalogue.ts';
+import { checkKey, type KeyParams } from '../suites/keys.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = process.env.L2STRETCH_SHARED ?? join(root, '..', 'shared');
@@ -48,4 +50,9 @@ export function needsShared(ctx: { skip: (note?: string) => void }): void {
   if (hasShared) return;
   if (inCi) throw new Error(`${NO_SHARED}; CI is set, so a test that needs it fails instead of skipping`);
   ctx.skip(NO_SHARED);
+}
+
+/** A well-formed key of check `id`: every key parameter set to `value`. */
+export function sampleKey(id: CheckId, value = 'x'): string {
+  return checkKey(id, Object.fromEntries(CATALOGUE[id].params.map((p) => [p, value])) as KeyParams<CheckId>);
 }

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle } from '../reports/verify-bundle.ts';
+import type { CheckId } from '../suites/catalogue.ts';
+import { sampleKey } from './shared.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
 const PRODUCT =
@@ -69,7 +71,7 @@ function write(h: Hand): string {
       `catalogue: l2stretch\nversion: ${h.version}\nchecks:\n` +
       `${h.catalogue.map(([id, tier]) => `  - id: ${id}\n    tier: ${tier}\n`).join('')}`,
     'run-record.json': JSON.stringify({
-      schema: 'l2stretch.run-record/v1',
+      schema: 'l2stretch.run-record/v2',
       suite: { name: 'l2stretch', version: h.version, commit: 'c0ffee'.padEnd(40, '0'), dirty: false },
       testbed: {
         kind: 'existing',
@@ -91,6 +93,7 @@ function write(h: Hand): string {
         verdict,
         durationMs: 5,
         instances: Array.from({ length: n }, (_, i) => ({
+          key: sampleKey(id as CheckId, `x${i}`),
           title: `${id} x${i || ''}`,
           verdict,
           durationMs: 5,
@@ -289,7 +292,7 @@ describe('verify-bundle on hand-written bundles', () => {
 
   it('a record or product that is not what l2stretch writes is refused, with the fields', () => {
     const b = write(CLEAN);
-    forge(b, 'run-record.json', '{"schema":"l2stretch.run-record/v1",');
+    forge(b, 'run-record.json', '{"schema":"l2stretch.run-record/v2",');
     forge(b, 'product.yaml', 'vendor: [unclosed');
     const p = verifyBundle(b).problems;
     expect(p).toEqual([
@@ -299,13 +302,13 @@ describe('verify-bundle on hand-written bundles', () => {
       'run-record.json: not a run record (: Invalid input: expected object, received undefined)',
     ]);
     const c = write(CLEAN);
-    forge(c, 'run-record.json', JSON.stringify({ schema: 'l2stretch.run-record/v2', suite: {}, tiers: ['gold'] }));
+    forge(c, 'run-record.json', JSON.stringify({ schema: 'l2stretch.run-record/v1', suite: {}, tiers: ['gold'] }));
     forge(c, 'product.yaml', 'vendor: Acme\n');
     expect(verifyBundle(c).problems).toEqual([
       'product.yaml: product: Invalid input: expected string, received undefined; version: Invalid input: ' +
         'expected string, received undefined; contact: Invalid input: expected string, received undefined; ' +
         'replaced: Invalid input: expected object, received undefined',
-      'run-record.json: not a run record (schema: Invalid input: expected "l2stretch.run-record/v1"; ' +
+      'run-record.json: not a run record (schema: Invalid input: expected "l2stretch.run-record/v2"; ' +
         'suite.name: Invalid input: expected "l2stretch"; suite.version: Invalid input: expected string, ' +
         'received undefined)',
     ]);

@@ -16,10 +16,11 @@ describe.concurrent('bgp-sessions: every underlay and EVPN session is Establishe
     const mine = expected.filter((s) => s.router === name);
     check(
       'L2S-BGP-001',
-      `${name}: ${mine.map((s) => s.peer).join(', ')} Established in IPv4 unicast and L2VPN EVPN`,
+      { router: name },
       async (ctx) => {
         await expectEventually(ctx, 'bgpEstablished', () => checkRouterSessions(tb.router(name), mine));
       },
+      { title: { peers: mine.map((s) => s.peer).join(', ') } },
     );
   }
 });

@@ -28,7 +28,7 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
 
   for (const seg of segments(overlay)) {
     for (const router of [...torsAndSpine, ...nodes]) {
-      suite.check('L2S-EVPN-001', `${router}: type-3 route for VNI ${seg.vni} from every node VTEP`, async (ctx) => {
+      suite.check('L2S-EVPN-001', { router, vni: seg.vni }, async (ctx) => {
         await expectEventually(ctx, 'evpnRoutes', () => checkImet(tb.router(router), imetExpected(tb.topology, seg)));
       });
     }
@@ -38,8 +38,7 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
     const isNode = nodes.includes(router);
     suite.check(
       'L2S-EVPN-002',
-      `${router}: type-2 MAC and MAC+IP routes of every remote VM, next hop its node's VTEP` +
-        `${isNode ? ", imported into its L2VNIs with every other VTEP's type-3" : ''}`,
+      { router },
       async (ctx) => {
         // A node router learns its own cluster's VMs locally or from its sibling; the fabric
         // and the other cluster must carry every VM. Its L2VNI must import every VM it does not host.
@@ -61,34 +60,27 @@ describe.concurrent('evpn-routes: EVPN routes are where the overlay needs them',
           ),
         );
       },
+      { title: { imports: isNode ? ", imported into its L2VNIs with every other VTEP's type-3" : '' } },
     );
   }
 
   for (const node of nodes) {
     for (const vrf of l3vrfs) {
-      suite.check(
-        'L2S-EVPN-003',
-        `${node}: VRF ${vrf} has the type-5 routes of its hosts' subnets and none of other VRFs`,
-        async (ctx) => {
-          const { present, absent } = vrfTableExpected(tb.topology, vrf);
-          await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
-        },
-      );
+      suite.check('L2S-EVPN-003', { router: node, vrf }, async (ctx) => {
+        const { present, absent } = vrfTableExpected(tb.topology, vrf);
+        await expectEventually(ctx, 'evpnRoutes', () => checkVrfTable(tb.router(node), vrf, present, absent));
+      });
     }
 
     for (const seg of segments(overlay)) {
-      suite.check(
-        'L2S-EVPN-004',
-        `${node}: zebra floods VNI ${seg.vni} to every other VTEP and knows each remote VM's MAC at its VTEP`,
-        async (ctx) => {
-          const own = vteps.find((v) => v.node === node)!.vtep;
-          const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
-          const remote = vms
-            .filter((vm) => vm.network === seg.name && vm.node !== node)
-            .map((vm) => macIpExpected(tb.topology, vm));
-          await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
-        },
-      );
+      suite.check('L2S-EVPN-004', { router: node, vni: seg.vni }, async (ctx) => {
+        const own = vteps.find((v) => v.node === node)!.vtep;
+        const others = vteps.map((v) => v.vtep).filter((v) => v !== own);
+        const remote = vms
+          .filter((vm) => vm.network === seg.name && vm.node !== node)
+          .map((vm) => macIpExpected(tb.topology, vm));
+        await expectEventually(ctx, 'evpnRoutes', () => checkZebraVni(tb.router(node), seg.vni, others, remote));
+      });
     }
   }
 });

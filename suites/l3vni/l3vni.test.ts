@@ -33,14 +33,15 @@ describe('l3vni: VMs reach the hosts of their VRF and never those of another', (
     for (const host of hosts.filter((h) => h.vrf === vrf)) {
       suite.check(
         'L2S-L3-001',
-        `${vm} → ${host.name} (${host.ip}, VRF ${vrf}): answers and sees ${vm}'s own address`,
+        { vm, host: host.name },
         async (ctx) => {
           await expectEventually(ctx, 'dataPlane', async () => ({
             problem: await checkReaches(tb.workload(vm), vmPeer(vm), host),
           }));
         },
+        { title: { ip: host.ip, vrf } },
       );
-      suite.check('L2S-L3-002', `${host.name} → ${vm}: reaches the VM`, async (ctx) => {
+      suite.check('L2S-L3-002', { host: host.name, vm }, async (ctx) => {
         await expectEventually(ctx, 'dataPlane', async () => ({
           problem: await checkAnswersAs(tb.workload(host.name), { name: host.name, ip: host.ip }, vmService(vm)),
         }));
@@ -55,9 +56,9 @@ describe('l3vni: VMs reach the hosts of their VRF and never those of another', (
     for (const host of hosts.filter((h) => h.vrf !== vrf)) {
       suite.check(
         'L2S-L3-003',
-        `${vm} → ${host.name} (${host.ip}, VRF ${host.vrf}): must be dropped, in every probe`,
+        { vm, host: host.name },
         async () => judge(await checkIsolated(tb.workload(vm), vmPeer(vm), host, tb.deadlines.mustFailProbe)),
-        { concurrent: true },
+        { concurrent: true, title: { ip: host.ip, vrf: host.vrf } },
       );
     }
   }

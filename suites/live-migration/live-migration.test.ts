@@ -1,8 +1,8 @@
-import { describe, beforeAll, inject } from 'vitest';
+import { describe, beforeAll, inject, type TestContext } from 'vitest';
 import * as allure from 'allure-js-commons';
-import { testbed, expectEventually, conformanceSuite, reportDir, judge } from '../context.ts';
+import { testbed, expectEventually, conformanceSuite, reportDir, judge, type CheckOptions } from '../context.ts';
 import { requireOverlay, greetedVms, migratingVm } from '../overlay.ts';
-import { threshold } from '../catalogue.ts';
+import { threshold, type CheckId } from '../catalogue.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/kube/migration.ts';
 import { recheckMigrationTrust } from '../../testbeds/kind/ca-exchange.ts';
@@ -140,10 +140,15 @@ for (const leg of legs) {
     // seven, MIG-001 included, and hide the message).
     let migrationError: Error | undefined;
     const mobility: MobilityCase[] = [];
-    const check: typeof suite.check = (id, title, body, opts) =>
+    const at = { vm, from: leg.from, to: leg.to };
+    const check = (
+      id: Extract<CheckId, `L2S-MIG-${string}`>,
+      body: (ctx: TestContext) => Promise<void> | void,
+      opts?: CheckOptions,
+    ) =>
       suite.check(
         id,
-        title,
+        at,
         (ctx) => {
           if (migrationError && id === 'L2S-MIG-001') throw migrationError;
           if (migrationError)
@@ -180,7 +185,7 @@ for (const leg of legs) {
       }
     });
 
-    check('L2S-MIG-001', 'succeeds, and the clusters report the end state KubeVirt reports', async (ctx) => {
+    check('L2S-MIG-001', async (ctx) => {
       await ctx.annotate('probe timeline', { path: obs.svg, contentType: 'image/svg+xml' });
       // allure-vitest ignores vitest's annotations: the HTML report gets the picture as an attachment.
       await allure.attachmentPath('probe timeline', obs.svg, { contentType: 'image/svg+xml', fileExtension: 'svg' });
@@ -204,7 +209,7 @@ for (const leg of legs) {
       );
     });
 
-    check('L2S-MIG-002', 'keeps its IP and MAC, in its status and inside the guest', () => {
+    check('L2S-MIG-002', () => {
       judge(
         identityProblem(
           vm,
@@ -216,81 +221,89 @@ for (const leg of legs) {
       );
     });
 
-    check(
-      'L2S-MIG-003',
-      `every router's type-2 MAC+IP route follows it to its new node's VTEP, with MAC mobility`,
-      async (ctx) => {
-        await expectEventually(ctx, 'evpnRoutes', async () => {
-          mobility.length = 0;
-          const answers = await Promise.all(
-            routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
+    check('L2S-MIG-003', async (ctx) => {
+      await expectEventually(ctx, 'evpnRoutes', async () => {
+        mobility.length = 0;
+        const answers = await Promise.all(
+          routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
+        );
+        const problems = answers.flatMap((a) => {
+          const before = obs.routesBefore.find((s) => s.router === a.router)!;
+          const r = movedRouteProblem(
+            vm,
+            before,
+            macIpSnapshot(a.router, parseEvpnRoutes(a.data, a), obs.after.mac, ip),
+            obs.after.vtep,
+            obs.after.node,
           );
-          const problems = answers.flatMap((a) => {
-            const before = obs.routesBefore.find((s) => s.router === a.router)!;
-            const r = movedRouteProblem(
-              vm,
-              before,
-              macIpSnapshot(a.router, parseEvpnRoutes(a.data, a), obs.after.mac, ip),
-              obs.after.vtep,
-              obs.after.node,
-            );
-            if (r.mobility) mobility.push(r.mobility);
-            return r.problem ? [r.problem] : [];
-          });
-          return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
+          if (r.mobility) mobility.push(r.mobility);
+          return r.problem ? [r.problem] : [];
         });
-        const tally = [...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`);
-        await ctx.annotate(`MAC mobility: ${tally.join('; ')}`, 'mac-mobility');
-        if (obs.routeMovedAt !== undefined)
-          await ctx.annotate(
-            `${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the ` +
-              `migration started`,
-            'convergence',
-          );
-      },
-    );
+        return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
+      });
+      const tally = [...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`);
+      await ctx.annotate(`MAC mobility: ${tally.join('; ')}`, 'mac-mobility');
+      if (obs.routeMovedAt !== undefined)
+        await ctx.annotate(
+          `${obs.watchedRouter} moved the route ${obs.routeMovedAt - obs.outcome.startedAt} ms after the ` +
+            `migration started`,
+          'convergence',
+        );
+    });
 
-    check('L2S-MIG-005', 'no node marks its MAC as a duplicate', async (ctx) => {
+    check('L2S-MIG-005', async (ctx) => {
       const answers = await Promise.all(
         nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)),
       );
       judge(answers.map((a) => duplicateProblem(a.router, parseEvpnMacs(a.data, a), vm, obs.after.mac)));
     });
 
-    check('L2S-MIG-004', `the long-lived connection from ${observer} survives`, () => {
-      judge(streamProblem(vm, observer, obs.probes, obs.outcome.finishedAt));
-    });
+    check(
+      'L2S-MIG-004',
+      () => {
+        judge(streamProblem(vm, observer, obs.probes, obs.outcome.finishedAt));
+      },
+      { title: { observer } },
+    );
 
-    check('L2S-MIG-006', `the outage seen from ${observer} stays within the loss budget`, async (ctx) => {
-      const w = lossWindow(obs.probes);
-      await ctx.annotate(
-        `loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ` +
-          `${obs.outcome.finishedAt - obs.outcome.startedAt} ms`,
-        'loss-window',
-      );
-      judge(lossProblem(vm, observer, w, threshold('L2S-MIG-006', 'lossBudget')));
-    });
+    check(
+      'L2S-MIG-006',
+      async (ctx) => {
+        const w = lossWindow(obs.probes);
+        await ctx.annotate(
+          `loss window ${w.windowMs} ms (${w.failedProbes}/${w.totalProbes} probes failed); migration took ` +
+            `${obs.outcome.finishedAt - obs.outcome.startedAt} ms`,
+          'loss-window',
+        );
+        judge(lossProblem(vm, observer, w, threshold('L2S-MIG-006', 'lossBudget')));
+      },
+      { title: { observer } },
+    );
 
-    check('L2S-MIG-007', `still reaches ${reachableHost[0]} and ${observer}`, async (ctx) => {
-      const me = { name: vm, ip };
-      await expectEventually(ctx, 'dataPlane', async () => ({
-        problem:
-          (await checkReaches(tb.workload(vm), me, {
-            name: reachableHost[0],
-            ip: addressOf(reachableHost[1].ipv4),
-            port: reachableHost[1].port,
-            vrf,
-          })) ??
-          (await checkHttpSourceIp(
-            tb.workload(vm),
-            me,
-            { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
-            overlay.vms[observer]!.port,
-          )),
-      }));
-    });
+    check(
+      'L2S-MIG-007',
+      async (ctx) => {
+        const me = { name: vm, ip };
+        await expectEventually(ctx, 'dataPlane', async () => ({
+          problem:
+            (await checkReaches(tb.workload(vm), me, {
+              name: reachableHost[0],
+              ip: addressOf(reachableHost[1].ipv4),
+              port: reachableHost[1].port,
+              vrf,
+            })) ??
+            (await checkHttpSourceIp(
+              tb.workload(vm),
+              me,
+              { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
+              overlay.vms[observer]!.port,
+            )),
+        }));
+      },
+      { title: { host: reachableHost[0], observer } },
+    );
 
-    check('L2S-MIG-008', `its gateway is answered by the node it now runs on, at the anycast MAC`, async (ctx) => {
+    check('L2S-MIG-008', async (ctx) => {
       await expectEventually(ctx, 'dataPlane', async () => {
         if (!anycastMac)
           return { problem: `${vm}: gateway ${gateway}: expected a neighbor entry before the migration, seen none` };

@@ -26,21 +26,17 @@ describe('stability: no session reset and no overlay route re-advertised during 
   });
 
   for (const router of routerNames(tb.topology)) {
-    suite.check(
-      'L2S-STAB-001',
-      `${router}: no BGP session reset and no type-3 or VM MAC route withdrawn or re-advertised since the run started`,
-      async (ctx) => {
-        const s = start.find((x) => x.router === router);
-        const e = end.find((x) => x.router === router)!;
-        const problems = s
-          ? stabilityProblems(s, e, watched)
-          : [`${router}: expected a snapshot from the start of the run, seen none`];
-        await judgeWithEvidence(
-          ctx,
-          problems,
-          evidence.filter((a) => a.router === router),
-        );
-      },
-    );
+    suite.check('L2S-STAB-001', { router }, async (ctx) => {
+      const s = start.find((x) => x.router === router);
+      const e = end.find((x) => x.router === router)!;
+      const problems = s
+        ? stabilityProblems(s, e, watched)
+        : [`${router}: expected a snapshot from the start of the run, seen none`];
+      await judgeWithEvidence(
+        ctx,
+        problems,
+        evidence.filter((a) => a.router === router),
+      );
+    });
   }
 });
