@@ -18,6 +18,8 @@ export default {
     'suites/evpn-routes/expected.ts',
     'suites/overlay.ts',
     'helpers/nos/frr/json.ts',
+    'helpers/nos/eos/normalize.ts',
+    'helpers/nos/srlinux/normalize.ts',
     'topology/expectations.ts',
     'reports/verify-bundle.ts',
     'reports/redact.ts',

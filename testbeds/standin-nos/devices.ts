@@ -29,6 +29,7 @@ type Rpc = { id?: unknown; method?: string; params?: Record<string, unknown> };
 type RpcAnswer = { result: unknown } | { error: { code: number; message: string; data?: unknown } };
 
 /** eAPI's runCmds: every command must be recorded, else the whole request fails as EOS fails it. */
+// fidelity: NOS-EAPI-001
 function eapi(rec: Recordings, rpc: Rpc): RpcAnswer {
   if (rpc.method !== 'runCmds') return { error: { code: -32601, message: `Method not found: ${rpc.method}` } };
   const cmds = Array.isArray(rpc.params?.cmds) ? (rpc.params.cmds as unknown[]).map(String) : [];
@@ -45,6 +46,7 @@ function eapi(rec: Recordings, rpc: Rpc): RpcAnswer {
 }
 
 /** SR Linux's get: one result per command's path. */
+// fidelity: NOS-SRL-001
 function srlinux(rec: Recordings, rpc: Rpc): RpcAnswer {
   if (rpc.method !== 'get') return { error: { code: -32601, message: `Method not found: ${rpc.method}` } };
   const commands = Array.isArray(rpc.params?.commands) ? (rpc.params.commands as Array<{ path?: string }>) : [];
