@@ -83,13 +83,16 @@ describe('l2stretch topology generate', () => {
     const { t } = await generated(opts({ clusters: 6, nodesPerCluster: 3, vmsPerCluster: 8, l2vnis: 3, vrfs: 2 }));
     const clusters = Object.values(t.clusters);
     expect(clusters).toHaveLength(6);
+    // leafA and leafB share one AS, as in the reference; every other router's AS is its own.
+    const routers = Object.values(t.fabric.routers);
+    const leafAsns = new Set(routers.filter((r) => r.role === 'leaf').map((r) => r.asn));
+    expect(leafAsns.size).toBe(1);
     const asns = [
-      ...Object.values(t.fabric.routers)
-        .filter((r) => r.role !== 'leaf')
-        .map((r) => r.asn),
+      ...leafAsns,
+      ...routers.filter((r) => r.role !== 'leaf').map((r) => r.asn),
       ...clusters.map((c) => c.asn),
     ];
-    expect(new Set(asns).size).toBe(asns.length);
+    expect(new Set(asns).size, asns.join(' ')).toBe(asns.length);
     const ranges = [...clusters.map((c) => c.vtepCidr), ...clusters.map((c) => c.routerIdCidr)];
     const span = (cidr: string) => {
       const { address, length } = splitCidr(cidr);

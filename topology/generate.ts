@@ -61,8 +61,11 @@ const letter = (c: number) => String.fromCharCode(97 + c);
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 const clusterName = (c: number) => `pe-kind-${letter(c)}`;
 const torName = (c: number) => `leafkind-${letter(c)}`;
-const torAsn = (c: number) => 64512 + 4 * c;
-const nodeAsn = (c: number) => 64514 + 4 * c;
+// The reference's ToR/node ASes (64512/64514, 64516/64518) go on in steps of 4, stepping over the leaves' 64520:
+// a ToR in the leaves' AS would drop their routes as an AS-path loop.
+const clusterAsnBase = (c: number) => 64512 + 4 * c + (c >= 2 ? 4 : 0);
+const torAsn = (c: number) => clusterAsnBase(c);
+const nodeAsn = (c: number) => clusterAsnBase(c) + 2;
 const nodeSubnet = (c: number) => `192.168.${11 + c}`;
 const nodeName = (c: number, i: number) =>
   i === 0 ? `${clusterName(c)}-control-plane` : `${clusterName(c)}-worker${i > 1 ? i : ''}`;
