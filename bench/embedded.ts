@@ -1,16 +1,12 @@
 // Benchmark of the embedded testbed: bring-up until every BGP session is
 // Established, teardown, memory of the FRR daemons, leftovers. Prints figures;
 // the goals are printed next to them, never asserted.
-import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
 import { upEmbedded } from '../testbeds/embedded/testbed.ts';
 import { leftoversOf } from '../testbeds/embedded/cleanup.ts';
-import { RunPaths } from '../testbeds/embedded/run.ts';
-import { expectedSessions, routerNames } from '../topology/expectations.ts';
-import { checkRouterSessions } from '../suites/bgp-sessions/checks.ts';
 import { eventually } from '../helpers/wait.ts';
 import { greetedVms } from '../suites/overlay.ts';
 import { observeMigration } from '../suites/live-migration/observe.ts';
@@ -20,46 +16,44 @@ import { migrateAcrossClusters } from '../helpers/kube/migration.ts';
 import { DEFAULT_MOVE } from '../testbeds/embedded/migration.ts';
 import { runConformance } from '../reports/conformance-run.ts';
 import { REPORTS } from '../reports/paths.ts';
-import { PACKAGE_ROOT } from '../cli/paths.ts';
 import { startupFigures } from './startup.ts';
+import { scaleBench, scaleTable, parseSizes, DEFAULT_SIZES, allEstablished, frrMemory, type Size } from './scale.ts';
 
-function args(): { runs: number } {
+function args(): { runs: number; scale?: Size[] } {
   try {
     const { values } = parseArgs({
-      options: { runs: { type: 'string', default: '3' } },
+      options: { runs: { type: 'string', default: '3' }, scale: { type: 'boolean' }, sizes: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     });
     if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1)
       throw new Error(`--runs ${values.runs}: not a whole number of runs ≥ 1`);
-    return { runs: Number(values.runs) };
+    if (values.sizes !== undefined && !values.scale) throw new Error('--sizes goes with --scale');
+    const scale = values.scale ? (values.sizes ? parseSizes(values.sizes) : DEFAULT_SIZES) : undefined;
+    return { runs: Number(values.runs), scale };
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N]\n`);
+    process.stderr.write(
+      `bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] | --scale [--sizes reference,4x2x8,...]\n`,
+    );
     process.exit(2);
   }
 }
 
-const { runs } = args();
+const { runs, scale } = args();
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const outDir = join(process.env.L2STRETCH_REPORT_DIR ?? REPORTS, `bench-${stamp}`);
 mkdirSync(outDir, { recursive: true });
+if (scale) {
+  const rows = await scaleBench(scale, outDir);
+  console.log(`\nembedded testbed by size (${process.platform} ${cpus().length} cores; load: 1-minute average)`);
+  console.log(scaleTable(rows));
+  console.log(`\nfigures as JSON: ${relative(process.cwd(), join(outDir, 'scale.json'))}`);
+  process.exit(0);
+}
 const figures: Record<string, unknown> = {
   machine: { platform: process.platform, cores: cpus().length, node: process.version },
   runs,
 };
-
-function frrRssMiB(runId: string): number {
-  // Node routers restart FRR when their VNIs change: only the daemons still running count.
-  const lines = readFileSync(new RunPaths(runId).pids, 'utf8')
-    .split('\n')
-    .filter((l) => / (zebra|bgpd)$/.test(l) && existsSync(`/proc/${l.split(' ')[0]}/status`));
-  let kib = 0;
-  for (const l of lines) {
-    const status = readFileSync(`/proc/${l.split(' ')[0]}/status`, 'utf8');
-    kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  }
-  return kib / 1024;
-}
 
 interface Sample {
   bringUpS: number;
@@ -73,24 +67,9 @@ async function once(): Promise<Sample> {
   const t0 = performance.now();
   const tb = await upEmbedded();
   const up = performance.now();
-  const expected = expectedSessions(tb.testbed.topology);
-  await Promise.all(
-    routerNames(tb.testbed.topology).map((name) =>
-      eventually(
-        async () =>
-          (
-            await checkRouterSessions(
-              tb.testbed.router(name),
-              expected.filter((s) => s.router === name),
-            )
-          ).problem,
-        60_000,
-        50,
-      ),
-    ),
-  );
+  await allEstablished(tb);
   const established = performance.now();
-  const rssMiB = frrRssMiB(tb.runId);
+  const rssMiB = frrMemory(tb.runId).totalMiB;
   const t1 = performance.now();
   await tb.down();
   const t2 = performance.now();

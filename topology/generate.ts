@@ -1,6 +1,9 @@
 // `l2stretch topology generate`: a topology of N clusters in the walkthrough's pattern, with every
 // cluster's manifests for every openperouter release. Numbers follow the reference multicluster.yaml
 // so that two clusters give it back (test/generate.test.ts says where and why they differ).
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from './openperouter.ts';
 import type { Manifest } from './manifests.ts';
 
@@ -367,4 +370,24 @@ function vmManifest(vm: Vm): Manifest {
       },
     },
   };
+}
+
+const flagsOf = (o: GenerateOptions) =>
+  `--clusters ${o.clusters} --nodes-per-cluster ${o.nodesPerCluster} --vms-per-cluster ${o.vmsPerCluster} ` +
+  `--l2vnis ${o.l2vnis} --vrfs ${o.vrfs}`;
+
+/** Writes <out>/topology.yaml and <out>/manifests/ into a new or empty folder; returns the topology file. */
+export function writeGenerated(o: GenerateOptions, out: string): string {
+  if (existsSync(out) && readdirSync(out).length)
+    throw new GenerateError(`${out}: not empty; give --out a new or empty folder`);
+  const g = generateTopology(o);
+  const header = '# Written by `l2stretch topology generate';
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    writeFileSync(join(out, path), text);
+  };
+  write('topology.yaml', `${header} ${flagsOf(o)}\`\n${stringify(g.topology)}`);
+  for (const [path, manifests] of g.files)
+    write(path, `${header}\`\n${manifests.map((m) => stringify(m)).join('---\n')}`);
+  return join(out, 'topology.yaml');
 }
