@@ -78,7 +78,7 @@ describe('l2stretch topology generate', () => {
     }
   });
 
-  it('6 clusters × 3 nodes × 8 VMs, 3 L2VNIs, 2 VRFs: addresses, ASNs, VTEP and router-id ranges never overlap', async () => {
+  it('6 clusters × 3 nodes × 8 VMs, 3 L2VNIs, 2 VRFs: addresses, ASNs, VTEP and router-id ranges apart', async () => {
     // loadTopology itself refuses a duplicate address or namespace, a node outside its ToR's listen range.
     const { t } = await generated(opts({ clusters: 6, nodesPerCluster: 3, vmsPerCluster: 8, l2vnis: 3, vrfs: 2 }));
     const clusters = Object.values(t.clusters);
@@ -188,11 +188,12 @@ describe("a topology's own manifests", () => {
     (inline['pe-kind-a'] as { workload: unknown[] }).workload.push({ kind: 'VirtualMachine', metadata: { name: 'x' } });
     writeFileSync(file, stringify({ ...base(), manifests: inline }));
     expect(() => loadTopology(file)).toThrowError(
-      `${file}: manifests: ${file}: manifests.pe-kind-a.workload.2: a manifest needs apiVersion, kind and metadata.name`,
+      `${file}: manifests: ${file}: manifests.pe-kind-a.workload.2: a manifest needs apiVersion, kind and ` +
+        `metadata.name`,
     );
   });
 
-  it('a folder beside the file: a missing cluster folder, a bad document and a VM without its manifest are named', () => {
+  it('a folder beside the file: a missing cluster folder, a bad document, a VM without its manifest are named', () => {
     const dir = join(scratch, 'own');
     mkdirSync(join(dir, 'mine', 'pe-kind-a', 'openperouter-v0.2.0'), { recursive: true });
     const g = generateTopology(opts());
@@ -208,7 +209,8 @@ describe("a topology's own manifests", () => {
     );
     writeFileSync(join(dir, 'mine', 'pe-kind-a', 'openperouter-v0.2.0', 'overlay.yaml'), 'kind: L2VNI\n');
     expect(() => loadTopology(file)).toThrowError(
-      `${join(dir, 'mine', 'pe-kind-a', 'openperouter-v0.2.0', 'overlay.yaml')}, document 1: a manifest needs apiVersion, kind and metadata.name`,
+      `${join(dir, 'mine', 'pe-kind-a', 'openperouter-v0.2.0', 'overlay.yaml')}, document 1: a manifest needs ` +
+        `apiVersion, kind and metadata.name`,
     );
     expect(() => loadTopology(file)).toThrowError(TopologyError);
   });

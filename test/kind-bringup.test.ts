@@ -18,7 +18,7 @@ import {
   externalCaConfigMap,
   parseBundle,
   type KubevirtCaStore,
-} from '../testbeds/kind/ca-exchange.ts';
+} from '../helpers/kube/kubevirt-trust.ts';
 import { runOrTearDown, runStages, kindTestbedFile, kindOptions, KIND_WAITS } from '../testbeds/kind/testbed.ts';
 import { kindPreflight } from '../testbeds/kind/preflight.ts';
 import { KIND_VERSIONS } from '../testbeds/kind/versions.ts';

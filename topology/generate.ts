@@ -55,7 +55,8 @@ export function refusals(o: GenerateOptions): string[] {
     r.push(`--vrfs ${o.vrfs} > --l2vnis ${o.l2vnis}: a VRF without an L2VNI has no VM to prove its reachability`);
   if (Math.ceil(o.vmsPerCluster / o.l2vnis) > VM_BLOCK)
     r.push(
-      `--vms-per-cluster ${o.vmsPerCluster} over --l2vnis ${o.l2vnis}: at most ${VM_BLOCK} VMs of a cluster per L2VNI (its block of the /24)`,
+      `--vms-per-cluster ${o.vmsPerCluster} over --l2vnis ${o.l2vnis}: at most ${VM_BLOCK} VMs of a cluster ` +
+        `per L2VNI (its block of the /24)`,
     );
   return r;
 }
@@ -256,7 +257,10 @@ export function generateTopology(o: GenerateOptions): Generated {
 
 const meta = (name: string) => ({ name, namespace: NAMESPACE });
 
-/** The Underlay in each release's API; a router-id range equal to openperouter's default 10.0.0.0/24 is left out, as its examples do. */
+/**
+ * The Underlay in each release's API; a router-id range equal to openperouter's default 10.0.0.0/24 is left out, as
+ * its examples do.
+ */
 function underlayManifest(
   v: OpenPERouterVersion,
   u: { asn: number; vtepCidr: string; routerIdCidr: string; tor: { asn: number; address: string } },
@@ -361,7 +365,8 @@ function vmManifest(vm: Vm): Manifest {
             },
             {
               cloudInitNoCloud: {
-                networkData: `version: 2\nethernets:\n  eth0:\n    addresses:\n    - ${vm.ipv4}\n    gateway4: ${gateway}\n`,
+                networkData:
+                  `version: 2\nethernets:\n  eth0:\n    addresses:\n    - ${vm.ipv4}\n    gateway4: ${gateway}` + `\n`,
               },
               name: 'cloudinitdisk',
             },

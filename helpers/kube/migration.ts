@@ -8,9 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Testbed } from '../testbed.ts';
 import type { Manifest } from '../../topology/manifests.ts';
-import { RESTORE_RUN_STRATEGY } from '../../testbeds/embedded/kubevirt.ts';
 
 export const KUBEVIRT_API = 'kubevirt.io/v1';
+
+/** Gives a receiver VM its run strategy back once its migration completed. */
+export const RESTORE_RUN_STRATEGY = 'kubevirt.io/restore-run-strategy';
 
 export interface VmimStatus {
   phase?: string;

@@ -5,7 +5,7 @@ import { requireOverlay, greetedVms, migratingVm } from '../overlay.ts';
 import { threshold, type CheckId } from '../catalogue.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/kube/migration.ts';
-import { recheckMigrationTrust } from '../../testbeds/kind/ca-exchange.ts';
+import { recheckMigrationTrust } from '../../helpers/kube/kubevirt-trust.ts';
 import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/nos/frr/json.ts';
 import { routerNames, nodeVteps } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { MockApiServer } from './mock-apiserver.ts';
 import { StandInHub, StandInKubeVirt } from './stand-in-kubevirt.ts';
 import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
-import { recheckMigrationTrust, parseBundle } from '../../testbeds/kind/ca-exchange.ts';
+import { recheckMigrationTrust, parseBundle } from '../../helpers/kube/kubevirt-trust.ts';
 
 const servers = [new MockApiServer(), new MockApiServer()];
 const hub = new StandInHub();
