@@ -36,9 +36,6 @@ export interface RouterState {
   routes: RouteState[];
 }
 
-const SESSIONS = 'show bgp neighbors json';
-const ROUTES = 'show bgp l2vpn evpn route detail json';
-
 export function routerState(router: string, at: number, neighbors: VtyshAnswer, routes: VtyshAnswer): RouterState {
   return {
     router,
@@ -73,22 +70,28 @@ export async function snapshot(tb: Testbed): Promise<{ states: RouterState[]; ev
   const all = await Promise.all(
     routerNames(tb.topology).map(async (name) => {
       const r = tb.router(name);
-      const [n, e] = await Promise.all([r.json(SESSIONS), r.json(ROUTES)]);
+      const [n, e] = await Promise.all([
+        r.json('show bgp neighbors json'),
+        r.json('show bgp l2vpn evpn route detail json'),
+      ]);
       return { state: routerState(name, Date.now(), n, e), evidence: [n, e] };
     }),
   );
   return { states: all.map((a) => a.state), evidence: all.flatMap((a) => a.evidence) };
 }
 
-export const START_FILE = 'stability-start.json';
+function startFile(reportDir: string): string {
+  return join(reportDir, 'stability-start.json');
+}
 
 /** Taken when the run starts (global setup), read by the last suite. */
 export async function recordStart(tb: Testbed, reportDir: string): Promise<void> {
-  writeFileSync(join(reportDir, START_FILE), JSON.stringify((await snapshot(tb)).states));
+  writeFileSync(startFile(reportDir), JSON.stringify((await snapshot(tb)).states));
 }
 
-const established = (states: RouterState[]) =>
-  states.reduce((n, s) => n + s.sessions.filter((x) => x.state === 'Established').length, 0);
+function established(states: RouterState[]): number {
+  return states.reduce((n, s) => n + s.sessions.filter((x) => x.state === 'Established').length, 0);
+}
 
 /**
  * On a testbed stood up for the run, sessions come up while the first suite waits for
@@ -96,13 +99,12 @@ const established = (states: RouterState[]) =>
  */
 export async function refreshStart(tb: Testbed, reportDir: string): Promise<void> {
   const now = (await snapshot(tb)).states;
-  if (established(now) > established(readStart(reportDir)))
-    writeFileSync(join(reportDir, START_FILE), JSON.stringify(now));
+  if (established(now) > established(readStart(reportDir))) writeFileSync(startFile(reportDir), JSON.stringify(now));
 }
 
 export function readStart(reportDir: string): RouterState[] {
   try {
-    return JSON.parse(readFileSync(join(reportDir, START_FILE), 'utf8')) as RouterState[];
+    return JSON.parse(readFileSync(startFile(reportDir), 'utf8')) as RouterState[];
   } catch (e) {
     throw new Error(
       `no snapshot of the routers from the start of the run (${(e as Error).message}): the global setup takes it`,
