@@ -124,7 +124,7 @@ describe('routerState: what the judge keeps of FRR 8.4 output', () => {
     ]);
   });
 
-  it("a VNI's table (no RD level), an upper-case MAC, a route with two paths and no best one, a type-4 (ES) route", () => {
+  it("a VNI's table (no RD level), an upper-case MAC, two paths and no best one, a type-4 route", () => {
     const path = (routeType: number, ip: string) => ({ valid: true, routeType, nexthops: [{ ip }] });
     const vniTable = {
       '[2]:[0]:[48]:[02:AA:66:4A:F2:D5]': { paths: [[path(2, '100.65.1.0')]] },
@@ -179,11 +179,11 @@ describe('the start snapshot: taken from every router, written, refreshed, read 
   });
 
   it('recordStart writes stability-start.json; refreshStart replaces it only when more sessions are up', async () => {
-    const answers = {
+    const answers: Record<string, { neighbors: Record<string, unknown>; routes: unknown }> = {
       spine: { neighbors: { '192.168.1.3': neighbor('Active'), '192.168.1.5': neighbor('Established') }, routes: {} },
       'pe-a': { neighbors: {}, routes: {} },
     };
-    const first0 = answers.spine.neighbors;
+    const first0 = answers.spine!.neighbors;
     const tb = fakeTestbed(answers);
     await recordStart(tb, dir);
     const first = startFile();
@@ -191,23 +191,23 @@ describe('the start snapshot: taken from every router, written, refreshed, read 
     expect(readStart(dir)).toEqual(first);
 
     // As many sessions up, other ones: the first snapshot stays.
-    answers.spine.neighbors = { '192.168.1.3': neighbor('Established'), '192.168.1.5': neighbor('Active') };
+    answers.spine!.neighbors = { '192.168.1.3': neighbor('Established'), '192.168.1.5': neighbor('Active') };
     await refreshStart(tb, dir);
     expect(startFile()).toEqual(first);
 
     // A new session, not up: stays.
-    answers.spine.neighbors = { ...first0, '192.168.1.9': neighbor('Active') };
+    answers.spine!.neighbors = { ...first0, '192.168.1.9': neighbor('Active') };
     await refreshStart(tb, dir);
     expect(startFile()).toEqual(first);
 
     // Fewer: stays.
-    answers.spine.neighbors = { '192.168.1.3': neighbor('Active'), '192.168.1.5': neighbor('Active') };
+    answers.spine!.neighbors = { '192.168.1.3': neighbor('Active'), '192.168.1.5': neighbor('Active') };
     await refreshStart(tb, dir);
     expect(startFile()).toEqual(first);
 
     // More, counted over every router: replaced.
-    answers.spine.neighbors = { '192.168.1.3': neighbor('Established'), '192.168.1.5': neighbor('Established') };
-    answers['pe-a'].neighbors = { '192.168.11.0': neighbor('Established') };
+    answers.spine!.neighbors = { '192.168.1.3': neighbor('Established'), '192.168.1.5': neighbor('Established') };
+    answers['pe-a']!.neighbors = { '192.168.11.0': neighbor('Established') };
     await refreshStart(tb, dir);
     expect(startFile().map((s) => s.sessions.map((x) => x.state))).toEqual([
       ['Established', 'Established'],
@@ -250,7 +250,9 @@ describe('stabilityProblems at the edges', () => {
     const s = { ...up, upSince: epoch(-300) };
     expect(judge({ sessions: [s] }, { sessions: [{ ...s, upSince: epoch(-298) }] })).toEqual([]);
     expect(judge({ sessions: [s] }, { sessions: [{ ...s, upSince: epoch(-297) }] })).toEqual([
-      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), seen a reset (the neighbor was re-created, its counters restarted) (connections established 3 → 3, dropped 2 → 2; up since 09:25:03 UTC)',
+      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), ' +
+        'seen a reset (the neighbor was re-created, its counters restarted) (connections established 3 → 3, ' +
+        'dropped 2 → 2; up since 09:25:03 UTC)',
     ]);
   });
 
@@ -261,10 +263,13 @@ describe('stabilityProblems at the edges', () => {
 
   it('a session down at the end with its counters unchanged; one re-established once, without a start time', () => {
     expect(judge({ sessions: [up] }, { sessions: [{ ...up, state: 'Connect' }] })).toEqual([
-      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), seen a reset (the neighbor was re-created, its counters restarted) (connections established 3 → 3, dropped 2 → 2; now Connect)',
+      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), ' +
+        'seen a reset (the neighbor was re-created, its counters restarted) (connections established 3 → 3, ' +
+        'dropped 2 → 2; now Connect)',
     ]);
     expect(judge({ sessions: [up] }, { sessions: [{ ...up, established: 4 }] })).toEqual([
-      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), seen 1 reset (connections established 3 → 4, dropped 2 → 2; up since ? UTC)',
+      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), ' +
+        'seen 1 reset (connections established 3 → 4, dropped 2 → 2; up since ? UTC)',
     ]);
   });
 
@@ -274,7 +279,8 @@ describe('stabilityProblems at the edges', () => {
     const other = { ...up, address: '192.168.1.3', hostname: 'leafB', established: 9, dropped: 8 };
     expect(judge({ sessions: [up, other] }, { sessions: [other, up] })).toEqual([]);
     expect(judge({ sessions: [up] }, { sessions: [other, { ...up, dropped: 3, established: 4 }] })).toEqual([
-      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), seen 1 reset (connections established 3 → 4, dropped 2 → 3; up since ? UTC)',
+      'leafkind-a: session to leafA (192.168.1.1): expected no reset since the run started (09:30:00 UTC), ' +
+        'seen 1 reset (connections established 3 → 4, dropped 2 → 3; up since ? UTC)',
     ]);
   });
 
@@ -282,25 +288,31 @@ describe('stabilityProblems at the edges', () => {
     const unresolved = { ...imet, nexthop: undefined };
     expect(judge({ routes: [unresolved] }, { routes: [unresolved] })).toEqual([]);
     expect(judge({ routes: [imet] }, { routes: [unresolved] })).toEqual([
-      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: expected held throughout, seen withdrawn since the run started (09:30:00 UTC)',
+      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: ' +
+        'expected held throughout, seen withdrawn since the run started (09:30:00 UTC)',
     ]);
   });
 
   it("a route of a VNI's table (no RD) is named by its prefix alone", () => {
     const noRd = { ...imet, key: ' [3]:[0]:[32]:[100.65.0.1]' };
     expect(judge({ routes: [noRd] }, { routes: [] })).toEqual([
-      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) [3]:[0]:[32]:[100.65.0.1]: expected held throughout, seen withdrawn since the run started (09:30:00 UTC)',
+      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) [3]:[0]:[32]:[100.65.0.1]: expected held ' +
+        'throughout, seen withdrawn since the run started (09:30:00 UTC)',
     ]);
   });
 
   it('table version moved alone, last update moved by exactly the jitter, neither printed', () => {
     expect(judge({ routes: [imet] }, { routes: [{ ...imet, version: 8 }] })).toEqual([
-      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: expected unchanged since the run started (09:30:00 UTC), seen withdrawn and re-advertised or replaced (table version 7 → 8, last update 09:28:20 → 09:28:20 UTC)',
+      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: ' +
+        'expected unchanged since the run started (09:30:00 UTC), seen withdrawn and re-advertised or replaced ' +
+        '(table version 7 → 8, last update 09:28:20 → 09:28:20 UTC)',
     ]);
     expect(judge({ routes: [imet] }, { routes: [{ ...imet, lastUpdate: epoch(-98) }] })).toEqual([]);
     const bare = { ...imet, version: undefined, lastUpdate: undefined };
     expect(judge({ routes: [{ ...bare, version: 3 }] }, { routes: [{ ...bare, version: 4 }] })).toEqual([
-      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: expected unchanged since the run started (09:30:00 UTC), seen withdrawn and re-advertised or replaced (table version 3 → 4, last update ? → ? UTC)',
+      'leafkind-a: type-3 route of VTEP 100.65.0.1 (pe-kind-a-worker) 100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1]: ' +
+        'expected unchanged since the run started (09:30:00 UTC), seen withdrawn and re-advertised or replaced ' +
+        '(table version 3 → 4, last update ? → ? UTC)',
     ]);
   });
 });
