@@ -57,7 +57,7 @@ export function parseEosBgpSummary(data: unknown, opts: { afi?: string } = {}, s
       if (opts.afi !== undefined) {
         return [{ ...base, afi: opts.afi, prefixesReceived: num(p.prefixReceived) }];
       }
-      const families = Object.entries(p).filter(([k, f]) => isObject(f) && 'afiSafiState' in f);
+      const families = Object.entries(p).filter(([, f]) => isObject(f) && typeof f.afiSafiState === 'string');
       if (!families.length) refuse(src, p, `peer ${address}: one object per address family with afiSafiState`);
       return families.map(([afi, f]) => ({ ...base, afi, prefixesReceived: num((f as Json).nlrisReceived) }));
     });
