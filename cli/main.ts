@@ -126,6 +126,12 @@ function program(vitestArgs: string[]): Command {
     .option('--json', 'as JSON')
     .action(async (o: { tier?: (typeof TIERS)[number]; json?: boolean }) => done((await import('./list.ts')).list(o)));
 
+  p.command('expected')
+    .description('what a healthy testbed of the topology must show: sessions, routes, reach/drop, migrations')
+    .addOption(topology())
+    .option('--json', 'as JSON')
+    .action(async (o: { topology?: string; json?: boolean }) => done((await import('./expected.ts')).expected(o)));
+
   p.command('results')
     .description("a past run's verdict table (default the latest run); exits as that run did")
     .argument('[run-dir]', 'a run directory under reports/')

@@ -2,16 +2,9 @@
 // what the route, L2 and L3 suites expect to see.
 import type { Testbed } from '../helpers/testbed.ts';
 import { vmPlacement, type VmPlacement } from '../helpers/kube/vm.ts';
-import { nodeVtep } from '../topology/expectations.ts';
+import { nodeVtep, expectedState, type ExpectedState, type Placement } from '../topology/expectations.ts';
 import { addressOf } from '../topology/ip.ts';
 import type { Overlay } from '../topology/schema.ts';
-
-export interface L2Segment {
-  name: string;
-  vni: number;
-  vrf: string;
-  gateway: string;
-}
 
 export interface PlacedVm extends VmPlacement {
   /** Address the topology declares for the VM. */
@@ -26,15 +19,6 @@ export interface PlacedVm extends VmPlacement {
 export function requireOverlay(tb: Testbed): Overlay {
   if (!tb.topology.overlay) throw new Error(`topology ${tb.topology.name} declares no overlay: nothing to check`);
   return tb.topology.overlay;
-}
-
-/** The VM the live-migration suite moves: the first declared one. Its routes move by design. */
-export function migratingVm(overlay: Overlay): string {
-  return Object.keys(overlay.vms)[0]!;
-}
-
-export function segments(overlay: Overlay): L2Segment[] {
-  return Object.entries(overlay.l2vnis).map(([name, v]) => ({ name, vni: v.vni, vrf: v.vrf, gateway: v.gateway }));
 }
 
 export async function placedVms(tb: Testbed): Promise<PlacedVm[]> {
@@ -64,4 +48,14 @@ export async function greetedVms(tb: Testbed): Promise<PlacedVm[]> {
   const vms = await placedVms(tb);
   await Promise.all(vms.map((vm) => greetGateway(tb, vm)));
   return vms;
+}
+
+/** Where the clusters placed each VM, as the oracle takes it. */
+export function placementOf(vms: PlacedVm[]): Placement {
+  return Object.fromEntries(vms.map((v) => [v.vm, { cluster: v.cluster, node: v.node, mac: v.mac }]));
+}
+
+/** The oracle's expectations for the VMs where they run now. */
+export function placedState(tb: Testbed, vms: PlacedVm[]): ExpectedState {
+  return expectedState(tb.topology, placementOf(vms));
 }

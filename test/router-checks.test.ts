@@ -7,6 +7,7 @@ import type { Router, VtyshAnswer } from '../helpers/nos/router.ts';
 import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from '../suites/evpn-routes/checks.ts';
 import { checkRouterSessions, sessionProblems } from '../suites/bgp-sessions/checks.ts';
 import type { BgpPeer } from '../helpers/nos/frr/json.ts';
+import type { AddressFamily } from '../topology/expectations.ts';
 import { dataJson, fixtureJson } from './shared.ts';
 
 /** A router answering `show …` commands from a table; any other command fails the test. */
@@ -123,7 +124,10 @@ describe('EVPN judges asking a router', () => {
 });
 
 describe('BGP session judge', () => {
-  const spine = [{ router: 'spine', peer: 'leafA', peerAddress: '192.168.1.1', peerAsn: 64520, dynamic: false }];
+  const families: AddressFamily[] = ['ipv4Unicast', 'l2VpnEvpn'];
+  const spine = [
+    { router: 'spine', peer: 'leafA', peerAddress: '192.168.1.1', peerAsn: 64520, dynamic: false, families },
+  ];
   const peer = (p: Partial<BgpPeer>): BgpPeer => ({
     vrf: 'default',
     afi: 'ipv4Unicast',
@@ -149,7 +153,7 @@ describe('BGP session judge', () => {
       'show bgp neighbors json': fixtureJson('frr-8.4', 'bgp-neighbors-spine.json'),
     });
     const res = await checkRouterSessions(r, [
-      { router: 'spine', peer: 'leafkind-a', peerAddress: '192.168.1.5', peerAsn: 64512, dynamic: false },
+      { router: 'spine', peer: 'leafkind-a', peerAddress: '192.168.1.5', peerAsn: 64512, dynamic: false, families },
     ]);
     expect(res.problem).toBe(
       'spine: session to leafkind-a (192.168.1.5, AS 64512) in IPv4 unicast: expected Established, seen Idle ' +

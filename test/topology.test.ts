@@ -92,6 +92,7 @@ describe('topology model', () => {
       peerAddress: '192.168.11.4',
       peerAsn: 64514,
       dynamic: true,
+      families: ['ipv4Unicast', 'l2VpnEvpn'],
     });
     expect(s).toContainEqual({
       router: 'pe-kind-b-control-plane',
@@ -99,6 +100,7 @@ describe('topology model', () => {
       peerAddress: '192.168.12.2',
       peerAsn: 64516,
       dynamic: false,
+      families: ['ipv4Unicast', 'l2VpnEvpn'],
     });
     expect(s).toContainEqual({
       router: 'spine',
@@ -106,6 +108,7 @@ describe('topology model', () => {
       peerAddress: '192.168.1.3',
       peerAsn: 64520,
       dynamic: false,
+      families: ['ipv4Unicast', 'l2VpnEvpn'],
     });
     expect(routerNames(t)).toHaveLength(9);
   });

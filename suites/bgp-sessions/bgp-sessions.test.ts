@@ -1,19 +1,19 @@
 import { describe, afterAll } from 'vitest';
 import { testbed, expectEventually, conformanceSuite } from '../context.ts';
-import { expectedSessions, routerNames } from '../../topology/expectations.ts';
+import { expectedState } from '../../topology/expectations.ts';
 import { checkRouterSessions } from './checks.ts';
 import { refreshStart } from '../stability/checks.ts';
 
 const tb = testbed();
-const expected = expectedSessions(tb.topology);
+const plan = expectedState(tb.topology);
 const { check } = conformanceSuite('bgp-sessions', []);
 
 // Read-only and independent: run side by side, so a broken network costs one deadline, not one per check.
 describe.concurrent('bgp-sessions: every underlay and EVPN session is Established', () => {
   afterAll(() => refreshStart(tb, process.env.L2STRETCH_REPORT_DIR!));
 
-  for (const name of routerNames(tb.topology)) {
-    const mine = expected.filter((s) => s.router === name);
+  for (const name of plan.routers) {
+    const mine = plan.sessions.filter((s) => s.router === name);
     check(
       'L2S-BGP-001',
       { router: name },

@@ -7,7 +7,7 @@ import {
   type BgpPeer,
   type FamilyNegotiation,
 } from '../../helpers/nos/frr/json.ts';
-import { ADDRESS_FAMILIES, type ExpectedSession, type AddressFamily } from '../../topology/expectations.ts';
+import type { ExpectedSession, AddressFamily } from '../../topology/expectations.ts';
 
 const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };
 
@@ -24,7 +24,7 @@ export function sessionProblems(
 ): string[] {
   const problems: string[] = [];
   for (const e of expected) {
-    for (const afi of ADDRESS_FAMILIES) {
+    for (const afi of e.families) {
       const seen = peers.find((p) => p.vrf === 'default' && p.afi === afi && p.address === e.peerAddress);
       const what =
         `${router}: session to ${e.peer} (${e.peerAddress}, AS ${e.peerAsn}` +

@@ -13,13 +13,7 @@ import {
   type UnicastRoute,
 } from '../../helpers/nos/frr/json.ts';
 import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
-
-export interface ExpectedImet {
-  vni: number;
-  vtep: string;
-  node: string;
-  routeTarget: string;
-}
+import type { ExpectedImet, ExpectedMacIp, ExpectedPrefix, ExpectedImport } from '../../topology/expectations.ts';
 
 const describeRoute = (r: EvpnRoute) => {
   const b = bestPath(r);
@@ -40,16 +34,6 @@ export function imetProblems(router: string, routes: EvpnRoute[], expected: Expe
     if (nh !== e.vtep) return [`${what}: expected next hop ${e.vtep}, seen ${nh ?? 'none'}`];
     return [];
   });
-}
-
-export interface ExpectedMacIp {
-  vm: string;
-  mac: string;
-  ip: string;
-  vtep: string;
-  node: string;
-  /** The L2VNI's route target in the VM's cluster: a route for the MAC in another VNI is not the segment's. */
-  routeTarget: string;
 }
 
 export function macIpProblems(router: string, routes: EvpnRoute[], e: ExpectedMacIp): string[] {
@@ -124,12 +108,6 @@ export function vniImportProblems(
   return problems;
 }
 
-export interface ExpectedPrefix {
-  prefix: string;
-  nexthop?: string;
-  host: string;
-}
-
 /** Prefixes that must be in a VRF's BGP table (with their next hop) and prefixes that must not. */
 export function vrfTableProblems(
   router: string,
@@ -202,12 +180,6 @@ const joined = (list: string[]) => (list.length ? list.join('\n') : undefined);
 export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Evidenced> {
   const a = await router.json('show bgp l2vpn evpn route type multicast json');
   return { problem: joined(imetProblems(router.name, parseEvpnRoutes(a.data, a), expected)), evidence: a };
-}
-
-export interface ExpectedImport {
-  vni: number;
-  vms: ExpectedMacIp[];
-  vteps: Array<{ vtep: string; node: string }>;
 }
 
 /** The global table's type-2 routes and, on a node, what its L2VNIs imported. */

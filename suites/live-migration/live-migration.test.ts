@@ -1,13 +1,13 @@
 import { describe, beforeAll, inject, type TestContext } from 'vitest';
 import * as allure from 'allure-js-commons';
 import { testbed, expectEventually, conformanceSuite, reportDir, judge, type CheckOptions } from '../context.ts';
-import { requireOverlay, greetedVms, migratingVm } from '../overlay.ts';
+import { requireOverlay, greetedVms } from '../overlay.ts';
 import { threshold, type CheckId } from '../catalogue.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/kube/migration.ts';
 import { recheckMigrationTrust } from '../../helpers/kube/kubevirt-trust.ts';
 import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/nos/frr/json.ts';
-import { routerNames, nodeVteps } from '../../topology/expectations.ts';
+import { expectedState, type MigrationLeg, type MigrationPlan } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
 import type { Feature } from '../../topology/features.ts';
 import { checkHttpSourceIp } from '../l2-stretch/checks.ts';
@@ -24,28 +24,34 @@ import {
   endStateProblems,
   type MobilityCase,
 } from './checks.ts';
-import { MoveLedger, waitUntilMovesFit } from './moves.ts';
+import { MoveLedger, waitUntilMovesFit, FRR_DEFAULT_MAX_MOVES } from './moves.ts';
 import { movedGatewayProblems, vmGateway } from '../l2-stretch/gateway.ts';
 
 const tb = testbed();
 const suite = conformanceSuite('live-migration', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni']);
-const overlay = requireOverlay(tb);
+requireOverlay(tb);
+const plan = expectedState(tb.topology);
+const chain: MigrationPlan =
+  plan.migration ??
+  (() => {
+    throw new Error(
+      `topology ${tb.topology.name}: nothing to migrate: ` +
+        'no VM has a VM of its segment in another cluster and a host of its VRF',
+    );
+  })();
 
-// The first declared VM migrates; a VM of another cluster on its segment watches it.
-const vm = migratingVm(overlay);
-const decl = overlay.vms[vm]!;
-const [observer] = Object.entries(overlay.vms).find(
-  ([n, v]) => n !== vm && v.network === decl.network && v.cluster !== decl.cluster,
-)!;
+// The oracle's migration plan: the moving VM, the VM of another cluster that watches it, the host it must reach.
+const { vm, observer } = chain;
+const decl = plan.vms.find((v) => v.vm === vm)!;
 const home = decl.cluster;
-const away = Object.keys(tb.topology.clusters).find((c) => c !== home)!;
-const ip = addressOf(decl.ipv4);
-const vrf = overlay.l2vnis[decl.network]!.vrf;
-const reachableHost = Object.entries(tb.topology.hosts).find(([, h]) => h.vrf === vrf)!;
+const ip = decl.ip;
+const vrf = decl.vrf;
+const reachableHost = [chain.host, tb.topology.hosts[chain.host]!] as const;
+const observerVm = plan.vms.find((v) => v.vm === observer)!;
 const watchedRouter =
-  Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? routerNames(tb.topology)[0]!;
-const vni = overlay.l2vnis[decl.network]!.vni;
-const gateway = addressOf(overlay.l2vnis[decl.network]!.gateway);
+  Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? plan.routers[0]!;
+const { vni } = decl;
+const gateway = plan.segments.find((s) => s.name === decl.segment)!.gateway;
 const ledger = MoveLedger.beside(process.env.L2STRETCH_TESTBED_FILE ?? inject('testbedFile'), tb.runId);
 
 /** A progress line for long migrations (a real cluster takes minutes), at most one per period. */
@@ -58,43 +64,36 @@ function progressEvery(periodMs: number): (message: string) => void {
   };
 }
 
-interface Leg {
-  label: string;
+interface Leg extends MigrationLeg {
   needs: Feature;
-  from: string;
-  to: string;
   migrate: (onWait: (m: string) => void) => Promise<MigrationOutcome>;
 }
 
-// Three moves, fewer than EVPN duplicate detection's 5 in 180 s: within the home
-// cluster, across to the other one, and back home. A re-run on a kept testbed first
-// waits until the previous runs' moves no longer count.
-const legs: Leg[] = [
-  {
-    label: `in-cluster ${vm} within ${home}`,
-    needs: 'in-cluster-migration',
-    from: home,
-    to: home,
-    migrate: (w) => migrateWithinCluster(tb, home, vm, w),
-  },
-  {
-    label: `cross-cluster ${vm} ${home} → ${away}`,
-    needs: 'cross-cluster-migration',
-    from: home,
-    to: away,
-    migrate: (w) => migrateAcrossClusters(tb, { vm, from: home, to: away, onWait: w }),
-  },
-  {
-    label: `cross-cluster ${vm} back ${away} → ${home}`,
-    needs: 'cross-cluster-migration',
-    from: away,
-    to: home,
-    migrate: (w) => migrateAcrossClusters(tb, { vm, from: away, to: home, onWait: w }),
-  },
-];
+// The oracle's chain: within the home cluster, then through every cluster and back home. A re-run
+// on a kept testbed first waits until the previous runs' moves no longer count towards EVPN
+// duplicate detection; a chain longer than FRR's default allows waits before its extra legs.
+const legs: Leg[] = chain.legs.map((l) =>
+  l.kind === 'in-cluster'
+    ? { ...l, needs: 'in-cluster-migration', migrate: (w) => migrateWithinCluster(tb, l.from, vm, w) }
+    : {
+        ...l,
+        needs: 'cross-cluster-migration',
+        migrate: (w) => migrateAcrossClusters(tb, { vm, from: l.from, to: l.to, onWait: w }),
+      },
+);
 
 const runnable = legs.filter((l) => tb.features.has(l.needs) && tb.features.has('migration-probe'));
 let anycastMac: string | undefined;
+const movesFit = (mac: string, planned: number) => ({
+  vm,
+  mac,
+  ip,
+  vni,
+  planned,
+  ledger,
+  limitMs: tb.deadlines.duplicateDetectionQuiet,
+  progress: (m: string) => process.stderr.write(`l2stretch: live-migration: ${m}\n`),
+});
 
 // Every VM has talked and the observer already reaches the migrating VM, so that
 // what the probes see is the migration and nothing else; and the planned moves fit
@@ -105,29 +104,15 @@ beforeAll(
     await greetedVms(tb);
     const target = { name: vm, ip };
     await eventually(
-      () =>
-        checkHttpSourceIp(
-          tb.workload(observer),
-          { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
-          target,
-          decl.port,
-        ),
+      () => checkHttpSourceIp(tb.workload(observer), { name: observer, ip: observerVm.ip }, target, decl.port),
       tb.deadlines.dataPlane,
     );
     anycastMac = (await vmGateway(tb.workload(vm), vm, gateway)).mac;
     const mac = (await tb.cluster(home).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm))
       ?.status?.interfaces?.[0]?.mac;
     if (!mac) throw new Error(`${home}: VirtualMachineInstance ${vm} reports no MAC`);
-    await waitUntilMovesFit(tb, {
-      vm,
-      mac: mac.toLowerCase(),
-      ip,
-      vni,
-      planned: runnable.length,
-      ledger,
-      limitMs: tb.deadlines.duplicateDetectionQuiet,
-      progress: (m) => process.stderr.write(`l2stretch: live-migration: ${m}\n`),
-    });
+    process.stderr.write(`l2stretch: live-migration: ${runnable.length} moves: ${chain.rule}\n`);
+    await waitUntilMovesFit(tb, movesFit(mac.toLowerCase(), Math.min(runnable.length, FRR_DEFAULT_MAX_MOVES - 1)));
   },
   tb.deadlines.duplicateDetectionQuiet + tb.deadlines.dataPlane + 60_000,
 );
@@ -158,32 +143,40 @@ for (const leg of legs) {
         { ...opts, needs: [...(opts?.needs ?? []), leg.needs] },
       );
 
-    beforeAll(async () => {
-      if (suite.blocked || !runnable.includes(leg)) return;
-      // A kept kind testbed drops the peer's KubeVirt CA once its own is ~33 h old: trust is re-established first.
-      if (leg.from !== leg.to)
-        await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
-      const mac =
-        (
-          await tb.cluster(leg.from).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm)
-        )?.status?.interfaces?.[0]?.mac?.toLowerCase() ?? vm;
-      try {
-        obs = await observeMigration(tb, {
-          label: leg.label,
-          vm,
-          ip,
-          port: decl.port,
-          from: leg.from,
-          to: leg.to,
-          observer,
-          watchedRouter,
-          svgDir: reportDir('live-migration'),
-          migrate: () => leg.migrate(progressEvery(5000)).finally(() => ledger.record(mac, Date.now())),
-        });
-      } catch (e) {
-        migrationError = e as Error;
-      }
-    });
+    beforeAll(
+      async () => {
+        if (suite.blocked || !runnable.includes(leg)) return;
+        // A kept kind testbed drops the peer's KubeVirt CA once its own is ~33 h old: trust is re-established first.
+        if (leg.from !== leg.to)
+          await recheckMigrationTrust(tb.kubeClients, (l) => process.stderr.write(`l2stretch: ${l}\n`));
+        const mac =
+          (
+            await tb.cluster(leg.from).get<{ interfaces?: Array<{ mac?: string }> }>('VirtualMachineInstance', vm)
+          )?.status?.interfaces?.[0]?.mac?.toLowerCase() ?? vm;
+        // Past FRR's default of 5 moves in 180 s, each extra leg of a long chain waits for its own move to fit.
+        if (runnable.indexOf(leg) >= FRR_DEFAULT_MAX_MOVES - 1) await waitUntilMovesFit(tb, movesFit(mac, 1));
+        try {
+          obs = await observeMigration(tb, {
+            label: leg.label,
+            vm,
+            ip,
+            port: decl.port,
+            from: leg.from,
+            to: leg.to,
+            observer,
+            watchedRouter,
+            svgDir: reportDir('live-migration'),
+            migrate: () => leg.migrate(progressEvery(5000)).finally(() => ledger.record(mac, Date.now())),
+          });
+        } catch (e) {
+          migrationError = e as Error;
+        }
+      },
+      tb.deadlines.duplicateDetectionQuiet +
+        tb.deadlines.crossClusterMigration +
+        tb.deadlines.migrationObserve +
+        60_000,
+    );
 
     check('L2S-MIG-001', async (ctx) => {
       await ctx.annotate('probe timeline', { path: obs.svg, contentType: 'image/svg+xml' });
@@ -225,7 +218,7 @@ for (const leg of legs) {
       await expectEventually(ctx, 'evpnRoutes', async () => {
         mobility.length = 0;
         const answers = await Promise.all(
-          routerNames(tb.topology).map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
+          plan.routers.map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
         );
         const problems = answers.flatMap((a) => {
           const before = obs.routesBefore.find((s) => s.router === a.router)!;
@@ -253,7 +246,7 @@ for (const leg of legs) {
 
     check('L2S-MIG-005', async (ctx) => {
       const answers = await Promise.all(
-        nodeVteps(tb.topology).map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)),
+        plan.nodeVteps.map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)),
       );
       judge(answers.map((a) => duplicateProblem(a.router, parseEvpnMacs(a.data, a), vm, obs.after.mac)));
     });
@@ -292,12 +285,7 @@ for (const leg of legs) {
               port: reachableHost[1].port,
               vrf,
             })) ??
-            (await checkHttpSourceIp(
-              tb.workload(vm),
-              me,
-              { name: observer, ip: addressOf(overlay.vms[observer]!.ipv4) },
-              overlay.vms[observer]!.port,
-            )),
+            (await checkHttpSourceIp(tb.workload(vm), me, { name: observer, ip: observerVm.ip }, observerVm.port)),
         }));
       },
       { title: { host: reachableHost[0], observer } },

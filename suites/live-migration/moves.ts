@@ -172,3 +172,7 @@ export async function waitUntilMovesFit(
     clearInterval(tick);
   }
 }
+
+/** FRR's default duplicate detection (`dup-addr-detection max-moves 5 time 180`): the chain is planned against it. */
+// fidelity: FRR-DAD-001
+export const FRR_DEFAULT_MAX_MOVES = 5;

@@ -1,31 +1,35 @@
 import { describe, beforeAll } from 'vitest';
 import { testbed, conformanceSuite, judgeWithEvidence } from '../context.ts';
-import { placedVms, requireOverlay, migratingVm } from '../overlay.ts';
-import { nodeVteps, routerNames } from '../../topology/expectations.ts';
+import { placedVms, placedState, requireOverlay } from '../overlay.ts';
+import { expectedState } from '../../topology/expectations.ts';
 import { readStart, snapshot, stabilityProblems, type RouterState, type Watched } from './checks.ts';
 import type { VtyshAnswer } from '../../helpers/nos/router.ts';
 
 const tb = testbed();
 const suite = conformanceSuite('stability', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration']);
-const overlay = requireOverlay(tb);
+requireOverlay(tb);
+const plan = expectedState(tb.topology);
 
 let start: RouterState[] = [];
 let end: RouterState[] = [];
 let evidence: VtyshAnswer[] = [];
-const watched: Watched = { vteps: new Map(nodeVteps(tb.topology).map((v) => [v.vtep, v.node])), vmMacs: new Map() };
+const watched: Watched = {
+  vteps: new Map(plan.nodeVteps.filter((v) => plan.stable.vteps.includes(v.vtep)).map((v) => [v.vtep, v.node])),
+  vmMacs: new Map(),
+};
 
 // Last of the run: what every router says now, against what it said when the run started.
 describe('stability: no session reset and no overlay route re-advertised during the run', () => {
   beforeAll(async () => {
     if (suite.blocked) return;
     start = readStart(process.env.L2STRETCH_REPORT_DIR!);
-    // The VM the live-migration suite moves changes routes by design: only the others are watched.
-    const moving = migratingVm(overlay);
-    for (const vm of await placedVms(tb)) if (vm.vm !== moving) watched.vmMacs.set(vm.mac.toLowerCase(), vm.vm);
+    // The VM the live-migration suite moves changes routes by design: the oracle watches only the others.
+    const state = placedState(tb, await placedVms(tb));
+    for (const vm of state.vms) if (plan.stable.vms.includes(vm.vm)) watched.vmMacs.set(vm.route!.mac, vm.vm);
     ({ states: end, evidence } = await snapshot(tb));
   });
 
-  for (const router of routerNames(tb.topology)) {
+  for (const router of plan.routers) {
     suite.check('L2S-STAB-001', { router }, async (ctx) => {
       const s = start.find((x) => x.router === router);
       const e = end.find((x) => x.router === router)!;

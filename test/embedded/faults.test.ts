@@ -5,13 +5,12 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { leftoversOf, isClean } from '../../testbeds/embedded/cleanup.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
-import { expectedSessions, routerNames } from '../../topology/expectations.ts';
+import { expectedSessions, expectedState, routerNames } from '../../topology/expectations.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { checkImet, checkVrfTable, checkMacIp, checkZebraVni } from '../../suites/evpn-routes/checks.ts';
-import { imetExpected, vrfTableExpected, macIpExpected } from '../../suites/evpn-routes/expected.ts';
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { checkIsolated } from '../../suites/l3vni/checks.ts';
-import { greetedVms, segments, type PlacedVm } from '../../suites/overlay.ts';
+import { greetedVms, placedState, type PlacedVm } from '../../suites/overlay.ts';
 import { stageManifests, withMac, withHostBridge } from '../../topology/manifests.ts';
 import { RunPaths } from '../../testbeds/embedded/run.ts';
 import { ipBatch, listNamespaces } from '../../testbeds/embedded/netns.ts';
@@ -155,12 +154,12 @@ async function problemOnceBroken(check: () => Promise<string | undefined>, deadl
 
 const vmsGreeted = () => greetedVms(tb.testbed);
 
-const seg = () => segments(tb.testbed.topology.overlay!)[0]!;
+const oracle = () => expectedState(tb.testbed.topology);
 const peerOf = (vm: PlacedVm) => ({ name: vm.vm, ip: vm.declaredIp });
 
 describe('embedded testbed: evpn-routes catches a missing type-3 route', () => {
   it('advertise-all-vni removed on one node: every other router names that VTEP as missing', async () => {
-    const expected = imetExpected(tb.testbed.topology, seg());
+    const expected = oracle().imet.find((e) => e.router === 'spine')!.routes;
     await eventually(async () => (await checkImet(tb.testbed.router('spine'), expected)).problem, 30_000);
     await withFault(
       'pe-kind-b-worker',
@@ -199,7 +198,10 @@ describe('embedded testbed: l2-stretch catches a VNI mismatch between clusters',
         checkHttpSourceIp(tb.testbed.workload('vm-1'), peerOf(vm1!), peerOf(vm2!), vm2!.port),
       );
       expect(problem).toMatch(/^vm-1 → vm-2: curl http:\/\/192\.170\.1\.30:8090\/clientip failed \(curl exit (7|28): /);
-      const imet = await checkImet(tb.testbed.router('pe-kind-a-worker'), imetExpected(tb.testbed.topology, seg()));
+      const imet = await checkImet(
+        tb.testbed.router('pe-kind-a-worker'),
+        oracle().imet.find((e) => e.router === 'pe-kind-a-worker')!.routes,
+      );
       expect(imet.problem).toContain(
         'pe-kind-a-worker: type-3 (IMET) route for VNI 110 from VTEP 100.65.1.0 (pe-kind-b-control-plane): ' +
           'expected RT:64518:110, seen [3]:[0]:[32]:[100.65.1.0] via 100.65.1.0 (RT:64518:111)',
@@ -247,7 +249,7 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
       expect(problem).toMatch(
         /^vm-1 reached hostA_blue \(192\.168\.21\.2, VRF blue\) in probe \d\/3: it answered "192\.170\.1\.3:\d+"; traffic must be dropped between VRFs$/,
       );
-      const { present, absent } = vrfTableExpected(tb.testbed.topology, 'red');
+      const { present, absent } = oracle().vrfTables.find((e) => e.router === vm1!.node && e.vrf === 'red')!;
       const table = await checkVrfTable(tb.testbed.router(vm1!.node), 'red', present, absent);
       expect(table.problem).toContain(
         `${vm1!.node}: VRF red must not have 192.168.21.0/24 (subnet of hostA_blue, another VRF) but has it ` +
@@ -287,10 +289,11 @@ describe('embedded testbed: deleting a manifest undoes what it made', () => {
 
     await cluster.apply([...overlayManifests, ...workload]);
     expect((await cluster.get<{ ready: boolean }>('VirtualMachine', 'vm-2'))?.status?.ready).toBe(true);
-    const [, back] = await vmsGreeted();
+    const greeted = await vmsGreeted();
+    const back = greeted[1];
     expect(back!.mac).toBe(vm2!.mac);
     await eventually(
-      async () => (await checkMacIp(spine, [macIpExpected(tb.testbed.topology, back!)])).problem,
+      async () => (await checkMacIp(spine, [placedState(tb.testbed, greeted).vms[1]!.route!])).problem,
       30_000,
     );
   });
