@@ -3,7 +3,7 @@
 // openperouter's allocation rules (VTEP = host #index of vtepcidr, router-id = host
 // #(index+1) of routeridcidr, RT = <node AS>:<VNI>), not computed by the code under test.
 import { describe, it, expect, vi } from 'vitest';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, parseTopology } from '../topology/load.ts';
@@ -249,6 +249,7 @@ describe('expectedState of a 3-cluster topology', () => {
       vm: 'vm-1',
       observer: 'vm-2',
       host: 'hostA_red',
+      watchedRouter: 'spine',
       rule:
         'the first declared VM moves within pe-kind-a, then through every cluster and back: ' +
         'pe-kind-a → pe-kind-b → pe-kind-c → pe-kind-a',
@@ -377,5 +378,22 @@ describe('l2stretch expected', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the suites take names from the oracle', () => {
+  it('no suite file names a VM, node, router or host of the built-in topology', () => {
+    const names = [...routerNames(t), ...Object.keys(t.hosts), ...Object.keys(t.overlay!.vms)];
+    const quoted = new RegExp(`['"\`](${names.map((n) => n.replace(/[-_]/g, '\\$&')).join('|')})['"\`]`);
+    const dir = join(import.meta.dirname, '..', 'suites');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const named = files.flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .map((line, i) => `${f}:${i + 1}: ${line.trim()}`)
+        .filter((line) => quoted.test(line)),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    expect(named).toEqual([]);
   });
 });

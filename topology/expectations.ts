@@ -241,6 +241,8 @@ export interface MigrationPlan {
   observer: string;
   /** A host of its VRF it must still reach after each leg. */
   host: string;
+  /** The router whose table times when the VM's route moves: the spine, which sees every cluster's. */
+  watchedRouter: string;
   rule: string;
   legs: MigrationLeg[];
 }
@@ -374,10 +376,12 @@ export function migrationPlan(t: Topology, vms: ExpectedVm[]): MigrationPlan | u
     legs.push({ label: `cross-cluster ${mover.vm} ${back}${from} → ${to}`, kind: 'cross-cluster', from, to });
   }
   const inCluster = legs[0]?.kind === 'in-cluster' ? `within ${home}, then ` : '';
+  const spine = Object.entries(t.fabric.routers).find(([, r]) => r.role === 'spine')?.[0];
   return {
     vm: mover.vm,
     observer: observer.vm,
     host,
+    watchedRouter: spine ?? routerNames(t)[0]!,
     rule: `the first declared VM moves ${inCluster}through every cluster and back: ${chain.join(' → ')}`,
     legs,
   };

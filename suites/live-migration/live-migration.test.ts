@@ -48,8 +48,7 @@ const ip = decl.ip;
 const vrf = decl.vrf;
 const reachableHost = [chain.host, tb.topology.hosts[chain.host]!] as const;
 const observerVm = plan.vms.find((v) => v.vm === observer)!;
-const watchedRouter =
-  Object.entries(tb.topology.fabric.routers).find(([, r]) => r.role === 'spine')?.[0] ?? plan.routers[0]!;
+const { watchedRouter } = chain;
 const { vni } = decl;
 const gateway = plan.segments.find((s) => s.name === decl.segment)!.gateway;
 const ledger = MoveLedger.beside(process.env.L2STRETCH_TESTBED_FILE ?? inject('testbedFile'), tb.runId);
