@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './transports/exec.ts';
 import { SshExecutor } from './transports/ssh.ts';
-import { KubeClient, KubectlExecutor, KubernetesClusterApi, loadKubeConfig } from './kube/client.ts';
+import { KubeClient, KubernetesClusterApi, loadKubeConfig } from './kube/client.ts';
+import { KubectlExecutor } from './transports/kubectl-exec.ts';
 import { RoamingConsoleExecutor } from './transports/vm-console.ts';
 import { Router } from './nos/router.ts';
 import { EmbeddedClusterApi } from './kube/embedded-api.ts';

@@ -1,32 +1,21 @@
 // Talking to a real Kubernetes cluster with @kubernetes/client-node: server-side
 // apply with strict field validation (a field the server does not know is an error,
-// not silently dropped), reads that map "not found" to undefined, and exec in a pod
-// (a node's openperouter router: container frr of the pod labelled app=router on it).
-import { PassThrough, Readable } from 'node:stream';
+// not silently dropped), reads that map "not found" to undefined, nodes, pods and
+// their logs. Running commands in a pod is a transport: helpers/transports/kubectl-exec.ts.
 import { existsSync } from 'node:fs';
 import {
   KubeConfig,
   KubernetesObjectApi,
   CoreV1Api,
-  Exec,
   ApiException,
   PatchStrategy,
   createConfiguration,
   ServerConfiguration,
   type KubernetesObject,
-  type V1Status,
 } from '@kubernetes/client-node';
 import type { Manifest } from '../../topology/manifests.ts';
 import type { ClusterApi } from '../testbed.ts';
 import { selectedOpenPERouter } from '../../topology/openperouter.ts';
-import {
-  ExecError,
-  quoteArgv,
-  DEFAULT_EXEC_TIMEOUT_MS,
-  type Executor,
-  type ExecOptions,
-  type ExecResult,
-} from '../transports/exec.ts';
 
 export const FIELD_MANAGER = 'l2stretch';
 export const NODE_INDEX_ANNOTATION = 'openpe.io/nodeindex';
@@ -269,65 +258,6 @@ export class KubeClient {
       );
     return running[0]!.metadata!.name!;
   }
-
-  /** Runs argv in a pod's container over the exec subresource; the exit code comes from the final Status. */
-  async exec(
-    namespace: string,
-    pod: string,
-    container: string,
-    argv: string[],
-    opts: ExecOptions = {},
-  ): Promise<ExecResult> {
-    const member = `${this.name}/${pod}`;
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (c: Buffer) => (stdout += c.toString()));
-    err.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    return new Promise<ExecResult>((resolve, reject) => {
-      let ws: { close(): void } | undefined;
-      const timer = setTimeout(() => {
-        ws?.close();
-        reject(
-          new ExecError(member, quoteArgv(argv), `did not finish within ${timeoutMs} ms (kubectl exec ${container})`),
-        );
-      }, timeoutMs);
-      const done = (status: V1Status) => {
-        clearTimeout(timer);
-        if (status.status === 'Success') return resolve({ stdout, stderr, exitCode: 0 });
-        const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
-        if (code !== undefined) return resolve({ stdout, stderr, exitCode: Number(code) });
-        reject(
-          new ExecError(
-            member,
-            quoteArgv(argv),
-            `failed (kubectl exec ${container}): ${status.message ?? status.reason ?? 'no reason given'}`,
-          ),
-        );
-      };
-      new Exec(this.kc)
-        .exec(
-          namespace,
-          pod,
-          container,
-          argv,
-          out,
-          err,
-          opts.input === undefined ? null : Readable.from([opts.input]),
-          false,
-          done,
-        )
-        .then((socket) => (ws = socket))
-        .catch((e: unknown) => {
-          clearTimeout(timer);
-          reject(
-            new ExecError(member, quoteArgv(argv), `could not start (kubectl exec ${container}): ${apiMessage(e)}`),
-          );
-        });
-    });
-  }
 }
 
 /** A cluster of a real testbed, as the suites see every cluster. */
@@ -340,34 +270,4 @@ export class KubernetesClusterApi implements ClusterApi {
   delete = (m: Manifest[]) => this.client.delete(m);
   get = <T = unknown>(kind: string, name: string) => this.client.get<T>(kind, name);
   list = () => this.client.list();
-}
-
-/** A node's router pod (or any pod found by label on a node), reached through the exec subresource. */
-export class KubectlExecutor implements Executor {
-  readonly via: string;
-  private pod?: string;
-
-  constructor(
-    readonly member: string,
-    private readonly client: KubeClient,
-    private readonly target: { namespace: string; labelSelector: string; node: string; container: string },
-  ) {
-    this.via =
-      `kubectl exec (${target.labelSelector} on ${target.node}, container ${target.container}, cluster ` +
-      `${client.name})`;
-  }
-
-  async run(argv: string[], opts?: ExecOptions): Promise<ExecResult> {
-    const t = this.target;
-    this.pod ??= await this.client.podOnNode(t.namespace, t.labelSelector, t.node).catch((e: Error) => {
-      throw new ExecError(this.member, quoteArgv(argv), `cannot be sent: ${e.message}`);
-    });
-    try {
-      return await this.client.exec(t.namespace, this.pod, t.container, argv, opts);
-    } catch (e) {
-      // The pod may have been replaced (a rollout): look it up again next time.
-      this.pod = undefined;
-      throw e;
-    }
-  }
 }
