@@ -8,6 +8,8 @@ const root = process.getuid?.() === 0;
 
 export default defineConfig({
   test: {
+    // The fault catalogue's table is made from its tests' results, also when shards' reports are merged.
+    reporters: ['default', './test/faults/table.ts'],
     projects: [
       {
         test: {
@@ -39,10 +41,8 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
-          // Each shard stands its own testbed up; the table is written once all are done.
-          globalSetup: ['test/faults/table.ts'],
-          // Side by side even on two cores: the shards mostly wait out deadlines.
-          maxWorkers: 2,
+          // Each part stands its own testbeds up. Side by side even on two cores: the parts mostly wait out deadlines.
+          maxWorkers: 3,
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },

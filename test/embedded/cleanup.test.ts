@@ -1,6 +1,6 @@
 // Proves that nothing of a run stays on the machine: after Ctrl-C in the middle of
 // the suites, of a live migration and of bring-up, and after a controller killed
-// with SIGKILL followed by `testbed down`.
+// with SIGKILL followed by `testbed down --run`.
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
 import { dirname, join } from 'node:path';
@@ -95,7 +95,11 @@ describe('embedded testbed cleanup', () => {
     expect(before.processes.length).toBe(
       2 * routerNames(t).length + Object.keys(t.hosts).length + Object.keys(t.overlay!.vms).length,
     );
-    const down = await execa('node', [cli, 'testbed', 'down']);
+    // Named by its id: a bare `testbed down` also removes every other kept testbed, and the
+    // self-tests run side by side with their own.
+    const status = await execa('node', [cli, 'testbed', 'status']);
+    expect(status.stdout).toMatch(new RegExp(`^${runId}  controller gone  kept  `, 'm'));
+    const down = await execa('node', [cli, 'testbed', 'down', '--run', runId]);
     expect(down.stdout).toContain(`removed ${runId}`);
     const after = await leftoversOf(runId);
     expect(after, JSON.stringify(after)).toEqual({ namespaces: [], processes: [], mounts: [], files: false });

@@ -38,8 +38,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function probe(port: number): Promise<ProbeReport> {
-  const r = await ex.run([...guestProberArgv(dir), '--target', `127.0.0.1:${port}`, '--duration', '1500'], {
+async function probe(port: number, durationMs = 1500): Promise<ProbeReport> {
+  const r = await ex.run([...guestProberArgv(dir), '--target', `127.0.0.1:${port}`, '--duration', `${durationMs}`], {
     timeoutMs: 20_000,
   });
   expect(r.exitCode, r.stderr).toBe(0);
@@ -78,9 +78,13 @@ describe('guest agent (what real VMs run, in a namespace here)', () => {
     )
       await new Promise((r) => setTimeout(r, 100));
     expect(lossWindow(await probe(8091)).failedProbes).toBe(0);
-    const probing = probe(8091);
-    // SIGKILL: the server dies with its connections, as a crashed guest would.
-    setTimeout(() => nodeServer!.kill('SIGKILL'), 600);
+    const probing = probe(8091, 3000);
+    // Once the prober is connected (a loaded machine starts it late), SIGKILL: the
+    // server dies with its connections, as a crashed guest would.
+    for (let i = 0; i < 100 && !(await ex.run(['ss', '-Htn', 'state', 'established', 'sport = :8091'])).stdout; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    nodeServer!.kill('SIGKILL');
     const report = await probing;
     expect(lossWindow(report).failedProbes).toBeGreaterThan(0);
     expect(streamProblem('node-vm', 'vm-x', report, report.end)).toMatch(

@@ -1,16 +1,19 @@
-// One group of the fault catalogue (npm run test:faults): each fault is injected into
+// One part of the fault catalogue (npm run test:faults): each fault is injected into
 // a healthy embedded testbed (the group's own, or a fresh one per fault), the
 // group's suites run against it as a user runs them (every stage, no gating, short
 // deadlines), and exactly the checks the fault breaks must fail while every other
-// check passes. Groups in different files run side by side, as two users' runs
-// may; their rows end in one table.
+// check passes. The catalogue's rows (each group's healthy run first, then its
+// faults) are cut into as many contiguous parts as there are part-<N>.test.ts files
+// beside this one: vitest runs the parts side by side (maxWorkers), and `--shard`
+// spreads them over machines. Each row rides on its test (task meta), so the table
+// (table.ts) is the same from one run or from merged shards (`--merge-reports`).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { runSuites } from './run-suites.ts';
-import { untilHeard, hostARedReachesVm2, type Fault, type FaultGroup } from './catalogue.ts';
-import { SHARD_DIR } from './table.ts';
+import { FAULT_GROUPS, untilHeard, hostARedReachesVm2, type Fault, type FaultGroup } from './catalogue.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
@@ -69,10 +72,62 @@ const ROW_FILTER = (process.env.L2STRETCH_FAULT_ROWS ?? '')
   .filter(Boolean);
 const selected = (f: Fault) => !ROW_FILTER.length || ROW_FILTER.some((x) => f.name.includes(x));
 
-/** The group's faults after a healthy run; its rows go to `<SHARD_DIR>/<order>.md`. */
-export function faultShard(order: number, group: FaultGroup): void {
+/** A row of the catalogue: a group's healthy run (no fault) or one of its faults. */
+export interface Row {
+  order: number;
+  group: FaultGroup;
+  fault?: Fault;
+  /** Puts a testbed the group shares back after the fault. */
+  heal?: (tb: RunningTestbed) => Promise<void>;
+}
+
+export function catalogueRows(groups: FaultGroup[] = FAULT_GROUPS): Row[] {
+  const rows: Row[] = [];
+  for (const group of groups) {
+    rows.push({ order: rows.length, group });
+    if (group.testbedPerFault) for (const fault of group.faults) rows.push({ order: rows.length, group, fault });
+    else for (const f of group.faults) rows.push({ order: rows.length, group, fault: f, heal: (tb) => f.heal(tb) });
+  }
+  return rows;
+}
+
+/** Part `part` (1-based) of `parts`: contiguous, so that a group sharing one testbed spans few parts. */
+export function rowsOfPart(part: number, parts: number, rows: Row[] = catalogueRows()): Row[] {
+  return rows.filter((r) => Math.floor((r.order * parts) / rows.length) === part - 1);
+}
+
+export const PART_FILE = /^part-(\d+)\.test\.ts$/;
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The part files beside this module, in part order. */
+export function partFiles(dir = HERE): string[] {
+  return readdirSync(dir)
+    .filter((f) => PART_FILE.test(f))
+    .sort((a, b) => Number(PART_FILE.exec(a)![1]) - Number(PART_FILE.exec(b)![1]));
+}
+
+/** Registers the rows of the part whose file is `moduleUrl` (its import.meta.url). */
+export function faultPart(moduleUrl: string): void {
+  const file = basename(fileURLToPath(moduleUrl));
+  const files = partFiles();
+  const part = files.indexOf(file) + 1;
+  if (!part || Number(PART_FILE.exec(file)![1]) !== part) {
+    throw new Error(`${file}: fault parts must be part-1.test.ts … part-${files.length}.test.ts, in ${HERE}`);
+  }
+  const rows = rowsOfPart(part, files.length).filter((r) => (r.fault ? selected(r.fault) : !ROW_FILTER.length));
+  if (!rows.length) {
+    it.skip(`part ${part} of ${files.length}: no row selected (L2STRETCH_FAULT_ROWS)`, () => {});
+    return;
+  }
+  for (const group of FAULT_GROUPS) {
+    const mine = rows.filter((r) => r.group === group);
+    if (mine.length) groupRows(group, mine);
+  }
+}
+
+/** The rows of one group in this part, on the part's own testbed for the group or on a fresh one per fault. */
+function groupRows(group: FaultGroup, rows: Row[]): void {
   let shared: RunningTestbed | undefined;
-  const rows: string[] = [];
 
   /** Runs `body` on the group's testbed, or on a fresh one that goes afterwards. */
   async function onTestbed<T>(body: (tb: RunningTestbed) => Promise<T>): Promise<T> {
@@ -107,12 +162,6 @@ export function faultShard(order: number, group: FaultGroup): void {
     return { failed, seconds: `${secs(t1 - t0)} + ${secs(ran - t1)}` };
   }
 
-  const all: Array<{ fault: Fault; heal?: (tb: RunningTestbed) => Promise<void> }> = group.testbedPerFault
-    ? group.faults.map((fault) => ({ fault }))
-    : group.faults.map((fault) => ({ fault, heal: (tb) => fault.heal(tb) }));
-  const cases = all.filter((c) => selected(c.fault));
-  if (!cases.length) return;
-
   describe(`fault catalogue: ${group.name}`, () => {
     beforeAll(async () => {
       if (!group.testbedPerFault) shared = await healthyTestbed();
@@ -120,25 +169,30 @@ export function faultShard(order: number, group: FaultGroup): void {
 
     afterAll(async () => {
       await shared?.down();
-      mkdirSync(SHARD_DIR, { recursive: true });
-      writeFileSync(join(SHARD_DIR, `${order}.md`), rows.map((r) => `${r}\n`).join(''));
     });
 
-    it.skipIf(ROW_FILTER.length > 0)('the healthy testbed passes every check', async () => {
-      const t0 = Date.now();
-      const failed = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
-      rows.push(
-        `| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ` +
-          `${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`,
-      );
-      expect([...failed.keys()]).toEqual([]);
-    });
-
-    for (const { fault, heal } of cases) {
+    for (const { order, fault, heal } of rows) {
+      if (!fault) {
+        it('the healthy testbed passes every check', async (ctx) => {
+          const t0 = Date.now();
+          const failed = await onTestbed((tb) => runSuites(tb.stateFile, group.suites, group.deadlines));
+          ctx.task.meta.faultRow = {
+            order,
+            line:
+              `| none (healthy, ${group.name} suites) | 0 | ${failed.size} | 0 + ${secs(Date.now() - t0)} | ` +
+              `${failed.size ? `FAIL (${[...failed].map(([t, m]) => `${t} — ${m}`).join('; ')})` : 'ok'} |`,
+          };
+          expect([...failed.keys()]).toEqual([]);
+        });
+        continue;
+      }
       it(`${fault.name}: fails exactly its checks`, async (ctx) => {
         const release = selectedOpenPERouter().version;
         if (fault.releases && !fault.releases.includes(release)) {
-          rows.push(`| ${fault.name} | - | - | - | not a fault of openperouter ${release}: its own behaviour |`);
+          ctx.task.meta.faultRow = {
+            order,
+            line: `| ${fault.name} | - | - | - | not a fault of openperouter ${release}: its own behaviour |`,
+          };
           return ctx.skip(`not a fault of openperouter ${release}, whose routers behave so`);
         }
         const { failed, seconds } = await onTestbed((tb) => judge(tb, fault, heal));
@@ -161,7 +215,10 @@ export function faultShard(order: number, group: FaultGroup): void {
           `missing: ${missing.join('; ') || '-'}; unexpected: ` +
           `${unexpected.map((u) => `${u} — ${failed.get(u)}`).join('; ') || '-'}` +
           `${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
-        rows.push(`| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`);
+        ctx.task.meta.faultRow = {
+          order,
+          line: `| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`,
+        };
         expect({ missing, unexpected, notSkipped }).toEqual({ missing: [], unexpected: [], notSkipped: [] });
       });
     }

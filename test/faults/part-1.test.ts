@@ -1,0 +1,3 @@
+import { faultPart } from './shard.ts';
+
+faultPart(import.meta.url);
