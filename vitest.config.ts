@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestWaitFirst } from './test/sequencer.ts';
 
 // The project's own tests. The conformance suites have their own config
 // (vitest.conformance.config.ts): their reporters write what users get.
@@ -16,6 +17,10 @@ export default defineConfig({
           name: 'self',
           include: ['test/**/*.test.ts'],
           exclude: ['test/faults/**', 'test/kube/**', ...(root ? ['test/needs-root.test.ts'] : ['test/embedded/**'])],
+          // Two at a time: the embedded files mostly wait (deadlines, EVPN's windows), and
+          // each runs on testbeds of its own (run ids), as two users' runs do.
+          maxWorkers: 2,
+          sequence: { sequencer: LongestWaitFirst },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -3,7 +3,8 @@
 // reports/latest pointing at the newest one. `l2stretch run` runs vitest in the
 // package (so that the reports name suites the same from any directory) and passes
 // the caller's reports directory down in L2STRETCH_REPORTS.
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 
 export const REPORTS = resolve(process.env.L2STRETCH_REPORTS ?? 'reports');
 
@@ -13,6 +14,19 @@ export function runReportDir(now = new Date()): string {
 }
 
 export const LATEST = join(REPORTS, 'latest');
+
+/**
+ * Points reports/latest at a run's directory when it lies under REPORTS. A run that
+ * reports elsewhere (L2STRETCH_REPORT_DIR: a test's or a fault row's scratch folder,
+ * removed afterwards) leaves it alone, so it never names a run that is gone.
+ */
+export function pointLatestAt(dir: string): void {
+  const rel = relative(REPORTS, dir);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return;
+  mkdirSync(REPORTS, { recursive: true });
+  rmSync(LATEST, { force: true });
+  symlinkSync(rel, LATEST);
+}
 /** Allure's history of every run on this machine, so the HTML report shows trends and flaky checks. */
 export const ALLURE_HISTORY = join(REPORTS, 'allure-history.jsonl');
 

@@ -1,14 +1,14 @@
 // A vitest reporter for the conformance run: writes the run record next to the
 // JUnit and Allure results, points reports/latest at this run, and ends the run
 // with the verdict table and where everything is.
-import { readFileSync, writeFileSync, existsSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase, SerializedError } from 'vitest/node';
 import { checkVerdicts, runVerdict, verdictTable, type FinishedTest, type RunRecord } from './run-record.ts';
 import { suiteIdentity } from './suite-identity.ts';
 import { selectedTiers, thresholdValues } from '../suites/catalogue.ts';
 import { selectedChecks } from '../suites/selection.ts';
-import { LATEST, RUN_FILES, REPORTS } from './paths.ts';
+import { pointLatestAt, RUN_FILES } from './paths.ts';
 import { redactJson } from './redact.ts';
 import { readProduct } from './bundle.ts';
 import type { TestbedFacts } from './testbed-facts.ts';
@@ -87,9 +87,7 @@ export default class RunRecordReporter implements Reporter {
       verdict: runVerdict(partial),
     };
     writeFileSync(join(dir, RUN_FILES.record), redactJson(JSON.stringify(record, null, 2)) + '\n');
-    mkdirSync(REPORTS, { recursive: true });
-    rmSync(LATEST, { force: true });
-    symlinkSync(relative(REPORTS, dir), LATEST);
+    pointLatestAt(dir);
     // vitest runs in the package directory (l2stretch run): a path outside it is shown whole.
     const inside = relative(process.cwd(), dir);
     const rel = inside.startsWith('..') ? dir : inside;
