@@ -63,7 +63,7 @@ describe('fault catalogue parts and shards', () => {
     }
   });
 
-  it('the table of merged shard reports has every row, in catalogue order, and a row that ended early as failed', async () => {
+  it('merged shard reports give a table of every row, in order, with a row that ended early as failed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'l2s-shards-'));
     try {
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -73,7 +73,9 @@ describe('fault catalogue parts and shards', () => {
           "import { it, expect } from 'vitest';",
           ...rowsOf.map(
             ([order, name]) =>
-              `it(${JSON.stringify(name)}, (ctx) => { ctx.task.meta.faultRow = { order: ${order}, line: '| ${name} | ok |' }; expect(${order}).toBeGreaterThanOrEqual(0); });`,
+              `it(${JSON.stringify(name)}, (ctx) => { ` +
+              `ctx.task.meta.faultRow = { order: ${order}, line: '| ${name} | ok |' }; ` +
+              `expect(${order}).toBeGreaterThanOrEqual(0); });`,
           ),
           early ? `it(${JSON.stringify(early)}, () => { throw new Error('testbed did not come up | twice'); });` : '',
         ].join('\n');
@@ -88,7 +90,9 @@ describe('fault catalogue parts and shards', () => {
       const table = join(dir, 'table.md');
       writeFileSync(
         join(dir, 'vitest.config.mjs'),
-        `export default { test: { include: ['test/faults/*.test.ts'], reporters: [[${JSON.stringify(join(root, 'test', 'faults', 'table.ts'))}, { outputFile: ${JSON.stringify(table)} }], 'junit'], outputFile: { junit: 'junit.xml' } } };\n`,
+        `export default { test: { include: ['test/faults/*.test.ts'], ` +
+          `reporters: [[${JSON.stringify(join(root, 'test', 'faults', 'table.ts'))}, ` +
+          `{ outputFile: ${JSON.stringify(table)} }], 'junit'], outputFile: { junit: 'junit.xml' } } };\n`,
       );
       for (const i of [1, 2]) {
         const shard = await vitestIn(dir, ['run', `--shard=${i}/2`, '--reporter=blob']);
@@ -117,7 +121,7 @@ describe('the nightly workflow runs the catalogue as a matrix of shards and merg
   };
   const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
 
-  it('one job per shard, 1 … N, each running vitest --shard=<shard>/N with a blob report, N ≤ the part files', () => {
+  it('one job per shard 1 … N runs vitest --shard=<shard>/N with a blob report; N ≤ the part files', () => {
     const faults = wf.jobs.faults!;
     const shards = faults.strategy!.matrix.shard;
     const n = shards.length;
@@ -129,7 +133,7 @@ describe('the nightly workflow runs the catalogue as a matrix of shards and merg
     expect(upload.with).toMatchObject({ path: '.vitest-reports/', 'if-no-files-found': 'error' });
   });
 
-  it('a job after every shard, even a failed one, requires every blob and merges them into the table, JUnit and Allure', () => {
+  it('a job after all shards, failed or not, requires every blob and merges them: table, JUnit, Allure', () => {
     const n = wf.jobs.faults!.strategy!.matrix.shard.length;
     const merge = wf.jobs['faults-report']!;
     expect(merge.needs).toBe('faults');

@@ -13,7 +13,7 @@ describe('self-test start order', () => {
     for (const f of STARTS_FIRST) expect(existsSync(join(root, f)), f).toBe(true);
   });
 
-  it('starts the longest waits first, then the other embedded files, then the rest, each in vitest’s order', async () => {
+  it('starts the longest waits first, then the other embedded files, then the rest, each in vitest order', async () => {
     const files = [
       'test/topology.test.ts',
       'test/embedded/reports.test.ts',

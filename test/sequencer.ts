@@ -5,7 +5,10 @@
 // nothing of how long a test waits.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Minutes of waiting each (three conformance runs and EVPN duplicate detection's window), then the rest of test/embedded/. */
+/**
+ * Minutes of waiting each (three conformance runs and EVPN duplicate detection's
+ * window); then the rest of test/embedded/, then the others.
+ */
 export const STARTS_FIRST = ['test/embedded/rerun.test.ts'];
 
 const rank = (file: string) => {
