@@ -19,10 +19,10 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { writeBundle, BundleError } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
-import { checkVerdicts, runVerdict, type RunRecord } from '../reports/run-record.ts';
-import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
+import type { RunRecord } from '../reports/run-record.ts';
+import { writeBundleInputs, writeFakeRun } from './run-fixture.ts';
+import { CATALOGUE, checkIds, thresholdValues } from '../suites/catalogue.ts';
 import { sampleKey } from './shared.ts';
-import { suiteVersion } from '../reports/suite-identity.ts';
 import { auditKubeconfigs } from '../reports/kubeconfig-audit.ts';
 import { testbedFileSchema } from '../helpers/testbed.ts';
 
@@ -46,11 +46,7 @@ function run(
   product: object = PRODUCT,
 ): { runDir: string; product: string; catalogue: string } {
   const runDir = join(dir, 'run');
-  mkdirSync(join(runDir, 'allure-results'), { recursive: true });
-  const productFile = join(dir, 'product.yaml');
-  writeFileSync(productFile, stringify(product));
-  const catalogue = join(dir, 'conformance.yaml');
-  writeFileSync(catalogue, catalogueYaml(suiteVersion()));
+  const inputs = writeBundleInputs(dir, product);
   const tests = ids.map((id) => ({
     name: `${id} x`,
     key: sampleKey(id),
@@ -59,33 +55,13 @@ function run(
     durationMs: 1,
     annotations: [],
   }));
-  const { checks, strays } = checkVerdicts(tests, ['conformance']);
-  const record: RunRecord = {
-    schema: 'l2stretch.run-record/v2',
-    suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
+  const record = {
     testbed: { kind: 'existing', runId: 'lab', topology: 'multicluster', features: [], versions: { frr: '10.2' } },
-    tiers: ['conformance'],
-    waits: {},
     thresholds: thresholdValues(),
     product: parse(stringify(product)),
-    startedAt: '2026-11-28T00:00:00.000Z',
-    finishedAt: '2026-11-28T00:01:00.000Z',
-    checks,
-    strays,
-    errors: [],
-    verdict: runVerdict({ checks, strays, errors: [] }),
-  };
-  edit(record);
-  writeFileSync(join(runDir, 'run-record.json'), JSON.stringify(record, null, 2));
-  const n = tests.length;
-  writeFileSync(
-    join(runDir, 'junit.xml'),
-    `<testsuites tests="${n}">\n<testsuite name="s" tests="${n}" failures="0" errors="0" ` +
-      `skipped="0"></testsuite></testsuites>\n`,
-  );
-  writeFileSync(join(runDir, 'run.log'), 'ran\n');
-  writeFileSync(join(runDir, 'allure-results', 'x-result.json'), '{"status":"passed"}');
-  return { runDir, product: productFile, catalogue };
+  } satisfies Partial<RunRecord>;
+  writeFakeRun(runDir, tests, { record }, edit);
+  return { runDir, ...inputs };
 }
 
 const out = () => join(dir, 'bundle');

@@ -9,7 +9,8 @@ import { stringify } from 'yaml';
 import { writeBundle, readProduct } from '../reports/bundle.ts';
 import { verifyBundle } from '../reports/verify-bundle.ts';
 import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
-import { CATALOGUE, checkIds, catalogueYaml, thresholdValues } from '../suites/catalogue.ts';
+import { writeBundleInputs, writeFakeRun } from './run-fixture.ts';
+import { CATALOGUE, checkIds, thresholdValues } from '../suites/catalogue.ts';
 import { sampleKey } from './shared.ts';
 import { suiteVersion } from '../reports/suite-identity.ts';
 
@@ -46,15 +47,8 @@ function fakeRun(
   edit: (r: RunRecord) => void = () => {},
 ): { runDir: string; product: string; catalogue: string } {
   const runDir = join(dir, 'run');
-  mkdirSync(join(runDir, 'allure-results'), { recursive: true });
-  const product = join(dir, 'product.yaml');
-  writeFileSync(product, stringify(PRODUCT));
-  const catalogue = join(dir, 'conformance.yaml');
-  writeFileSync(catalogue, catalogueYaml(suiteVersion()));
-  const { checks, strays } = checkVerdicts(tests, ['conformance']);
-  const record: RunRecord = {
-    schema: 'l2stretch.run-record/v2',
-    suite: { name: 'l2stretch', version: suiteVersion(), commit: 'a'.repeat(40), dirty: false },
+  const inputs = writeBundleInputs(dir, PRODUCT);
+  const record = {
     testbed: {
       kind: 'existing',
       runId: 'vendor-lab',
@@ -62,37 +56,25 @@ function fakeRun(
       features: [],
       versions: { frr: '8.4.4' },
     },
-    tiers: ['conformance'],
     waits: { bgpEstablished: 30_000 },
     thresholds: thresholdValues(),
-    product: readProduct(product),
-    startedAt: '2026-11-28T00:00:00.000Z',
-    finishedAt: '2026-11-28T00:01:00.000Z',
-    checks,
-    strays,
-    errors: [],
-    verdict: runVerdict({ checks, strays, errors: [] }),
-  };
-  edit(record);
-  writeFileSync(join(runDir, 'run-record.json'), JSON.stringify(record));
-  const failures = tests.filter((t) => t.verdict === 'failed').length;
-  const skipped = tests.filter((t) => t.verdict === 'skipped').length;
-  writeFileSync(
-    join(runDir, 'junit.xml'),
-    `<testsuites name="l2stretch conformance" tests="${tests.length}" failures="${failures}" ` +
-      `errors="0">\n<testsuite name="s" tests="${tests.length}" failures="${failures}" errors="0" skipped="` +
-      `${skipped}"></testsuite></testsuites>\n`,
+    product: readProduct(inputs.product),
+  } satisfies Partial<RunRecord>;
+  writeFakeRun(
+    runDir,
+    tests,
+    {
+      record,
+      log: 'l2stretch: using kubeconfig with token: abc123secret\n',
+      allure: {
+        name: 'x',
+        status: 'passed',
+        parameters: [{ name: 'Authorization', value: 'Authorization: Bearer abc123secret' }],
+      },
+    },
+    edit,
   );
-  writeFileSync(join(runDir, 'run.log'), 'l2stretch: using kubeconfig with token: abc123secret\n');
-  writeFileSync(
-    join(runDir, 'allure-results', 'x-result.json'),
-    JSON.stringify({
-      name: 'x',
-      status: 'passed',
-      parameters: [{ name: 'Authorization', value: 'Authorization: Bearer abc123secret' }],
-    }),
-  );
-  return { runDir, product, catalogue };
+  return { runDir, ...inputs };
 }
 
 const bundle = () => join(dir, 'bundle');

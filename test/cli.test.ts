@@ -10,7 +10,8 @@ import { main } from '../cli/main.ts';
 import { EXIT } from '../cli/exit.ts';
 import { CATALOGUE, checkIds, type CheckId } from '../suites/catalogue.ts';
 import { sampleKey } from './shared.ts';
-import { checkVerdicts, runVerdict, type FinishedTest, type RunRecord } from '../reports/run-record.ts';
+import type { FinishedTest, RunRecord } from '../reports/run-record.ts';
+import { writeFakeRun } from './run-fixture.ts';
 import { selectedChecks, stagesLeftOut } from '../suites/selection.ts';
 import { rerunPlan } from '../cli/run.ts';
 
@@ -168,24 +169,7 @@ describe('selection', () => {
 /** A run directory with a run record of these test outcomes. */
 function runDir(name: string, tests: FinishedTest[], edit: (r: RunRecord) => void = () => {}): string {
   const dir = join(scratch, name);
-  mkdirSync(dir, { recursive: true });
-  const { checks, strays } = checkVerdicts(tests, ['conformance', 'extended'], ['L2S-BGP-001', 'L2S-EVPN-001']);
-  const record: RunRecord = {
-    schema: 'l2stretch.run-record/v2',
-    suite: { name: 'l2stretch', version: '0.0.0', commit: 'a'.repeat(40), dirty: false },
-    testbed: { kind: 'embedded', runId: 'l2s-000000', topology: 'multicluster', features: [], versions: {} },
-    tiers: ['conformance', 'extended'],
-    waits: {},
-    thresholds: {},
-    startedAt: '2026-11-28T00:00:00.000Z',
-    finishedAt: '2026-11-28T00:01:00.000Z',
-    checks,
-    strays,
-    errors: [],
-    verdict: runVerdict({ checks, strays, errors: [] }),
-  };
-  edit(record);
-  writeFileSync(join(dir, 'run-record.json'), JSON.stringify(record));
+  writeFakeRun(dir, tests, { tiers: ['conformance', 'extended'], selected: ['L2S-BGP-001', 'L2S-EVPN-001'] }, edit);
   return dir;
 }
 
