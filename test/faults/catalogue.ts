@@ -337,6 +337,10 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     // fail), so those are judged neither way here; the session-down rows judge them.
     breaks: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafB: no BGP session reset'],
     mayBreak: ['L2S-EVPN-002 leafB', 'L2S-EVPN-003', 'hostB_red', 'L2S-MIG-003', 'L2S-MIG-007'],
+    // The session checks retry until they see the session back between two resets; 2 s
+    // was shorter than a loaded machine takes to re-establish it (a catalogue run with
+    // three parts side by side saw L2S-BGP-001 leafB fail so).
+    deadlines: `${DEADLINES},bgpEstablished=10s`,
   },
 ];
 
