@@ -3,7 +3,7 @@
 // own segment's gateway before the route checks look for it.
 import { describe, it, expect } from 'vitest';
 import { loadTopology } from '../topology/load.ts';
-import { placedVms, greetedVms } from '../suites/overlay.ts';
+import { placedVms, greetedVms, placementOf, placedState } from '../suites/overlay.ts';
 import type { Testbed } from '../helpers/testbed.ts';
 
 const t = loadTopology('multicluster');
@@ -82,6 +82,19 @@ describe('the overlay as placed', () => {
     expect(ran.sort()).toEqual([
       'vm-1: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)',
       'vm-2: ping -n -c 2 -i 0.2 -W 1 192.170.1.1 (10000 ms)',
+    ]);
+  });
+
+  it("hands the oracle where the clusters placed each VM: next hop and RT of the VM's node", async () => {
+    const { tb } = standIn();
+    const vms = await placedVms(tb);
+    expect(placementOf(vms)).toEqual({
+      'vm-1': { cluster: 'pe-kind-a', node: 'pe-kind-a-worker', mac: '02:03:04:05:06:07' },
+      'vm-2': { cluster: 'pe-kind-b', node: 'pe-kind-b-control-plane', mac: '02:0a:0b:0c:0d:0e' },
+    });
+    expect(placedState(tb, vms).vms.map((v) => v.route && [v.route.vtep, v.route.routeTarget])).toEqual([
+      ['100.65.0.1', '64514:110'],
+      ['100.65.1.0', '64518:110'],
     ]);
   });
 });
