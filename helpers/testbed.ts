@@ -1,20 +1,20 @@
-// The testbed as the suites see it: routers that answer vtysh, workloads that run
-// commands, clusters that take manifests. The suites never learn which testbed
-// this is; a testbed file binds the topology's roles to how each one is reached.
+// A testbed file opened into the ports of ./ports.ts: routers that answer in their
+// dialect, workloads that run commands, clusters that take manifests. The suites
+// never learn which testbed this is; a testbed file binds the topology's roles to
+// how each one is reached.
 import { z } from 'zod';
-import { NetnsExecutor, DockerExecutor, runLocal, type Executor } from './transports/exec.ts';
+import { NetnsExecutor, DockerExecutor, runLocal } from './transports/exec.ts';
 import { SshExecutor } from './transports/ssh.ts';
 import { KubeClient, KubernetesClusterApi, loadKubeConfig } from './kube/client.ts';
 import { KubectlExecutor } from './transports/kubectl-exec.ts';
 import { RoamingConsoleExecutor } from './transports/vm-console.ts';
-import { Router } from './nos/router.ts';
+import { FrrRouter } from './nos/frr/dialect.ts';
 import { EmbeddedClusterApi } from './kube/embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
-import type { Topology } from '../topology/schema.ts';
-import type { Manifest } from '../topology/manifests.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
+import type { ClusterApi, Executor, Router, Testbed } from './ports.ts';
 import { ALL_FEATURES, type Feature } from '../topology/features.ts';
-import { name as memberName } from '../topology/schema.ts';
+import { name as memberName, type Topology } from '../topology/schema.ts';
 import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/input.ts';
 
 // Every string here reaches a command, a file path or a message: each is a strict
@@ -66,6 +66,11 @@ const clusterApiSpec = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('kubernetes'), kubeconfig: path, context: line.optional() }),
 ]);
 
+// One member per dialect; the topology says which NOS a fabric router runs, and the two must agree.
+const routerSpec = z.discriminatedUnion('nos', [
+  z.strictObject({ nos: z.literal('frr').default('frr'), exec: execSpec, vtysh: argv }),
+]);
+
 const deadlineOverrides = z.strictObject(
   Object.fromEntries(Object.keys(DEFAULT_DEADLINES).map((k) => [k, z.number().int().positive().optional()])) as Record<
     keyof Deadlines,
@@ -77,7 +82,8 @@ export const testbedFileSchema = z.strictObject({
   kind: z.enum(['embedded', 'kind', 'existing']),
   runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a run id of letters, digits, ".", "-", "_"'),
   topology: path,
-  routers: z.record(memberName, z.strictObject({ exec: execSpec, vtysh: argv })),
+  /** How each router is reached, per its dialect (`nos`, default frr). */
+  routers: z.record(memberName, routerSpec),
   workloads: z.record(memberName, z.strictObject({ exec: execSpec })),
   /** How to reach a VM by name (the embedded clusters give each VM a namespace). */
   vms: z
@@ -118,39 +124,6 @@ export type TestbedFile = z.infer<typeof testbedFileSchema>;
 /** What a testbed writes; defaults fill the rest when it is read. */
 export type TestbedFileInput = z.input<typeof testbedFileSchema>;
 
-export interface ClusterApi {
-  readonly name: string;
-  apply(manifests: Manifest[]): Promise<void>;
-  delete(manifests: Manifest[]): Promise<void>;
-  /** The object as the cluster stores it, with its status; undefined when absent. */
-  get<T = unknown>(kind: string, name: string): Promise<(Manifest & { status?: T }) | undefined>;
-  /** Every object the cluster holds (the overlay CRs, VMs, instances, migrations), for diagnostics. */
-  list(): Promise<Array<Manifest & { status?: unknown }>>;
-}
-
-export interface Testbed {
-  readonly kind: string;
-  readonly runId: string;
-  readonly topology: Topology;
-  readonly deadlines: Deadlines;
-  readonly info: Record<string, string>;
-  readonly versions: Record<string, string>;
-  readonly features: ReadonlySet<Feature>;
-  readonly featureGaps: Partial<Record<Feature, string>>;
-  /** argv that starts the migration prober inside a VM, when not the bundled Node one. */
-  readonly proberArgv?: string[];
-  /** The Kubernetes clients of the clusters, for preflights that need more than the cluster API. */
-  readonly kubeClients: KubeClient[];
-  router(name: string): Router;
-  readonly routers: Router[];
-  /** A fabric host or a VM, by name. */
-  workload(name: string): Executor;
-  cluster(name: string): ClusterApi;
-  readonly clusters: ClusterApi[];
-  /** Where diagnostics read kernel state (links, addresses, routes, neighbors, FDB). */
-  kernelMembers(): Promise<Executor[]>;
-}
-
 /** One client per kubeconfig and context, shared by the cluster API and the pod executors. */
 class KubeClients {
   private readonly clients = new Map<string, KubeClient>();
@@ -178,6 +151,18 @@ function executorFor(member: string, spec: z.infer<typeof execSpec>, kube: KubeC
   }
 }
 
+function routerFor(name: string, spec: z.infer<typeof routerSpec>, topology: Topology, kube: KubeClients): Router {
+  const declared = topology.fabric.routers[name]?.nos ?? 'frr';
+  if (spec.nos !== declared)
+    throw new Error(
+      `testbed file: router ${name} is reached as ${spec.nos}, but topology ${topology.name} says it runs ${declared}`,
+    );
+  switch (spec.nos) {
+    case 'frr':
+      return new FrrRouter(name, executorFor(name, spec.exec, kube), spec.vtysh);
+  }
+}
+
 function clusterApiFor(name: string, spec: z.infer<typeof clusterApiSpec>, kube: KubeClients): ClusterApi {
   switch (spec.type) {
     case 'embedded':
@@ -196,9 +181,7 @@ function lookup<T>(what: string, map: Map<string, T>, name: string): T {
 export function openTestbed(file: TestbedFile): Testbed {
   const topology = loadTopology(file.topology);
   const kube = new KubeClients();
-  const routers = new Map(
-    Object.entries(file.routers).map(([n, r]) => [n, new Router(n, executorFor(n, r.exec, kube), r.vtysh)]),
-  );
+  const routers = new Map(Object.entries(file.routers).map(([n, r]) => [n, routerFor(n, r, topology, kube)]));
   const workloads = new Map(Object.entries(file.workloads).map(([n, w]) => [n, executorFor(n, w.exec, kube)]));
   const clusters = new Map(Object.entries(file.clusters).map(([n, c]) => [n, clusterApiFor(n, c.api, kube)]));
   const kubeClients = Object.values(file.clusters).flatMap((c) =>

@@ -4,19 +4,10 @@
 import { openSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import type { Testbed } from '../helpers/testbed.ts';
-import type { Executor } from '../helpers/transports/exec.ts';
+import type { Testbed } from '../helpers/ports.ts';
+import type { Executor } from '../helpers/ports.ts';
 import { quoteArgv } from '../helpers/transports/exec.ts';
 import { redact, redactFile } from './redact.ts';
-
-export const ROUTER_COMMANDS = [
-  'show running-config',
-  'show bgp vrf all summary',
-  'show bgp l2vpn evpn',
-  'show evpn vni',
-  'show evpn mac vni all',
-  'show evpn arp-cache vni all',
-];
 
 /** openperouter's router pods, whose logs Kubernetes testbeds' diagnostics keep. */
 export const ROUTER_PODS = { namespace: 'openperouter-system', labelSelector: 'app=router' };
@@ -77,7 +68,17 @@ export async function collectDiagnostics(tb: Testbed, dir: string, trigger: stri
   const routerTexts = await Promise.all(
     tb.routers.map(async (r) => {
       const body = (
-        await Promise.all(ROUTER_COMMANDS.map(async (c) => section(`vtysh -c '${c}'`, await capture(() => r.vtysh(c)))))
+        await Promise.all(
+          r.diagnosticCommands.map(async (c) => {
+            let title = c;
+            const text = await capture(async () => {
+              const e = await r.show(c);
+              title = e.command;
+              return e.raw;
+            });
+            return section(title, text);
+          }),
+        )
       ).join('');
       return write(`routers/${r.name}.txt`, body);
     }),

@@ -75,6 +75,7 @@ export default class RunRecordReporter implements Reporter {
             topology: facts.topology,
             features: facts.features,
             versions: facts.versions,
+            nos: facts.nos,
           }
         : { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
       tiers,

@@ -29,6 +29,8 @@ export const runRecordSchema = z.strictObject({
     topology: z.string(),
     features: z.array(z.string()),
     versions: z.record(z.string(), z.string()),
+    /** The dialect each router was read with, by router (absent in records written before routers had one). */
+    nos: z.record(z.string(), z.string()).optional(),
   }),
   tiers: z.array(z.enum(Object.keys(TIERS) as [Tier, ...Tier[]])),
   /** Wait times in effect (ms, by name): a slow platform may stretch them. */

@@ -1,7 +1,8 @@
 // What the run record says about the testbed: which one, which topology, what it
-// can do and the versions of what it runs. FRR's version is asked of a router and
-// the kernel's of a member, so it is right on any testbed.
-import type { Testbed } from '../helpers/testbed.ts';
+// can do, which NOS each router runs and the versions of what it runs. Each NOS's
+// version is asked of one of its routers and the kernel's of a member, so it is
+// right on any testbed.
+import type { Router, Testbed } from '../helpers/ports.ts';
 
 export interface TestbedFacts {
   kind: string;
@@ -9,15 +10,23 @@ export interface TestbedFacts {
   topology: string;
   features: string[];
   versions: Record<string, string>;
+  /** The dialect each router was read with (`nos` of the topology and the testbed file). */
+  nos: Record<string, string>;
   /** The wait times in effect (ms): the defaults, the testbed file's and L2STRETCH_DEADLINES' overrides. */
   waits: Record<string, number>;
 }
 
-async function frrVersion(tb: Testbed): Promise<string | undefined> {
-  const r = tb.routers[0];
-  if (!r) return undefined;
-  const out = await r.vtysh('show version').catch(() => '');
-  return /FRRouting (\S+)/.exec(out)?.[1];
+/** One version per NOS, keyed by its name (frr: "8.4.4"), asked of the first router running it. */
+async function nosVersions(tb: Testbed): Promise<Record<string, string>> {
+  const first = new Map(tb.routers.map((r): [string, Router] => [r.nos, r]).reverse());
+  const versions: Record<string, string> = {};
+  await Promise.all(
+    [...first].map(async ([nos, r]) => {
+      const v = await r.version().catch(() => undefined);
+      if (v) versions[nos] = v.value;
+    }),
+  );
+  return versions;
 }
 
 async function kernelVersion(tb: Testbed): Promise<string | undefined> {
@@ -27,13 +36,14 @@ async function kernelVersion(tb: Testbed): Promise<string | undefined> {
 }
 
 export async function testbedFacts(tb: Testbed): Promise<TestbedFacts> {
-  const [frr, kernel] = await Promise.all([frrVersion(tb), kernelVersion(tb)]);
+  const [nos, kernel] = await Promise.all([nosVersions(tb), kernelVersion(tb)]);
   return {
     kind: tb.kind,
     runId: tb.runId,
     topology: tb.topology.name,
     features: [...tb.features].sort(),
-    versions: { ...(frr ? { frr } : {}), ...(kernel ? { kernel } : {}), ...tb.versions },
+    nos: Object.fromEntries(tb.routers.map((r) => [r.name, r.nos])),
+    versions: { ...nos, ...(kernel ? { kernel } : {}), ...tb.versions },
     waits: { ...tb.deadlines },
   };
 }

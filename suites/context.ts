@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, it, afterEach, type TestContext } from 'vitest';
 import * as allure from 'allure-js-commons';
-import { openTestbed, readTestbedFile, type Testbed } from '../helpers/testbed.ts';
+import { openTestbed, readTestbedFile } from '../helpers/testbed.ts';
+import type { Evidence, Testbed } from '../helpers/ports.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
-import type { VtyshAnswer } from '../helpers/nos/router.ts';
 import type { Stage } from './stages.ts';
 import { entry, type CheckId, type Tier } from './catalogue.ts';
 import { selectedChecks, stagesLeftOut } from './selection.ts';
@@ -170,7 +170,7 @@ export function testbed(): Testbed {
 }
 
 export interface EvidencedCheck {
-  (): Promise<{ problem?: string; evidence?: VtyshAnswer | VtyshAnswer[] }>;
+  (): Promise<{ problem?: string; evidence?: Evidence | Evidence[] }>;
 }
 
 const PROGRESS_EVERY_MS = 5000;
@@ -193,12 +193,12 @@ export function judge(...problems: Array<string | undefined | Array<string | und
 }
 
 /** judge(), attaching the raw JSON the problems were read from when there are any. */
-export async function judgeWithEvidence(ctx: TestContext, problems: string[], evidence: VtyshAnswer[]): Promise<void> {
+export async function judgeWithEvidence(ctx: TestContext, problems: string[], evidence: Evidence[]): Promise<void> {
   if (problems.length) await attachEvidence(ctx, evidence);
   judge(problems);
 }
 
-async function attachEvidence(ctx: TestContext, answers: VtyshAnswer[]): Promise<void> {
+async function attachEvidence(ctx: TestContext, answers: Evidence[]): Promise<void> {
   for (const a of answers) {
     // Evidence is JSON: redacted by structure, so it stays JSON.
     const body = String(redactFile('evidence.json', a.raw));
@@ -215,7 +215,7 @@ async function attachEvidence(ctx: TestContext, answers: VtyshAnswer[]): Promise
 export async function expectEventually(ctx: TestContext, deadline: DeadlineName, check: EvidencedCheck): Promise<void> {
   const tb = testbed();
   await allure.step(`converges within ${deadline} (${tb.deadlines[deadline] / 1000} s)`, async () => {
-    let last: VtyshAnswer[] = [];
+    let last: Evidence[] = [];
     let lastProblem: string | undefined;
     const start = Date.now();
     // A long wait says what it waits for, so that a slow network does not look like a hang.

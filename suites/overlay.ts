@@ -1,6 +1,6 @@
 // The overlay the topology declares, joined with where the clusters placed each VM:
 // what the route, L2 and L3 suites expect to see.
-import type { Testbed } from '../helpers/testbed.ts';
+import type { Testbed } from '../helpers/ports.ts';
 import { vmPlacement, type VmPlacement } from '../helpers/kube/vm.ts';
 import { nodeVtep, expectedState, type ExpectedState, type Placement } from '../topology/expectations.ts';
 import { addressOf } from '../topology/ip.ts';

@@ -10,8 +10,8 @@ import {
   parseEvpnArpCache,
   parseInterfaces,
   parseBgpNeighbors,
-  UnrecognizedJson,
 } from '../helpers/nos/frr/json.ts';
+import { UnrecognizedJson } from '../helpers/nos/records.ts';
 import { eventually, BrokenTest } from '../helpers/wait.ts';
 
 const src = { router: 'pe-kind-a-worker', command: 'show bgp l2vpn evpn route vni 110 json' };

@@ -11,8 +11,8 @@ import {
   parseEvpnVnis,
   parseEvpnMacs,
   parseBgpRoutes,
-  bestPath,
 } from '../helpers/nos/frr/json.ts';
+import { bestPath } from '../helpers/nos/records.ts';
 
 const peer = {
   vrf: 'default',

@@ -5,8 +5,8 @@ import {
   parseEvpnVnis,
   parseEvpnMacs,
   parseBgpRoutes,
-  bestPath,
 } from '../helpers/nos/frr/json.ts';
+import { bestPath } from '../helpers/nos/records.ts';
 import { dataJson, fixtureJson, needsShared, sharedJson } from './shared.ts';
 
 const pub = (f: string) => sharedJson('frr-json', 'public', f);

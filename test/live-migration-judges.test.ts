@@ -11,7 +11,8 @@ import {
   duplicateProblem,
   identityProblem,
 } from '../suites/live-migration/checks.ts';
-import { parseEvpnRoutes, parseEvpnMacs, type EvpnRoute } from '../helpers/nos/frr/json.ts';
+import { parseEvpnRoutes, parseEvpnMacs } from '../helpers/nos/frr/json.ts';
+import type { EvpnRoute } from '../helpers/nos/records.ts';
 import type { ProbeReport } from '../helpers/traffic/prober.ts';
 import { dataJson } from './shared.ts';
 

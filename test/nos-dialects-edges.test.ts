@@ -2,7 +2,7 @@
 // the words a reader needs, and every field reads the leaf it claims (the mutation run
 // holds these to account). Documents here are minimal shapes, not captures.
 import { describe, it, expect } from 'vitest';
-import { UnrecognizedJson } from '../helpers/nos/frr/json.ts';
+import { UnrecognizedJson } from '../helpers/nos/records.ts';
 import {
   colonMac,
   parseEosBgpNeighbors,

@@ -2,7 +2,7 @@
 // SOURCES.md): the records the judges read, and refusals that name the router, the command and the keys.
 import { describe, it, expect } from 'vitest';
 import { dataJson } from './shared.ts';
-import { UnrecognizedJson } from '../helpers/nos/frr/json.ts';
+import { UnrecognizedJson } from '../helpers/nos/records.ts';
 import {
   colonMac,
   parseEosBgpNeighbors,

@@ -219,6 +219,7 @@ describe('expectedState of the multicluster topology', () => {
 function threeClusters(): Topology {
   const raw = structuredClone(t) as Topology;
   raw.fabric.routers['leafkind-c'] = {
+    nos: 'frr',
     role: 'tor',
     asn: 64530,
     interfaces: { eth1: { ipv4: '192.168.1.9/31' }, toswitch: { ipv4: '192.168.13.2/24' } },

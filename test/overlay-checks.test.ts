@@ -7,13 +7,8 @@ import {
   remoteMacProblems,
 } from '../suites/evpn-routes/checks.ts';
 import { sourceIpProblem } from '../suites/l2-stretch/checks.ts';
-import {
-  parseEvpnRoutes,
-  parseBgpRoutes,
-  parseEvpnVnis,
-  parseEvpnMacs,
-  type EvpnRoute,
-} from '../helpers/nos/frr/json.ts';
+import { parseEvpnRoutes, parseBgpRoutes, parseEvpnVnis, parseEvpnMacs } from '../helpers/nos/frr/json.ts';
+import type { EvpnRoute } from '../helpers/nos/records.ts';
 import { dataJson } from './shared.ts';
 
 // FRR 8.4 captures from a prototype of the embedded testbed (test/data/SOURCES.md), where

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { loadTopology } from '../topology/load.ts';
 import { placedVms, greetedVms, placementOf, placedState } from '../suites/overlay.ts';
-import type { Testbed } from '../helpers/testbed.ts';
+import type { Testbed } from '../helpers/ports.ts';
 
 const t = loadTopology('multicluster');
 const ready = [

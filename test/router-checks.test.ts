@@ -1,28 +1,30 @@
 // The judges that ask a router themselves (checkImet, checkMacIp, checkVrfTable,
-// checkZebraVni, checkRouterSessions), over a router that answers with captured JSON:
-// they must ask the right command, judge what it answered and hand back that answer
-// as evidence.
+// checkZebraVni, checkRouterSessions), over the FRR dialect of a router whose vtysh
+// answers with captured JSON: they must ask the right command, judge what it answered
+// and hand back that answer as evidence.
 import { describe, it, expect } from 'vitest';
-import type { Router, VtyshAnswer } from '../helpers/nos/router.ts';
+import type { Executor } from '../helpers/ports.ts';
+import { FrrRouter } from '../helpers/nos/frr/dialect.ts';
 import { checkImet, checkMacIp, checkVrfTable, checkZebraVni } from '../suites/evpn-routes/checks.ts';
 import { checkRouterSessions, sessionProblems } from '../suites/bgp-sessions/checks.ts';
-import type { BgpPeer } from '../helpers/nos/frr/json.ts';
+import type { BgpPeer } from '../helpers/nos/records.ts';
 import type { AddressFamily } from '../topology/expectations.ts';
 import { dataJson, fixtureJson } from './shared.ts';
 
 /** A router answering `show …` commands from a table; any other command fails the test. */
-function capturedRouter(name: string, answers: Record<string, unknown>): Router & { asked: string[] } {
+function capturedRouter(name: string, answers: Record<string, unknown>): FrrRouter & { asked: string[] } {
   const asked: string[] = [];
-  const r = {
-    name,
-    asked,
-    async json(command: string): Promise<VtyshAnswer> {
+  const vtysh: Executor = {
+    member: name,
+    via: 'captured JSON',
+    async run(argv) {
+      const command = argv.at(-1)!;
       asked.push(command);
       if (!(command in answers)) throw new Error(`${name}: unexpected command ${command}`);
-      return { router: name, command, raw: JSON.stringify(answers[command]), data: answers[command] };
+      return { exitCode: 0, stdout: JSON.stringify(answers[command]), stderr: '' };
     },
   };
-  return r as unknown as Router & { asked: string[] };
+  return Object.assign(new FrrRouter(name, vtysh, ['vtysh']), { asked });
 }
 
 const e84 = (f: string) => dataJson('frr-8.4-prototype', f);
@@ -45,7 +47,7 @@ describe('EVPN judges asking a router', () => {
     ]);
     expect(ok.problem).toBeUndefined();
     expect(leafA.asked).toEqual(['show bgp l2vpn evpn route type multicast json']);
-    expect((ok.evidence as VtyshAnswer).router).toBe('leafA');
+    expect(ok.evidence.map((a) => a.router)).toEqual(['leafA']);
     const two = await checkImet(leafA, [
       { vni: 110, vtep: '100.65.0.9', node: 'a', routeTarget: '64514:110' },
       { vni: 110, vtep: '100.65.1.9', node: 'b', routeTarget: '64518:110' },
@@ -109,10 +111,7 @@ describe('EVPN judges asking a router', () => {
     });
     const ok = await checkZebraVni(peB, 110, ['100.65.0.1'], [vm1]);
     expect(ok.problem).toBeUndefined();
-    expect((ok.evidence as VtyshAnswer[]).map((a) => a.command)).toEqual([
-      'show evpn vni 110 json',
-      'show evpn mac vni 110 json',
-    ]);
+    expect(ok.evidence.map((a) => a.command)).toEqual(['show evpn vni 110 json', 'show evpn mac vni 110 json']);
     expect((await checkZebraVni(peB, 110, ['100.65.0.2'], [{ ...vm1, vtep: '100.65.0.2' }])).problem).toBe(
       [
         'peB: VNI 110 remote VTEPs: expected 100.65.0.2, seen 100.65.0.1 (missing 100.65.0.2) (unexpected 100.65.0.1)',

@@ -15,16 +15,11 @@ import {
   type RouterState,
   type Watched,
 } from '../suites/stability/checks.ts';
-import type { Testbed } from '../helpers/testbed.ts';
-import type { VtyshAnswer } from '../helpers/nos/router.ts';
+import type { Executor, Testbed } from '../helpers/ports.ts';
+import { FrrRouter } from '../helpers/nos/frr/dialect.ts';
+import { parseBgpNeighbors, parseEvpnRoutes } from '../helpers/nos/frr/json.ts';
 
 const data = (file: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, 'data', file), 'utf8'));
-const answer = (router: string, command: string, json: unknown): VtyshAnswer => ({
-  router,
-  command,
-  raw: JSON.stringify(json),
-  data: json,
-});
 const NEIGHBORS = data('frr-8.4/bgp-neighbors-spine.json');
 const spineSessions = [
   { address: '192.168.1.1', hostname: 'leafA', state: 'Established', established: 3, dropped: 2, upSince: 1795845380 },
@@ -52,8 +47,8 @@ describe('routerState: what the judge keeps of FRR 8.4 output', () => {
     const s = routerState(
       'spine',
       1234,
-      answer('spine', 'show bgp neighbors json', NEIGHBORS),
-      answer('spine', 'show bgp l2vpn evpn json', data('frr-8.4-prototype/evpn-routes-spine.json')),
+      parseBgpNeighbors(NEIGHBORS),
+      parseEvpnRoutes(data('frr-8.4-prototype/evpn-routes-spine.json')),
     );
     expect(s).toEqual({
       router: 'spine',
@@ -100,8 +95,8 @@ describe('routerState: what the judge keeps of FRR 8.4 output', () => {
     const s = routerState(
       'spine',
       0,
-      answer('spine', 'show bgp neighbors json', {}),
-      answer('spine', 'r', data('frr-8.4-embedded/evpn-route-detail-macip-spine-after-moves.json')),
+      parseBgpNeighbors({}),
+      parseEvpnRoutes(data('frr-8.4-embedded/evpn-route-detail-macip-spine-after-moves.json')),
     );
     expect(s.sessions).toEqual([]);
     expect(s.routes).toEqual([
@@ -131,7 +126,7 @@ describe('routerState: what the judge keeps of FRR 8.4 output', () => {
       '[3]:[0]:[32]:[100.65.1.1]': { paths: [[path(3, '100.65.1.1'), path(3, '100.65.1.0')]] },
       '[4]:[03:44:38:39:ff:ff:01:00:00:01]:[32]:[100.65.1.1]': { paths: [[path(4, '100.65.1.1')]] },
     };
-    expect(routerState('peB', 0, answer('peB', 'n', {}), answer('peB', 'r', vniTable)).routes).toEqual([
+    expect(routerState('peB', 0, parseBgpNeighbors({}), parseEvpnRoutes(vniTable)).routes).toEqual([
       { key: ' [2]:[0]:[48]:[02:AA:66:4A:F2:D5]', type: 2, mac: '02:aa:66:4a:f2:d5', nexthop: '100.65.1.0' },
       { key: ' [3]:[0]:[32]:[100.65.1.1]', type: 3, ip: '100.65.1.1' },
     ]);
@@ -149,13 +144,22 @@ describe('the start snapshot: taken from every router, written, refreshed, read 
   /** A testbed of two routers whose answers the test changes between readings. */
   function fakeTestbed(answers: Record<string, { neighbors: unknown; routes: unknown }>): Testbed {
     const topology = { fabric: { routers: { spine: {} } }, clusters: { a: { nodes: { 'pe-a': {} } } } };
-    const router = (name: string) => ({
-      json: async (command: string) => {
-        if (command === 'show bgp neighbors json') return answer(name, command, answers[name]!.neighbors);
-        if (command === 'show bgp l2vpn evpn route detail json') return answer(name, command, answers[name]!.routes);
-        throw new Error(`unexpected command ${command}`);
-      },
-    });
+    const router = (name: string) => {
+      const vtysh: Executor = {
+        member: name,
+        via: 'a table',
+        async run(argv) {
+          const command = argv.at(-1);
+          const a = answers[name]!;
+          if (command === 'show bgp neighbors json')
+            return { exitCode: 0, stdout: JSON.stringify(a.neighbors), stderr: '' };
+          if (command === 'show bgp l2vpn evpn route detail json')
+            return { exitCode: 0, stdout: JSON.stringify(a.routes), stderr: '' };
+          throw new Error(`unexpected command ${command}`);
+        },
+      };
+      return new FrrRouter(name, vtysh, ['vtysh']);
+    };
     return { topology, router } as unknown as Testbed;
   }
   const startFile = () => JSON.parse(readFileSync(join(dir, 'stability-start.json'), 'utf8')) as RouterState[];

@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { stabilityProblems, type RouterState, type Watched } from '../suites/stability/checks.ts';
 import { anycastProblems } from '../suites/l2-stretch/gateway.ts';
 import { vniImportProblems } from '../suites/evpn-routes/checks.ts';
-import type { EvpnRoute } from '../helpers/nos/frr/json.ts';
+import type { EvpnRoute } from '../helpers/nos/records.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 15, 0, 0);
 const epoch = (sec: number) => T0 / 1000 + sec;

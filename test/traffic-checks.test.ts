@@ -3,7 +3,7 @@
 // ignores an exit code, a body or a round cannot pass. The argv each judge runs is
 // checked too: a probe of the wrong address or port proves nothing.
 import { describe, it, expect } from 'vitest';
-import type { Executor, ExecResult } from '../helpers/transports/exec.ts';
+import type { Executor, ExecResult } from '../helpers/ports.ts';
 import {
   checkHttpSourceIp,
   checkPing,

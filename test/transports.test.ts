@@ -43,8 +43,8 @@ describe('exec transports of a testbed file', () => {
         }),
       ),
     );
-    expect(tb.router('spine').exec.via).toBe('docker exec clab-kind-spine');
-    expect(tb.router('leafA').exec.via).toBe('ssh admin@leafa.lab:22');
+    expect(tb.router('spine').via).toBe('docker exec clab-kind-spine');
+    expect(tb.router('leafA').via).toBe('ssh admin@leafa.lab:22');
   });
 
   it('rejects an SSH transport without known_hosts, naming the field', () => {

@@ -45,7 +45,14 @@ const vrf = z.strictObject({
   interfaces: z.record(ifname, iface).default({}),
 });
 
+/** The router dialects l2stretch speaks (helpers/nos/<nos>/); a router's `nos`, default frr. */
+export const NOS_NAMES = ['frr'] as const;
+export type Nos = (typeof NOS_NAMES)[number];
+export const nos = z.enum(NOS_NAMES);
+
 export const fabricRouterSchema = z.strictObject({
+  /** The network OS this router runs: which dialect reads it. Cluster nodes run openperouter's FRR. */
+  nos: nos.default('frr'),
   role: z.enum(['spine', 'leaf', 'tor']),
   asn,
   vtep: cidr4.optional(),

@@ -14,7 +14,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Manifest } from '../../topology/manifests.ts';
-import type { ClusterApi } from '../testbed.ts';
+import type { ClusterApi } from '../ports.ts';
 import { selectedOpenPERouter } from '../../topology/openperouter.ts';
 
 export const FIELD_MANAGER = 'l2stretch';

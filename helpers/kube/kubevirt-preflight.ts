@@ -1,7 +1,7 @@
 // Before a cross-cluster migration is trusted: KubeVirt older than v1.6, or without
 // the DecentralizedLiveMigration feature gate, silently drops `sendTo`, and the
 // source would then migrate within its own cluster — a run could pass falsely.
-import type { KubeClient } from './client.ts';
+import type { KubernetesApi } from '../ports.ts';
 
 interface KubeVirtCr {
   spec?: { configuration?: { developerConfiguration?: { featureGates?: string[] } } };
@@ -10,7 +10,7 @@ interface KubeVirtCr {
 export const DECENTRALIZED_GATE = 'DecentralizedLiveMigration';
 
 /** Why this cluster cannot take part in a cross-cluster migration, or undefined when it can. */
-export async function crossClusterMigrationGap(client: KubeClient): Promise<string | undefined> {
+export async function crossClusterMigrationGap(client: KubernetesApi): Promise<string | undefined> {
   const kv = await client.get<{ observedKubeVirtVersion?: string }>('KubeVirt', 'kubevirt');
   if (!kv) return `${client.name}: no KubeVirt CR kubevirt/kubevirt`;
   const version = kv.status?.observedKubeVirtVersion;

@@ -6,7 +6,7 @@
 // VMIM in the source with connectURL taken verbatim from the target's
 // synchronizationAddresses.
 import { randomBytes } from 'node:crypto';
-import type { Testbed } from '../testbed.ts';
+import type { Testbed } from '../ports.ts';
 import type { Manifest } from '../../topology/manifests.ts';
 
 export const KUBEVIRT_API = 'kubevirt.io/v1';

@@ -2,7 +2,7 @@
 // (VirtualMachineInstance status: nodeName, interfaces[].mac/ipAddress). As KubeVirt
 // users learn, reported IPs are trusted only once the instance is Ready and its
 // guest agent connected: until then the placement is waited for.
-import type { Testbed } from '../testbed.ts';
+import type { Testbed } from '../ports.ts';
 import { eventually } from '../wait.ts';
 import { KUBEVIRT_API } from './migration.ts';
 

@@ -1,5 +1,5 @@
 // Traffic between workloads, with tools every VM image and host has (curl, ping).
-import type { Executor } from '../transports/exec.ts';
+import type { Executor } from '../ports.ts';
 import { resolveDeadlines } from '../wait.ts';
 
 export interface HttpResult {

@@ -1,26 +1,7 @@
 // One way to run a command on a testbed member, whatever the transport
 // (network namespace here; docker exec, kubectl exec and SSH plug in the same way).
 import { execa } from 'execa';
-
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
-export interface ExecOptions {
-  timeoutMs?: number;
-  input?: string;
-}
-
-export interface Executor {
-  /** The testbed member this executor reaches, for messages. */
-  readonly member: string;
-  /** How it reaches it, e.g. "netns l2s-1a2b3c-spine". */
-  readonly via: string;
-  /** Runs argv; a non-zero exit is a result, not an error. Transport failures and timeouts throw ExecError. */
-  run(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
-}
+import type { Executor, ExecOptions, ExecResult } from '../ports.ts';
 
 export class ExecError extends Error {
   override name = 'ExecError';

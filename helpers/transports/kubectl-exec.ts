@@ -4,14 +4,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import { apiMessage, type KubeClient } from '../kube/client.ts';
-import {
-  ExecError,
-  quoteArgv,
-  DEFAULT_EXEC_TIMEOUT_MS,
-  type Executor,
-  type ExecOptions,
-  type ExecResult,
-} from './exec.ts';
+import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS } from './exec.ts';
+import type { Executor, ExecOptions, ExecResult } from '../ports.ts';
 
 /** Runs argv in a pod's container of the client's cluster. */
 export function execInPod(

@@ -7,14 +7,8 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import {
-  ExecError,
-  quoteArgv,
-  DEFAULT_EXEC_TIMEOUT_MS,
-  type Executor,
-  type ExecOptions,
-  type ExecResult,
-} from './exec.ts';
+import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS } from './exec.ts';
+import type { Executor, ExecOptions, ExecResult } from '../ports.ts';
 
 export interface SshTarget {
   host: string;

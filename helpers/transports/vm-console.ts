@@ -6,14 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { KubeClient } from '../kube/client.ts';
-import {
-  ExecError,
-  quoteArgv,
-  DEFAULT_EXEC_TIMEOUT_MS,
-  type Executor,
-  type ExecOptions,
-  type ExecResult,
-} from './exec.ts';
+import { ExecError, quoteArgv, DEFAULT_EXEC_TIMEOUT_MS } from './exec.ts';
+import type { Executor, ExecOptions, ExecResult } from '../ports.ts';
 
 export interface ConsoleLogin {
   user: string;

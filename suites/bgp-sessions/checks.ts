@@ -1,12 +1,7 @@
 // Conformance of the BGP sessions: every session the topology implies is
 // Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
-import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
-import {
-  parseBgpSummary,
-  parseNegotiatedFamilies,
-  type BgpPeer,
-  type FamilyNegotiation,
-} from '../../helpers/nos/frr/json.ts';
+import type { Evidence, Router } from '../../helpers/ports.ts';
+import { negotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/nos/records.ts';
 import type { ExpectedSession, AddressFamily } from '../../topology/expectations.ts';
 
 const AF_NAMES: Record<AddressFamily, string> = { ipv4Unicast: 'IPv4 unicast', l2VpnEvpn: 'L2VPN EVPN' };
@@ -53,7 +48,7 @@ export function sessionProblems(
 
 export interface SessionCheckResult {
   problem?: string;
-  evidence?: VtyshAnswer[];
+  evidence?: Evidence[];
 }
 
 /**
@@ -61,15 +56,10 @@ export interface SessionCheckResult {
  * looked at.
  */
 export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
-  const [summary, neighbors] = await Promise.all([
-    router.json('show bgp summary json'),
-    router.json('show bgp neighbors json'),
-  ]);
-  const problems = sessionProblems(
-    router.name,
-    expected,
-    parseBgpSummary(summary.data, {}, summary),
-    parseNegotiatedFamilies(neighbors.data, neighbors),
-  );
-  return { problem: problems.length ? problems.join('\n') : undefined, evidence: [summary, neighbors] };
+  const [sessions, neighbors] = await Promise.all([router.sessions(), router.neighbors()]);
+  const problems = sessionProblems(router.name, expected, sessions.value, negotiatedFamilies(neighbors.value));
+  return {
+    problem: problems.length ? problems.join('\n') : undefined,
+    evidence: [...sessions.evidence, ...neighbors.evidence],
+  };
 }

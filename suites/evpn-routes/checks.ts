@@ -1,18 +1,8 @@
 // Conformance of the EVPN control plane: the routes each router must hold, and
 // what zebra must have programmed from them. Each function is pure: router JSON in,
 // precise problems out.
-import {
-  bestPath,
-  parseEvpnRoutes,
-  parseBgpRoutes,
-  parseEvpnVnis,
-  parseEvpnMacs,
-  type EvpnRoute,
-  type EvpnVni,
-  type EvpnMac,
-  type UnicastRoute,
-} from '../../helpers/nos/frr/json.ts';
-import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
+import { bestPath, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/nos/records.ts';
+import type { Evidence, Router } from '../../helpers/ports.ts';
 import type { ExpectedImet, ExpectedMacIp, ExpectedPrefix, ExpectedImport } from '../../topology/expectations.ts';
 
 const describeRoute = (r: EvpnRoute) => {
@@ -172,14 +162,14 @@ export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], 
 
 export interface Evidenced {
   problem?: string;
-  evidence: VtyshAnswer | VtyshAnswer[];
+  evidence: Evidence[];
 }
 
 const joined = (list: string[]) => (list.length ? list.join('\n') : undefined);
 
 export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Evidenced> {
-  const a = await router.json('show bgp l2vpn evpn route type multicast json');
-  return { problem: joined(imetProblems(router.name, parseEvpnRoutes(a.data, a), expected)), evidence: a };
+  const a = await router.evpnRoutes({ type: 3 });
+  return { problem: joined(imetProblems(router.name, a.value, expected)), evidence: a.evidence };
 }
 
 /** The global table's type-2 routes and, on a node, what its L2VNIs imported. */
@@ -188,16 +178,13 @@ export async function checkMacIp(
   expected: ExpectedMacIp[],
   imports: ExpectedImport[] = [],
 ): Promise<Evidenced> {
-  const a = await router.json('show bgp l2vpn evpn route type macip json');
-  const routes = parseEvpnRoutes(a.data, a);
-  const vnis = await Promise.all(
-    imports.map(async (i) => ({ i, v: await router.json(`show bgp l2vpn evpn route vni ${i.vni} json`) })),
-  );
+  const a = await router.evpnRoutes({ type: 2 });
+  const vnis = await Promise.all(imports.map(async (i) => ({ i, v: await router.vniRoutes(i.vni) })));
   const problems = [
-    ...expected.flatMap((e) => macIpProblems(router.name, routes, e)),
-    ...vnis.flatMap(({ i, v }) => vniImportProblems(router.name, i.vni, parseEvpnRoutes(v.data, v), i.vms, i.vteps)),
+    ...expected.flatMap((e) => macIpProblems(router.name, a.value, e)),
+    ...vnis.flatMap(({ i, v }) => vniImportProblems(router.name, i.vni, v.value, i.vms, i.vteps)),
   ];
-  return { problem: joined(problems), evidence: [a, ...vnis.map((x) => x.v)] };
+  return { problem: joined(problems), evidence: [...a.evidence, ...vnis.flatMap((x) => x.v.evidence)] };
 }
 
 export async function checkVrfTable(
@@ -206,11 +193,8 @@ export async function checkVrfTable(
   present: ExpectedPrefix[],
   absent: ExpectedPrefix[],
 ): Promise<Evidenced> {
-  const a = await router.json(`show bgp vrf ${vrf} ipv4 unicast json`);
-  return {
-    problem: joined(vrfTableProblems(router.name, vrf, parseBgpRoutes(a.data, a), present, absent)),
-    evidence: a,
-  };
+  const a = await router.vrfRoutes(vrf);
+  return { problem: joined(vrfTableProblems(router.name, vrf, a.value, present, absent)), evidence: a.evidence };
 }
 
 export async function checkZebraVni(
@@ -219,14 +203,10 @@ export async function checkZebraVni(
   remoteVteps: string[],
   remoteVms: ExpectedMacIp[],
 ): Promise<Evidenced> {
-  const [v, m] = await Promise.all([
-    router.json(`show evpn vni ${vni} json`),
-    router.json(`show evpn mac vni ${vni} json`),
-  ]);
-  const macs = parseEvpnMacs(m.data, m);
+  const [v, m] = await Promise.all([router.vnis(vni), router.macs(vni)]);
   const list = [
-    ...remoteVtepProblems(router.name, vni, parseEvpnVnis(v.data, v), remoteVteps),
-    ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, macs, e)),
+    ...remoteVtepProblems(router.name, vni, v.value, remoteVteps),
+    ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, m.value, e)),
   ];
-  return { problem: joined(list), evidence: [v, m] };
+  return { problem: joined(list), evidence: [...v.evidence, ...m.evidence] };
 }

@@ -1,7 +1,7 @@
 // Conformance of the stretched broadcast domain: a VM in one cluster talks to a VM
 // in another as on one LAN — HTTP with the caller's own source address (no NAT),
 // ping, full-size frames that may not be fragmented, and a large transfer.
-import type { Executor } from '../../helpers/transports/exec.ts';
+import type { Executor } from '../../helpers/ports.ts';
 import { httpGet, download, ping } from '../../helpers/traffic/http.ts';
 
 export interface Peer {

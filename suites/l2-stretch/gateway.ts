@@ -1,10 +1,8 @@
 // The distributed anycast gateway (symmetric IRB, RFC 9135): every node serving an
 // L2VNI answers the gateway address with one MAC, so a VM that moves keeps a valid
-// gateway entry wherever it lands. Judged from each node's SVI as FRR reports it and
+// gateway entry wherever it lands. Judged from each node's SVI as its router reports it and
 // from the MAC each VM learned for its gateway.
-import type { Executor } from '../../helpers/transports/exec.ts';
-import type { Router, VtyshAnswer } from '../../helpers/nos/router.ts';
-import { parseEvpnVnis, parseInterfaces, parseEvpnArpCache } from '../../helpers/nos/frr/json.ts';
+import type { Evidence, Executor, Router } from '../../helpers/ports.ts';
 
 export interface NodeGateway {
   node: string;
@@ -58,20 +56,17 @@ export function anycastProblems(
   return problems;
 }
 
-/**
- * The node's SVI for the VNI, its MAC and addresses (`show evpn vni <N> json`, then `show interface vrf <vrf>
- * json`).
- */
-export async function nodeGateway(router: Router, vni: number): Promise<{ gw: NodeGateway; evidence: VtyshAnswer[] }> {
-  const v = await router.json(`show evpn vni ${vni} json`);
-  const [mine] = parseEvpnVnis(v.data, v);
+/** The node's SVI for the VNI (the VNI's record), then its MAC and addresses (the interfaces of its VRF). */
+export async function nodeGateway(router: Router, vni: number): Promise<{ gw: NodeGateway; evidence: Evidence[] }> {
+  const v = await router.vnis(vni);
+  const [mine] = v.value;
   if (!mine?.svi)
     return {
       gw: { node: router.name, missing: mine ? `VNI ${vni} without an SVI` : `no VNI ${vni} in zebra`, addresses: [] },
-      evidence: [v],
+      evidence: v.evidence,
     };
-  const i = await router.json(mine.vrf ? `show interface vrf ${mine.vrf} json` : 'show interface json');
-  const svi = parseInterfaces(i.data, i).find((x) => x.name === mine.svi);
+  const i = await router.interfaces(mine.vrf);
+  const svi = i.value.find((x) => x.name === mine.svi);
   if (!svi)
     return {
       gw: {
@@ -80,9 +75,12 @@ export async function nodeGateway(router: Router, vni: number): Promise<{ gw: No
         missing: `no interface ${mine.svi}${mine.vrf ? ` in VRF ${mine.vrf}` : ''}`,
         addresses: [],
       },
-      evidence: [v, i],
+      evidence: [...v.evidence, ...i.evidence],
     };
-  return { gw: { node: router.name, svi: svi.name, mac: svi.mac, addresses: svi.addresses }, evidence: [v, i] };
+  return {
+    gw: { node: router.name, svi: svi.name, mac: svi.mac, addresses: svi.addresses },
+    evidence: [...v.evidence, ...i.evidence],
+  };
 }
 
 /** The MAC the guest resolved its gateway to, after talking to it. */
@@ -109,7 +107,7 @@ export async function movedGatewayProblems(o: {
   anycastMac: string;
   node: string;
   router: Router;
-}): Promise<{ problems: string[]; evidence: VtyshAnswer[] }> {
+}): Promise<{ problems: string[]; evidence: Evidence[] }> {
   const problems: string[] = [];
   const ping = await o.ex.run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', o.gateway], { timeoutMs: 10_000 });
   if (ping.exitCode !== 0)
@@ -125,13 +123,13 @@ export async function movedGatewayProblems(o: {
     );
   const { gw, evidence } = await nodeGateway(o.router, o.vni);
   problems.push(...anycastProblems(o.vni, o.gateway, [gw], [], o.anycastMac));
-  const a = await o.router.json(`show evpn arp-cache vni ${o.vni} ip ${o.ip} json`);
-  const n = parseEvpnArpCache(a.data, a)[0];
+  const a = await o.router.arpCache(o.vni, o.ip);
+  const n = a.value[0];
   if (n?.type !== 'local') {
     problems.push(
       `${o.node}: ${o.vm} (${o.ip}) in VNI ${o.vni}: expected learned locally (the node it runs on answers ` +
         `its gateway), seen ${n ? `${n.type}${n.remoteVtep ? ` via ${n.remoteVtep}` : ''}` : 'no entry'}`,
     );
   }
-  return { problems, evidence: [...evidence, a] };
+  return { problems, evidence: [...evidence, ...a.evidence] };
 }

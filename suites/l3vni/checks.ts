@@ -1,6 +1,6 @@
 // Conformance of the routed overlay: a VM reaches the hosts of its VRF (with its
 // own address), those hosts reach it back, and no host of another VRF answers it.
-import type { Executor } from '../../helpers/transports/exec.ts';
+import type { Executor } from '../../helpers/ports.ts';
 import { httpGet } from '../../helpers/traffic/http.ts';
 import { sourceIpProblem, type Peer } from '../l2-stretch/checks.ts';
 

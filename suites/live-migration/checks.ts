@@ -4,7 +4,7 @@
 // stays within budget. Pure functions over what was measured.
 import type { ProbeReport } from '../../helpers/traffic/prober.ts';
 import type { MigrationOutcome } from '../../helpers/kube/migration.ts';
-import { bestPath, type EvpnRoute, type EvpnMac } from '../../helpers/nos/frr/json.ts';
+import { bestPath, type EvpnRoute, type EvpnMac } from '../../helpers/nos/records.ts';
 
 export interface LossWindow {
   failedProbes: number;

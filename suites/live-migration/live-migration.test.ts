@@ -6,7 +6,6 @@ import { threshold, type CheckId } from '../catalogue.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { migrateAcrossClusters, migrateWithinCluster, type MigrationOutcome } from '../../helpers/kube/migration.ts';
 import { recheckMigrationTrust } from '../../helpers/kube/kubevirt-trust.ts';
-import { parseEvpnRoutes, parseEvpnMacs } from '../../helpers/nos/frr/json.ts';
 import { expectedState, type MigrationLeg, type MigrationPlan } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
 import type { Feature } from '../../topology/features.ts';
@@ -216,22 +215,23 @@ for (const leg of legs) {
     check('L2S-MIG-003', async (ctx) => {
       await expectEventually(ctx, 'evpnRoutes', async () => {
         mobility.length = 0;
-        const answers = await Promise.all(
-          plan.routers.map((r) => tb.router(r).json('show bgp l2vpn evpn route type macip json')),
-        );
+        const answers = await Promise.all(plan.routers.map((r) => tb.router(r).evpnRoutes({ type: 2 })));
         const problems = answers.flatMap((a) => {
           const before = obs.routesBefore.find((s) => s.router === a.router)!;
           const r = movedRouteProblem(
             vm,
             before,
-            macIpSnapshot(a.router, parseEvpnRoutes(a.data, a), obs.after.mac, ip),
+            macIpSnapshot(a.router, a.value, obs.after.mac, ip),
             obs.after.vtep,
             obs.after.node,
           );
           if (r.mobility) mobility.push(r.mobility);
           return r.problem ? [r.problem] : [];
         });
-        return { problem: problems.length ? problems.join('\n') : undefined, evidence: answers };
+        return {
+          problem: problems.length ? problems.join('\n') : undefined,
+          evidence: answers.flatMap((a) => a.evidence),
+        };
       });
       const tally = [...new Set(mobility)].map((m) => `${mobility.filter((x) => x === m).length} routers: ${m}`);
       await ctx.annotate(`MAC mobility: ${tally.join('; ')}`, 'mac-mobility');
@@ -244,10 +244,8 @@ for (const leg of legs) {
     });
 
     check('L2S-MIG-005', async (ctx) => {
-      const answers = await Promise.all(
-        plan.nodeVteps.map((n) => tb.router(n.node).json(`show evpn mac vni ${vni} json`)),
-      );
-      judge(answers.map((a) => duplicateProblem(a.router, parseEvpnMacs(a.data, a), vm, obs.after.mac)));
+      const answers = await Promise.all(plan.nodeVteps.map((n) => tb.router(n.node).macs(vni)));
+      judge(answers.map((a) => duplicateProblem(a.router, a.value, vm, obs.after.mac)));
     });
 
     check(

@@ -5,14 +5,9 @@
 // until its planned moves fit the nodes' settings, or ends as a broken test.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
 import { BrokenTest } from '../../helpers/wait.ts';
-import {
-  parseDuplicateDetection,
-  parseEvpnMacs,
-  parseEvpnArpCache,
-  type DuplicateDetection,
-} from '../../helpers/nos/frr/json.ts';
+import type { DuplicateDetection } from '../../helpers/nos/records.ts';
 import { nodeVteps } from '../../topology/expectations.ts';
 
 /**
@@ -121,14 +116,12 @@ export async function waitUntilMovesFit(
     nodes.map(async (n) => {
       const r = tb.router(n);
       const [evpn, mac, arp] = await Promise.all([
-        r.json('show evpn json'),
-        r.json(`show evpn mac vni ${o.vni} mac ${o.mac} json`),
-        r.json(`show evpn arp-cache vni ${o.vni} ip ${o.ip} json`),
+        r.duplicateDetection(),
+        r.macs(o.vni, o.mac),
+        r.arpCache(o.vni, o.ip),
       ]);
-      const counts = [...parseEvpnMacs(mac.data, mac), ...parseEvpnArpCache(arp.data, arp)].map(
-        (m) => m.detectionCount ?? 0,
-      );
-      return { dad: parseDuplicateDetection(evpn.data, evpn), count: Math.max(0, ...counts) };
+      const counts = [...mac.value, ...arp.value].map((m) => m.detectionCount ?? 0);
+      return { dad: evpn.value, count: Math.max(0, ...counts) };
     }),
   );
   const dad = strictest(answers.map((a) => a.dad));

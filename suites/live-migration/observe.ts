@@ -3,10 +3,8 @@
 // everything says after. The checks then judge the observation.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Testbed } from '../../helpers/testbed.ts';
-import type { Executor, ExecResult } from '../../helpers/transports/exec.ts';
+import type { Executor, ExecResult, Testbed } from '../../helpers/ports.ts';
 import { vmPlacement, type VmPlacement } from '../../helpers/kube/vm.ts';
-import { parseEvpnRoutes } from '../../helpers/nos/frr/json.ts';
 import { bundle } from '../../helpers/programs.ts';
 import type { ProbeReport } from '../../helpers/traffic/prober.ts';
 import type { MigrationOutcome } from '../../helpers/kube/migration.ts';
@@ -42,8 +40,8 @@ export async function guestIdentity(ex: Executor): Promise<Identity> {
 async function snapshots(tb: Testbed, mac: string, ip: string): Promise<RouteSnapshot[]> {
   return Promise.all(
     routerNames(tb.topology).map(async (name) => {
-      const a = await tb.router(name).json('show bgp l2vpn evpn route type macip json');
-      return macIpSnapshot(name, parseEvpnRoutes(a.data, a), mac, ip);
+      const a = await tb.router(name).evpnRoutes({ type: 2 });
+      return macIpSnapshot(name, a.value, mac, ip);
     }),
   );
 }
@@ -84,13 +82,9 @@ export async function observeMigration(tb: Testbed, o: ObserveOptions): Promise<
     while (watching) {
       const a = await tb
         .router(o.watchedRouter)
-        .json('show bgp l2vpn evpn route type macip json')
+        .evpnRoutes({ type: 2 })
         .catch(() => undefined);
-      if (a)
-        track.push({
-          t: Date.now(),
-          nexthop: macIpSnapshot(o.watchedRouter, parseEvpnRoutes(a.data, a), mac, o.ip).nexthop,
-        });
+      if (a) track.push({ t: Date.now(), nexthop: macIpSnapshot(o.watchedRouter, a.value, mac, o.ip).nexthop });
       await new Promise((r) => setTimeout(r, 100));
     }
   })();

@@ -5,9 +5,8 @@
 // cannot hide the flaps.
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Testbed } from '../../helpers/testbed.ts';
-import type { VtyshAnswer } from '../../helpers/nos/router.ts';
-import { parseBgpNeighbors, parseEvpnRoutes, bestPath } from '../../helpers/nos/frr/json.ts';
+import type { Evidence, Testbed } from '../../helpers/ports.ts';
+import { bestPath, type BgpNeighbor, type EvpnRoute } from '../../helpers/nos/records.ts';
 import { routerNames } from '../../topology/expectations.ts';
 
 export interface SessionState {
@@ -36,11 +35,11 @@ export interface RouterState {
   routes: RouteState[];
 }
 
-export function routerState(router: string, at: number, neighbors: VtyshAnswer, routes: VtyshAnswer): RouterState {
+export function routerState(router: string, at: number, neighbors: BgpNeighbor[], routes: EvpnRoute[]): RouterState {
   return {
     router,
     at,
-    sessions: parseBgpNeighbors(neighbors.data, neighbors).map((n) => ({
+    sessions: neighbors.map((n) => ({
       address: n.address,
       hostname: n.hostname,
       state: n.state,
@@ -49,7 +48,7 @@ export function routerState(router: string, at: number, neighbors: VtyshAnswer, 
       upSince: n.establishedEpoch,
     })),
     // Only MAC routes (no IP) and IMET routes: MAC+IP routes follow ARP, which may refresh.
-    routes: parseEvpnRoutes(routes.data, routes)
+    routes: routes
       .filter((r) => r.type === 3 || (r.type === 2 && r.ip === undefined))
       .map((r) => {
         const b = bestPath(r);
@@ -66,15 +65,12 @@ export function routerState(router: string, at: number, neighbors: VtyshAnswer, 
   };
 }
 
-export async function snapshot(tb: Testbed): Promise<{ states: RouterState[]; evidence: VtyshAnswer[] }> {
+export async function snapshot(tb: Testbed): Promise<{ states: RouterState[]; evidence: Evidence[] }> {
   const all = await Promise.all(
     routerNames(tb.topology).map(async (name) => {
       const r = tb.router(name);
-      const [n, e] = await Promise.all([
-        r.json('show bgp neighbors json'),
-        r.json('show bgp l2vpn evpn route detail json'),
-      ]);
-      return { state: routerState(name, Date.now(), n, e), evidence: [n, e] };
+      const [n, e] = await Promise.all([r.neighbors(), r.evpnRoutes({ detail: true })]);
+      return { state: routerState(name, Date.now(), n.value, e.value), evidence: [...n.evidence, ...e.evidence] };
     }),
   );
   return { states: all.map((a) => a.state), evidence: all.flatMap((a) => a.evidence) };

@@ -3,7 +3,7 @@ import { testbed, conformanceSuite, judgeWithEvidence } from '../context.ts';
 import { placedVms, placedState, requireOverlay } from '../overlay.ts';
 import { expectedState } from '../../topology/expectations.ts';
 import { readStart, snapshot, stabilityProblems, type RouterState, type Watched } from './checks.ts';
-import type { VtyshAnswer } from '../../helpers/nos/router.ts';
+import type { Evidence } from '../../helpers/ports.ts';
 
 const tb = testbed();
 const suite = conformanceSuite('stability', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration']);
@@ -12,7 +12,7 @@ const plan = expectedState(tb.topology);
 
 let start: RouterState[] = [];
 let end: RouterState[] = [];
-let evidence: VtyshAnswer[] = [];
+let evidence: Evidence[] = [];
 const watched: Watched = {
   vteps: new Map(plan.nodeVteps.filter((v) => plan.stable.vteps.includes(v.vtep)).map((v) => [v.vtep, v.node])),
   vmMacs: new Map(),

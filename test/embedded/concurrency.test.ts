@@ -6,9 +6,9 @@ import { leftoversOf, isClean } from '../../testbeds/embedded/cleanup.ts';
 import { listNamespaces } from '../../testbeds/embedded/netns.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
-import { parseBgpSummary } from '../../helpers/nos/frr/json.ts';
 import { eventually } from '../../helpers/wait.ts';
-import type { Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 
 async function allSessionsUp(tb: Testbed): Promise<void> {
   const expected = expectedSessions(tb.topology);
@@ -35,12 +35,10 @@ describe('two runs at once', () => {
       expect(a!.runId).not.toBe(b!.runId);
       await Promise.all([allSessionsUp(a!.testbed), allSessionsUp(b!.testbed)]);
       for (const tb of [a!.testbed, b!.testbed]) {
-        const peers = parseBgpSummary((await tb.router('leafkind-a').json('show bgp summary json')).data).filter(
-          (p) => p.afi === 'l2VpnEvpn',
-        );
+        const peers = (await tb.router('leafkind-a').sessions()).value.filter((p) => p.afi === 'l2VpnEvpn');
         expect(peers.map((p) => p.address).sort()).toEqual(['192.168.1.4', '192.168.11.3', '192.168.11.4']);
         // Same addresses in both testbeds, so the run id in the vty socket path tells whose router answered.
-        expect(tb.router('spine').vtyshArgv.join(' ')).toContain(tb.runId);
+        expect(frr(tb.router('spine')).vtyshArgv.join(' ')).toContain(tb.runId);
       }
       const namespaces = await listNamespaces();
       const ofA = namespaces.filter((n) => n.startsWith(`${a!.runId}-`));

@@ -16,6 +16,7 @@ import { RunPaths } from '../../testbeds/embedded/run.ts';
 import { ipBatch, listNamespaces } from '../../testbeds/embedded/netns.ts';
 import { restartVm } from '../../helpers/kube/vm.ts';
 import { guestIdentity } from '../../suites/live-migration/observe.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 
 let tb: RunningTestbed;
 
@@ -54,7 +55,7 @@ async function withFault(
   line: string,
   assertions: () => Promise<void>,
 ): Promise<void> {
-  const r = tb.testbed.router(router);
+  const r = frr(tb.testbed.router(router));
   await r.vtysh('configure terminal', ...context, line);
   try {
     await assertions();
@@ -222,7 +223,7 @@ describe('embedded testbed: l3vni catches blue leaking into red', () => {
     const paths = new RunPaths(tb.runId);
     const red = paths.netns('leafA', 'red');
     const blue = paths.netns('leafA', 'blue');
-    const leafA = tb.testbed.router('leafA');
+    const leafA = frr(tb.testbed.router('leafA'));
     const [vm1] = await vmsGreeted();
     const hostABlue = { name: 'hostA_blue', ip: '192.168.21.2', port: 8090, vrf: 'blue' };
     expect(await checkIsolated(tb.testbed.workload('vm-1'), peerOf(vm1!), hostABlue, 1000, 1)).toBeUndefined();

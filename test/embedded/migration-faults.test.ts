@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { migrateAcrossClusters, migrateWithinCluster, receiverOf } from '../../helpers/kube/migration.ts';
-import { parseEvpnRoutes } from '../../helpers/nos/frr/json.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { greetedVms } from '../../suites/overlay.ts';
 import { guestIdentity } from '../../suites/live-migration/observe.ts';
@@ -13,7 +13,7 @@ import { NO_ANNOUNCE_ANNOTATION } from '../../testbeds/embedded/kubevirt.ts';
 import { stageManifests, withMac } from '../../topology/manifests.ts';
 import { restartVm } from '../../helpers/kube/vm.ts';
 import { nodeVtep } from '../../topology/expectations.ts';
-import type { Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
 
 let tb: RunningTestbed;
 const IP = '192.170.1.3';
@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 async function routeAt(t: Testbed, router: string, mac: string) {
-  const a = await t.router(router).json('show bgp l2vpn evpn route type macip json');
-  return macIpSnapshot(router, parseEvpnRoutes(a.data), mac, IP);
+  const a = await t.router(router).evpnRoutes({ type: 2 });
+  return macIpSnapshot(router, a.value, mac, IP);
 }
 
 async function whereIs(t: Testbed, cluster: string) {
@@ -103,7 +103,7 @@ describe('embedded testbed: live-migration catches broken migrations', () => {
 
   it('a fabric that drops the MAC-mobility update: routers behind it keep the old VTEP', async () => {
     const t = tb.testbed;
-    const spine = t.router('spine');
+    const spine = frr(t.router('spine'));
     const from = await whereIs(t, 'pe-kind-a');
     await eventually(
       async () =>

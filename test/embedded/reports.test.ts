@@ -29,6 +29,7 @@ import { suiteIdentity } from '../../reports/suite-identity.ts';
 import { checkIds } from '../../suites/catalogue.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 import { SECRET_SHAPES } from '../secret-shapes.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'l2stretch.js');
@@ -63,7 +64,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const spine = () => tb.testbed.router('spine');
+const spine = () => frr(tb.testbed.router('spine'));
 const healthy = () =>
   eventually(
     async () =>

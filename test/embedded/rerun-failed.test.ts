@@ -10,6 +10,7 @@ import { eventually } from '../../helpers/wait.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { expectedSessions } from '../../topology/expectations.ts';
 import { runRecordSchema } from '../../reports/run-record.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'l2stretch.js');
 let tb: RunningTestbed;
@@ -35,7 +36,7 @@ const record = (report: string) =>
 
 describe('--rerun-failed', () => {
   it('reruns only the failed instances of the earlier run, and passes once they pass', async () => {
-    const spine = tb.testbed.router('spine');
+    const spine = frr(tb.testbed.router('spine'));
     await spine.vtysh('configure terminal', 'router bgp 64612', 'neighbor 192.168.1.5 shutdown');
     const first = join(dir, 'first');
     const failing = await l2stretch(
@@ -77,7 +78,7 @@ describe('--rerun-failed', () => {
   });
 
   it('a check whose earlier stage was left out fails saying so, instead of being skipped by it', async () => {
-    const spine = tb.testbed.router('spine');
+    const spine = frr(tb.testbed.router('spine'));
     await spine.vtysh('configure terminal', 'router bgp 64612', 'neighbor 192.168.1.5 shutdown');
     const report = join(dir, 'left-out');
     const r = await l2stretch(['run', '--testbed-file', tb.stateFile, '--check', 'L2S-EVPN-001'], report);

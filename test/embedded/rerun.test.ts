@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTestbedFile, openTestbed } from '../../helpers/testbed.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 import { downRun } from '../../testbeds/embedded/testbed.ts';
 import { nodeVteps } from '../../topology/expectations.ts';
 
@@ -30,14 +31,12 @@ describe('re-runs on a kept testbed', () => {
     const tb = openTestbed(readTestbedFile(file));
     await Promise.all(
       nodeVteps(tb.topology).map((n) =>
-        tb
-          .router(n.node)
-          .vtysh(
-            'configure terminal',
-            `router bgp ${tb.topology.clusters[n.cluster]!.asn}`,
-            'address-family l2vpn evpn',
-            `dup-addr-detection max-moves ${MAX_MOVES} time ${WINDOW_S}`,
-          ),
+        frr(tb.router(n.node)).vtysh(
+          'configure terminal',
+          `router bgp ${tb.topology.clusters[n.cluster]!.asn}`,
+          'address-family l2vpn evpn',
+          `dup-addr-detection max-moves ${MAX_MOVES} time ${WINDOW_S}`,
+        ),
       ),
     );
     const verdicts: string[] = [];

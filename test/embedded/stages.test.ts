@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTestbedFile, openTestbed } from '../../helpers/testbed.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 import { downRun } from '../../testbeds/embedded/testbed.ts';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'l2stretch.js');
@@ -19,9 +20,11 @@ describe('conformance stages', () => {
     const up = await execa('node', [cli, 'testbed', 'up']);
     runId = /testbed (l2s-[0-9a-f]{6}) is up/.exec(up.stdout)![1]!;
     const file = /testbed file: (\S+)/.exec(up.stdout)![1]!;
-    await openTestbed(readTestbedFile(file))
-      .router('spine')
-      .vtysh('configure terminal', 'router bgp 64612', 'neighbor 192.168.1.7 shutdown');
+    await frr(openTestbed(readTestbedFile(file)).router('spine')).vtysh(
+      'configure terminal',
+      'router bgp 64612',
+      'neighbor 192.168.1.7 shutdown',
+    );
     const run = await execa('node', [cli, 'run', '--testbed-file', file, '--', '--reporter=verbose'], {
       reject: false,
       env: { L2STRETCH_DEADLINES: 'bgpEstablished=3s', NO_COLOR: '1', FORCE_COLOR: '0' },

@@ -12,6 +12,7 @@ import { eventually } from '../../helpers/wait.ts';
 import { restartVm } from '../../helpers/kube/vm.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from '../../topology/openperouter.ts';
 import type { CheckId } from '../../suites/catalogue.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 
 export interface Fault {
   name: string;
@@ -56,8 +57,7 @@ const ROUTING_AND_TRAFFIC = [
 ];
 
 const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) =>
-  tb.testbed
-    .router(router)
+  frr(tb.testbed.router(router))
     .vtysh('configure terminal', ...lines)
     .then(() => undefined);
 const manifest = (cluster: string, stage: 'overlay' | 'workload', kind: string): Manifest =>
@@ -321,8 +321,7 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: async (tb) => {
       flapping = setInterval(
         () =>
-          void tb.testbed
-            .router('spine')
+          void frr(tb.testbed.router('spine'))
             .vtysh('clear bgp 192.168.1.3')
             .catch(() => undefined),
         FLAP_EVERY_MS,

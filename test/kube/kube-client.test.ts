@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
 import { KubeClient, loadKubeConfig } from '../../helpers/kube/client.ts';
 import { KubectlExecutor } from '../../helpers/transports/kubectl-exec.ts';
-import { Router } from '../../helpers/nos/router.ts';
+import { FrrRouter, frr } from '../../helpers/nos/frr/dialect.ts';
 import { existingTestbed, routerPodOn } from './testbed-files.ts';
 import { stageManifests } from '../../topology/manifests.ts';
 import { OPENPEROUTER_RELEASES } from '../../topology/openperouter.ts';
@@ -107,7 +107,7 @@ describe('Kubernetes client (against a stand-in API server)', () => {
 
   it("runs vtysh in the node's router pod, found by label and node", async () => {
     mock.onExec = ({ pod, container, command }) => ({ stdout: JSON.stringify({ pod, container, command }) });
-    const router = new Router(
+    const router = new FrrRouter(
       'pe-kind-a-worker',
       new KubectlExecutor('pe-kind-a-worker', client, routerPodOn('pe-kind-a-worker')),
       ['vtysh'],
@@ -151,7 +151,7 @@ describe('Kubernetes client (against a stand-in API server)', () => {
     await tb.cluster('pe-kind-a').apply(overlay());
     expect((await tb.cluster('pe-kind-a').get('L3VNI', 'red'))?.spec).toMatchObject({ vni: 100 });
     mock.onExec = () => ({ stdout: '{"ok":true}' });
-    expect((await tb.router('pe-kind-a-worker').json('show evpn vni json')).data).toEqual({ ok: true });
+    expect((await frr(tb.router('pe-kind-a-worker')).json('show evpn vni json')).data).toEqual({ ok: true });
   });
 
   it("reads a node's openperouter index, a container's logs, and waits for a condition with progress", async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
 import { StandInHub, StandInKubeVirt } from './stand-in-kubevirt.ts';
-import type { Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
 import { existingTestbed } from './testbed-files.ts';
 import { migrateAcrossClusters, migrateWithinCluster, receiverOf, vmim } from '../../helpers/kube/migration.ts';
 import { stageManifests, type Manifest } from '../../topology/manifests.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MockApiServer } from './mock-apiserver.ts';
 import { StandInHub, StandInKubeVirt } from './stand-in-kubevirt.ts';
 import { existingTestbed } from './testbed-files.ts';
-import type { Testbed } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
 import { stageManifests, type Manifest } from '../../topology/manifests.ts';
 import { OPENPEROUTER_RELEASES } from '../../topology/openperouter.ts';
 

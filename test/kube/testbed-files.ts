@@ -1,7 +1,8 @@
 // Testbed files for the client tests: an existing testbed on the stand-in clusters.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openTestbed, readTestbedFile, type Testbed, type TestbedFileInput } from '../../helpers/testbed.ts';
+import { openTestbed, readTestbedFile, type TestbedFileInput } from '../../helpers/testbed.ts';
+import type { Testbed } from '../../helpers/ports.ts';
 
 /** openperouter's router pod on a node, as testbed files and executors name it. */
 export const routerPodOn = (node: string) => ({

@@ -1,4 +1,4 @@
-// Arista EOS eAPI JSON turned into the records the judges read (helpers/nos/frr/json.ts).
+// Arista EOS eAPI JSON turned into the records the judges read (helpers/nos/records.ts).
 // Shapes follow the public captures in test/data/eos (SOURCES.md); where EOS has no
 // JSON sample (MAC-mobility, host-flap) the README's dialect table says so.
 // A shape none of these accept is refused, naming the router, the command and the keys seen.
@@ -17,7 +17,7 @@ import {
   type FamilyNegotiation,
   type Json,
   type JsonSource,
-} from '../frr/json.ts';
+} from '../records.ts';
 
 function vrfsOf(data: unknown, src: JsonSource, expected: string): Array<[string, Json]> {
   if (!isObject(data) || !isObject(data.vrfs)) refuse(src, data, expected);

@@ -5,54 +5,30 @@
 // `remoteVteps` strings or {ip, flood}; `pfxRcd` or `prefixReceivedCount`.
 // A shape none of these accept is refused, naming the router, the command and the
 // keys seen: read as empty, it would let a "must be absent" check pass on nothing.
-import { BrokenTest } from '../../wait.ts';
-
-export type Json = Record<string, unknown>;
-export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-export const num = (v: unknown): number | undefined => {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return undefined;
-};
-
-/** Where a JSON document came from: a VtyshAnswer is one. */
-export interface JsonSource {
-  router: string;
-  command: string;
-}
+import {
+  isObject,
+  negotiatedFamilies,
+  num,
+  refuse,
+  str,
+  type Json,
+  type JsonSource,
+  type BgpPeer,
+  type BgpNeighbor,
+  type FamilyNegotiation,
+  type EvpnPath,
+  type EvpnRoute,
+  type EvpnVni,
+  type EvpnMac,
+  type EvpnNeighbor,
+  type DuplicateDetection,
+  type Interface,
+  type UnicastRoute,
+} from '../records.ts';
 
 const UNNAMED: JsonSource = { router: '(unnamed router)', command: '(unnamed command)' };
 
-/** vtysh printed JSON none of the parsers recognize: the test cannot judge it, so it breaks. */
-export class UnrecognizedJson extends BrokenTest {
-  override name = 'UnrecognizedJson';
-}
-
-export function refuse(src: JsonSource, data: unknown, expected: string): never {
-  const seen = isObject(data)
-    ? `top-level keys: ${Object.keys(data).slice(0, 12).join(', ')}${Object.keys(data).length > 12 ? ', …' : ''}`
-    : Array.isArray(data)
-      ? 'an array'
-      : `a ${data === null ? 'null' : typeof data}`;
-  throw new UnrecognizedJson(
-    `${src.router}: \`${src.command}\` printed JSON of a shape l2stretch does not know (${seen}); expected ${expected}`,
-  );
-}
-
 // ---------------------------------------------------------------- BGP sessions
-
-export interface BgpPeer {
-  vrf: string;
-  afi: string;
-  address: string;
-  state: string;
-  remoteAs?: number;
-  hostname?: string;
-  dynamic: boolean;
-  prefixesReceived?: number;
-}
 
 const AFI_KEYS = [
   'ipv4Unicast',
@@ -108,21 +84,6 @@ export function parseBgpSummary(
   return keys.flatMap((vrf) => parseBgpSummary(data[vrf], { vrf }, src));
 }
 
-/** How a neighbor's multiprotocol capability for one family ended up. */
-export type FamilyNegotiation = 'both' | 'local only' | 'peer only';
-
-/** One neighbor of `show bgp neighbors json`: its state and how often it came up and went down. */
-export interface BgpNeighbor {
-  address: string;
-  hostname?: string;
-  state: string;
-  connectionsEstablished: number;
-  connectionsDropped: number;
-  /** When the current session came up (seconds since the epoch), while Established. */
-  establishedEpoch?: number;
-  families: Map<string, FamilyNegotiation>;
-}
-
 function familiesOf(n: Json): Map<string, FamilyNegotiation> {
   const families = new Map<string, FamilyNegotiation>();
   const mp =
@@ -156,52 +117,15 @@ export function parseBgpNeighbors(data: unknown, src: JsonSource = UNNAMED): Bgp
   });
 }
 
-/**
- * From `show bgp neighbors json`: per neighbor address, each family's capability
- * exchange. A family sent by one side only is not negotiated: the summary still
- * says Established (the text view says NoNeg), but no route of it flows.
- */
+/** From `show bgp neighbors json`: per neighbor address, each family's capability exchange. */
 export function parseNegotiatedFamilies(
   data: unknown,
   src: JsonSource = UNNAMED,
 ): Map<string, Map<string, FamilyNegotiation>> {
-  return new Map(
-    parseBgpNeighbors(data, src)
-      .filter((n) => n.families.size)
-      .map((n) => [n.address, n.families]),
-  );
+  return negotiatedFamilies(parseBgpNeighbors(data, src));
 }
 
 // ---------------------------------------------------------------- EVPN routes
-
-export interface EvpnPath {
-  valid: boolean;
-  best: boolean;
-  nexthop?: string;
-  peerId?: string;
-  asPath: string;
-  extendedCommunity: string;
-  /** MAC-mobility sequence from "MM:<n>" (with "MM:<n>, sticky MAC" variants); 0 when absent. */
-  macMobilitySeq: number;
-  /** A sticky (static) MAC: its MAC-mobility extended community has the sticky flag. */
-  sticky?: boolean;
-  routeTargets: string[];
-  routerMac?: string;
-  /** The destination's table version (detail output only): it rises whenever the route is re-selected. */
-  version?: number;
-  /** When the path last changed, in seconds since the epoch (detail output only). */
-  lastUpdate?: number;
-}
-
-export interface EvpnRoute {
-  /** Absent in a VNI's table (`show bgp l2vpn evpn route vni <N> json`), which has no RD level. */
-  rd?: string;
-  prefix: string;
-  type: number;
-  mac?: string;
-  ip?: string;
-  paths: EvpnPath[];
-}
 
 const PREFIX_RE = /^\[(\d)\]:/;
 
@@ -287,22 +211,7 @@ export function parseEvpnRoutes(data: unknown, src: JsonSource = UNNAMED): EvpnR
   return routes;
 }
 
-export function bestPath(route: EvpnRoute): EvpnPath | undefined {
-  return route.paths.find((p) => p.best) ?? (route.paths.length === 1 ? route.paths[0] : undefined);
-}
-
 // ---------------------------------------------------------------- zebra EVPN
-
-export interface EvpnVni {
-  vni: number;
-  type: string;
-  vxlanInterface?: string;
-  vtepIp?: string;
-  remoteVteps: string[];
-  /** The L2VNI's SVI (the bridge holding the gateway address) and its tenant VRF, when zebra names them. */
-  svi?: string;
-  vrf?: string;
-}
 
 function remoteVtepsOf(v: Json): string[] {
   const list = Array.isArray(v.remoteVteps) ? v.remoteVteps : Array.isArray(v.numRemoteVteps) ? v.numRemoteVteps : [];
@@ -342,18 +251,6 @@ export function parseEvpnVnis(data: unknown, src: JsonSource = UNNAMED): EvpnVni
   });
 }
 
-export interface EvpnMac {
-  mac: string;
-  type: string;
-  remoteVtep?: string;
-  intf?: string;
-  localSequence: number;
-  remoteSequence: number;
-  /** Moves zebra counted in its current duplicate-detection window (reset lazily, at the next move after it ends). */
-  detectionCount?: number;
-  isDuplicate: boolean;
-}
-
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const MAC_SHAPES = "{numMacs, macs}, MACs keyed by address (one MAC's detail), or VNIs keyed by number";
 
@@ -388,15 +285,6 @@ export function parseEvpnMacs(data: unknown, src: JsonSource = UNNAMED): Array<E
   refuse(src, data, MAC_SHAPES);
 }
 
-export interface EvpnNeighbor {
-  ip: string;
-  type: string;
-  mac?: string;
-  remoteVtep?: string;
-  detectionCount: number;
-  isDuplicate: boolean;
-}
-
 function neighborOf(ip: string, n: unknown, src: JsonSource): EvpnNeighbor {
   if (!isObject(n) || typeof n.type !== 'string') refuse(src, n, `neighbor ${ip}: an object with type`);
   return {
@@ -424,13 +312,6 @@ export function parseEvpnArpCache(data: unknown, src: JsonSource = UNNAMED): Evp
     });
 }
 
-/** zebra's EVPN duplicate address detection: a MAC moving maxMoves times within detectionTime seconds is frozen. */
-export interface DuplicateDetection {
-  enabled: boolean;
-  maxMoves: number;
-  detectionTimeS: number;
-}
-
 /** Accepts `show evpn json`. */
 export function parseDuplicateDetection(data: unknown, src: JsonSource = UNNAMED): DuplicateDetection {
   if (
@@ -448,13 +329,6 @@ export function parseDuplicateDetection(data: unknown, src: JsonSource = UNNAMED
   };
 }
 
-export interface Interface {
-  name: string;
-  mac?: string;
-  /** Addresses with their prefix length, e.g. 192.170.1.1/24. */
-  addresses: string[];
-}
-
 /** Accepts `show interface [vrf X] json` (keyed by interface name) and `show interface <name> json`. */
 export function parseInterfaces(data: unknown, src: JsonSource = UNNAMED): Interface[] {
   if (!isObject(data)) refuse(src, data, 'interfaces keyed by name');
@@ -469,11 +343,6 @@ export function parseInterfaces(data: unknown, src: JsonSource = UNNAMED): Inter
 }
 
 // ---------------------------------------------------------------- unicast tables
-
-export interface UnicastRoute {
-  prefix: string;
-  paths: Array<{ valid: boolean; best: boolean; nexthop?: string }>;
-}
 
 /**
  * Accepts `show bgp [vrf X] ipv4 unicast json` ({routes: {prefix: [path…]}}); FRR's

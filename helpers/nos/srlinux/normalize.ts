@@ -1,5 +1,5 @@
 // Nokia SR Linux YANG state (JSON-RPC `get`, datastore state) turned into the records the judges
-// read (helpers/nos/frr/json.ts). Session state follows captured JSON (test/data/srlinux); EVPN
+// read (helpers/nos/records.ts). Session state follows captured JSON (test/data/srlinux); EVPN
 // routes, VXLAN destinations and EVPN MAC entries follow the 25.3 YANG only (no public capture),
 // as README's dialect table says. Module prefixes ("srl_nokia-bgp:bgp", "srl_nokia-common:evpn")
 // are dropped before matching. A shape none of these accept is refused, naming the router, the
@@ -18,7 +18,7 @@ import {
   type FamilyNegotiation,
   type Json,
   type JsonSource,
-} from '../frr/json.ts';
+} from '../records.ts';
 
 const MODULE_PREFIX = /^srl_nokia-[A-Za-z0-9_-]+:/;
 
