@@ -11,7 +11,7 @@ export default defineConfig({
       'test/bundle-integrity.test.ts',
       'test/frr-json*.test.ts',
       'test/live-migration-*.test.ts',
-      'test/nos-dialects.test.ts',
+      'test/nos-dialects*.test.ts',
       'test/oracle.test.ts',
       'test/overlay*.test.ts',
       'test/redact.test.ts',

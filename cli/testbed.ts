@@ -79,7 +79,7 @@ export async function testbedUp(flags: KindFlags & { testbed: TestbedKind }): Pr
       `testbed ${tb.runId} is up (${elapsed(start)}); it stays until \`l2stretch testbed down --run ${tb.runId}\``,
       `  testbed file: ${tb.stateFile}`,
       `  run the suites on it:  l2stretch run --testbed-file ${tb.stateFile}`,
-      ...(spine
+      ...(spine?.nos === 'frr'
         ? [`  ask a router:          ip netns exec ${tb.runId}-spine ${spine.vtysh.join(' ')} -c 'show bgp summary'`]
         : []),
       `  routers: ${Object.keys(tb.file.routers).join(', ')}`,

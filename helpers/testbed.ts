@@ -9,6 +9,8 @@ import { KubeClient, KubernetesClusterApi, loadKubeConfig } from './kube/client.
 import { KubectlExecutor } from './transports/kubectl-exec.ts';
 import { RoamingConsoleExecutor } from './transports/vm-console.ts';
 import { FrrRouter } from './nos/frr/dialect.ts';
+import { EosRouter } from './nos/eos/dialect.ts';
+import { SrlinuxRouter } from './nos/srlinux/dialect.ts';
 import { EmbeddedClusterApi } from './kube/embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
@@ -67,8 +69,27 @@ const clusterApiSpec = z.discriminatedUnion('type', [
 ]);
 
 // One member per dialect; the topology says which NOS a fabric router runs, and the two must agree.
+// A management API over HTTPS: the password from an environment variable or a file, never in this file.
+const httpsApi = z.strictObject({
+  url: z.url({ protocol: /^https$/ }).max(2048),
+  user: userName,
+  password: z.union([
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name') }),
+    z.strictObject({ file: path }),
+  ]),
+  /** PEM file of the CA that signed the device's certificate; without it, the system's CAs. */
+  caFile: path.optional(),
+  /** Skip certificate verification (logged); for lab devices with self-signed certificates. */
+  insecure: z.boolean().optional(),
+  /** The name the certificate holds, when the URL has an address. */
+  serverName: hostName.optional(),
+});
+
 const routerSpec = z.discriminatedUnion('nos', [
   z.strictObject({ nos: z.literal('frr').default('frr'), exec: execSpec, vtysh: argv }),
+  // Arista EOS over eAPI, Nokia SR Linux over its JSON-RPC server.
+  z.strictObject({ nos: z.literal('eos'), api: httpsApi }),
+  z.strictObject({ nos: z.literal('srlinux'), api: httpsApi }),
 ]);
 
 const deadlineOverrides = z.strictObject(
@@ -160,6 +181,10 @@ function routerFor(name: string, spec: z.infer<typeof routerSpec>, topology: Top
   switch (spec.nos) {
     case 'frr':
       return new FrrRouter(name, executorFor(name, spec.exec, kube), spec.vtysh);
+    case 'eos':
+      return new EosRouter(name, spec.api);
+    case 'srlinux':
+      return new SrlinuxRouter(name, spec.api);
   }
 }
 

@@ -23,7 +23,7 @@ function kubeconfigsOf(file: TestbedFile): string[] {
   const paths = new Set<string>();
   for (const c of Object.values(file.clusters)) if (c.api.type === 'kubernetes') paths.add(c.api.kubeconfig);
   for (const m of [...Object.values(file.routers), ...Object.values(file.workloads)]) {
-    if (m.exec.type === 'kubectl') paths.add(m.exec.kubeconfig);
+    if ('exec' in m && m.exec.type === 'kubectl') paths.add(m.exec.kubeconfig);
   }
   return [...paths].sort();
 }

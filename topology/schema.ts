@@ -46,7 +46,7 @@ const vrf = z.strictObject({
 });
 
 /** The router dialects l2stretch speaks (helpers/nos/<nos>/); a router's `nos`, default frr. */
-export const NOS_NAMES = ['frr'] as const;
+export const NOS_NAMES = ['frr', 'eos', 'srlinux'] as const;
 export type Nos = (typeof NOS_NAMES)[number];
 export const nos = z.enum(NOS_NAMES);
 
