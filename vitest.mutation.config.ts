@@ -9,6 +9,7 @@ export default defineConfig({
       'test/bgp-sessions-checks.test.ts',
       'test/bundle.test.ts',
       'test/bundle-integrity.test.ts',
+      'test/evpn-routes-*.test.ts',
       'test/frr-json*.test.ts',
       'test/live-migration-*.test.ts',
       'test/nos-dialects*.test.ts',
