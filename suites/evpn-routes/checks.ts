@@ -18,9 +18,10 @@ export function imetProblems(router: string, routes: EvpnRoute[], expected: Expe
     if (!candidates.length) {
       return [`${what}: absent; type-3 routes seen: ${type3.map(describeRoute).join(', ') || 'none'}`];
     }
-    const best = candidates.map(bestPath).find((b) => b?.routeTargets.includes(e.routeTarget));
-    if (!best) return [`${what}: expected RT:${e.routeTarget}, seen ${candidates.map(describeRoute).join(', ')}`];
-    if (best.nexthop !== e.vtep) return [`${what}: expected next hop ${e.vtep}, seen ${best.nexthop ?? 'none'}`];
+    const right = candidates.find((r) => bestPath(r)?.routeTargets.includes(e.routeTarget));
+    if (!right) return [`${what}: expected RT:${e.routeTarget}, seen ${candidates.map(describeRoute).join(', ')}`];
+    const nh = bestPath(right)?.nexthop;
+    if (nh !== e.vtep) return [`${what}: expected next hop ${e.vtep}, seen ${nh ?? 'none'}`];
     return [];
   });
 }
