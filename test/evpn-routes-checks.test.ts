@@ -11,8 +11,9 @@ import {
   remoteMacProblems,
   checkMacIp,
 } from '../suites/evpn-routes/checks.ts';
-import type { EvpnPath, EvpnRoute, UnicastRoute } from '../helpers/nos/frr/json.ts';
-import type { Router, VtyshAnswer } from '../helpers/nos/router.ts';
+import type { EvpnPath, EvpnRoute, UnicastRoute } from '../helpers/nos/records.ts';
+import type { Evidence, Executor } from '../helpers/ports.ts';
+import { FrrRouter } from '../helpers/nos/frr/dialect.ts';
 
 const path = (nexthop: string | undefined, rts: string[], best = true): EvpnPath => ({
   valid: true,
@@ -238,14 +239,17 @@ describe('checkMacIp with the L2VNIs a node imported', () => {
       'show bgp l2vpn evpn route vni 120 json': {},
     };
     const asked: string[] = [];
-    const router = {
-      name: 'pe-kind-a-worker',
-      async json(command: string): Promise<VtyshAnswer> {
+    const vtysh: Executor = {
+      member: 'pe-kind-a-worker',
+      via: 'a table',
+      async run(argv) {
+        const command = argv.at(-1)!;
         asked.push(command);
         if (!(command in answers)) throw new Error(`unexpected command ${command}`);
-        return { router: 'pe-kind-a-worker', command, raw: '{}', data: answers[command] };
+        return { exitCode: 0, stdout: JSON.stringify(answers[command]), stderr: '' };
       },
-    } as unknown as Router;
+    };
+    const router = new FrrRouter('pe-kind-a-worker', vtysh, ['vtysh']);
     const vteps = [{ vtep: '100.65.1.0', node: 'pe-kind-b-control-plane' }];
     const got = await checkMacIp(
       router,
@@ -268,6 +272,6 @@ describe('checkMacIp with the L2VNIs a node imported', () => {
       'show bgp l2vpn evpn route vni 110 json',
       'show bgp l2vpn evpn route vni 120 json',
     ]);
-    expect((got.evidence as VtyshAnswer[]).map((e) => e.command)).toEqual(asked);
+    expect((got.evidence as Evidence[]).map((e) => e.command)).toEqual(asked);
   });
 });
