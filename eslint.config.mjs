@@ -1,5 +1,7 @@
 // ESLint: the layer rules of the architecture (README "Layout"), no import cycle, and lines ≤ 120.
 // Prettier owns the rest of the formatting; the typecheck (tsc) owns types.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +51,11 @@ export default tseslint.config(
       '.stryker-tmp/**',
     ],
   },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.mjs', 'bin/l2stretch.js'],
-    languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' },
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module', globals: globals.node },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     plugins: { 'import-x': importX },
     settings: {
@@ -63,9 +67,19 @@ export default tseslint.config(
     },
     rules: {
       'max-len': ['error', { code: 120, ignoreRegExpLiterals: true, ignoreUrls: true }],
+      // A leading underscore marks a binding kept on purpose; a rest sibling leaves the others out of a copy.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { basePath: root, zones }],
     },
+  },
+  {
+    // Test code digs into captured JSON freely.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     // The global setup is where the run stands its testbed up: the one suite file that wires bring-up code in.

@@ -37,6 +37,7 @@ export const productSchema = z.strictObject({
   notes: z
     .string()
     .max(4000)
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     .regex(/^[^\x00-\x08\x0b-\x1f\x7f]*$/, 'text without control characters (newlines and tabs allowed)')
     .optional(),
 });

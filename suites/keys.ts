@@ -47,7 +47,6 @@ export function parseKey(key: string): ParsedKey {
   if (!m)
     throw new Error(`${JSON.stringify(key)} is not a check key (ID[param=value,…], e.g. L2S-BGP-001[router=spine])`);
   const id = m[1] as CheckId;
-  const names = declared(id);
   const params: Record<string, string> = {};
   for (const pair of m[2] === undefined ? [] : m[2].split(',')) {
     const eq = pair.indexOf('=');

@@ -3,7 +3,6 @@
 // snapshot; every manifest it applies validated against the real schemas; the lab
 // files; the testbed file it writes; and the preflight that says what is missing.
 import { describe, it, expect } from 'vitest';
-import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { loadTopology } from '../topology/load.ts';

@@ -243,7 +243,7 @@ for (const leg of legs) {
         );
     });
 
-    check('L2S-MIG-005', async (ctx) => {
+    check('L2S-MIG-005', async () => {
       const answers = await Promise.all(plan.nodeVteps.map((n) => tb.router(n.node).macs(vni)));
       judge(answers.map((a) => duplicateProblem(a.router, a.value, vm, obs.after.mac)));
     });

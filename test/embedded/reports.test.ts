@@ -6,16 +6,7 @@
 // vendor's product) and, once a file in it changes, for that too.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
-import {
-  mkdtempSync,
-  rmSync,
-  readFileSync,
-  writeFileSync,
-  existsSync,
-  readdirSync,
-  appendFileSync,
-  statSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

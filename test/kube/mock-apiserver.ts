@@ -531,7 +531,10 @@ export class MockApiServer {
       return this.send(res, 415, status(415, 'UnsupportedMediaType', `${type} is not served for configmaps`));
     } else if (!cm) return this.send(res, 404, status(404, 'NotFound', `configmaps "${name}" not found`));
     const next = cm ?? { data: {}, owners: {} };
-    for (const [k, v] of Object.entries(data)) ((next.data[k] = v), (next.owners[k] = manager || 'unknown'));
+    for (const [k, v] of Object.entries(data)) {
+      next.data[k] = v;
+      next.owners[k] = manager || 'unknown';
+    }
     this.configMaps.set(key, next);
     this.send(res, 200, shown());
   }
@@ -611,7 +614,6 @@ export class MockApiServer {
     let state: 'getty' | 'user' | 'password' | 'shell' = guest.loggedIn ? 'shell' : 'getty';
     let user = '';
     let line = '';
-    let last = 0;
     const prompt = () => show(`[${guest.user}@${vm} ~]$ `);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) this.consoleStats.textFrames++;
@@ -633,12 +635,22 @@ export class MockApiServer {
         show('\r\n');
         const typed = line;
         line = '';
-        if (state === 'getty') ((state = 'user'), show(`${vm} login: `));
-        else if (state === 'user') ((user = typed), (state = 'password'), show('Password: '));
-        else if (state === 'password') {
+        if (state === 'getty') {
+          state = 'user';
+          show(`${vm} login: `);
+        } else if (state === 'user') {
+          user = typed;
+          state = 'password';
+          show('Password: ');
+        } else if (state === 'password') {
           const refused = guest.refuseLogins ? guest.refuseLogins-- > 0 : false;
-          if (user === guest.user && typed === guest.password && !refused) ((state = 'shell'), prompt());
-          else ((state = 'user'), show(`Login incorrect\r\n${vm} login: `));
+          if (user === guest.user && typed === guest.password && !refused) {
+            state = 'shell';
+            prompt();
+          } else {
+            state = 'user';
+            show(`Login incorrect\r\n${vm} login: `);
+          }
         } else {
           const m = CONSOLE_LINE.exec(typed);
           if (!m) {
