@@ -8,32 +8,30 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-const folder = (name) => ({ target: `./${name}` });
-
 /** Layer rules: a `from` folder that a `target` folder may not import, and why (shown in the lint error). */
 const zones = [
   {
-    ...folder('suites'),
+    target: './suites',
     from: './testbeds',
     message: 'suites judge any testbed through helpers/; bring-up code (testbeds/) belongs to the global setup',
   },
   {
-    ...folder('topology'),
+    target: './topology',
     from: ['./testbeds', './suites', './helpers', './reports', './cli', './bench'],
     message: 'topology/ (the model and the oracle) is pure data: it may not import what it describes or judges',
   },
   {
-    ...folder('helpers'),
+    target: './helpers',
     from: ['./suites', './testbeds', './cli', './bench'],
     message: 'helpers/ (transports, clients, NOS dialects) serve suites and testbeds alike: they may import neither',
   },
   {
-    ...folder('testbeds'),
+    target: './testbeds',
     from: ['./suites', './cli', './reports', './bench'],
     message: 'bring-up code (testbeds/) may not depend on the checks, the reports or the CLI',
   },
   {
-    ...folder('reports'),
+    target: './reports',
     from: ['./testbeds'],
     message: 'reports/ read run records and testbed facts, never bring-up code',
   },
