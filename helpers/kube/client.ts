@@ -253,8 +253,8 @@ export class KubeClient {
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
     if (!running.length)
       throw new Error(
-        `${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} (` +
-          `${pods.items.length} not running)`,
+        `${this.name}: no running pod with ${labelSelector} in ${namespace} on node ${node} ` +
+          `(${pods.items.length} not running)`,
       );
     return running[0]!.metadata!.name!;
   }

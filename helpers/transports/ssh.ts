@@ -180,8 +180,8 @@ export class SshExecutor implements Executor {
             : /host key|host denied/i.test(e.message) || e.level === 'client-verification'
               ? `cannot be sent: the host key of ${at} is not the one ${this.target.knownHostsFile} lists`
               : e.level === 'client-authentication'
-                ? `cannot be sent: ${this.target.user} could not log in at ${this.target.host}:${this.port} (` +
-                  `${e.message})`
+                ? `cannot be sent: ${this.target.user} could not log in at ` +
+                  `${this.target.host}:${this.port} (${e.message})`
                 : `failed (${this.via}): ${e.message}`;
         fail(why);
       });

@@ -71,8 +71,8 @@ export function vniImportProblems(
       ['MAC+IP', e.ip],
     ] as const) {
       const what =
-        `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) via ${e.vtep} (` +
-        `${e.node})`;
+        `${router}: VNI ${vni}: type-2 ${kind} route of ${e.vm} (${e.mac}${ip ? ` ${ip}` : ''}) ` +
+        `via ${e.vtep} (${e.node})`;
       const found = forMac.filter((r) => r.ip === ip);
       if (!found.length)
         problems.push(

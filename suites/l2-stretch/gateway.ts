@@ -112,8 +112,8 @@ export async function movedGatewayProblems(o: {
   const ping = await o.ex.run(['ping', '-n', '-c', '2', '-i', '0.2', '-W', '1', o.gateway], { timeoutMs: 10_000 });
   if (ping.exitCode !== 0)
     problems.push(
-      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none (` +
-        `${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`,
+      `${o.vm} (now on ${o.node}): gateway ${o.gateway}: expected an answer, seen none ` +
+        `(${ping.stdout.trim().split('\n').slice(-2).join(' | ')})`,
     );
   const learned = await vmGateway(o.ex, o.vm, o.gateway);
   if (learned.mac !== o.anycastMac)

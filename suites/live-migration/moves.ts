@@ -148,8 +148,8 @@ export async function waitUntilMovesFit(
     );
   }
   o.progress(
-    `${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC (` +
-      `${Math.ceil((plan.readyAt - start) / 1000)} s)`,
+    `${state}; ${o.planned} more would reach ${rule}: waiting until ${clock(plan.readyAt)} UTC ` +
+      `(${Math.ceil((plan.readyAt - start) / 1000)} s)`,
   );
   const tick = setInterval(
     () =>
