@@ -1,13 +1,17 @@
-// What every conformance test gets: the testbed the global setup stood up (or the
-// kept one named by L2STRETCH_TESTBED_FILE), and a way to run a check to its
-// deadline while keeping the evidence it looked at.
+// What every conformance check gets: the testbed the global setup stood up (or the
+// kept one named by L2STRETCH_TESTBED_FILE) and the suite's other fixtures, set up once
+// per suite file on the first check that names them; the stage gate and feature skips,
+// decided when the check is declared, before any setup; and a way to judge a check, or
+// run it to its deadline, keeping the evidence it looked at.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject, it, afterEach, type TestContext } from 'vitest';
+import { inject, test, afterEach, type TestAPI, type TestContext } from 'vitest';
 import * as allure from 'allure-js-commons';
 import { openTestbed, readTestbedFile } from '../helpers/testbed.ts';
 import type { Evidence, Testbed } from '../helpers/ports.ts';
 import { eventually, CheckFailed, type DeadlineName } from '../helpers/wait.ts';
+import { NetworkCheckFailed, type Verdict } from './verdict.ts';
+import { greetedVms, type PlacedVm } from './overlay.ts';
 import type { Stage } from './stages.ts';
 import { entry, type CheckId, type Tier } from './catalogue.ts';
 import { selectedChecks, stagesLeftOut } from './selection.ts';
@@ -38,33 +42,24 @@ function readFailures(): StageFailures {
   }
 }
 
-interface StageGate {
-  /** Why this stage cannot run, when an earlier stage failed. */
-  blocked?: string;
-  /** Skips the running test with the reason when blocked. */
-  check(ctx: TestContext): void;
-}
-
 /**
- * Declares a suite's stage: its failures are recorded for the stages after it, and
- * it is skipped, saying which earlier stage failed and on what, when one did.
+ * Declares a suite's stage: its failures are recorded for the stages after it. Returns
+ * why the stage cannot run, when an earlier stage failed (which, and on what).
  */
-function stageGate(stage: Stage, after: Stage[]): StageGate {
+function stageGate(stage: Stage, after: Stage[]): string | undefined {
   const failures = readFailures();
   // The fault catalogue runs every check whatever fails first, to see exactly which ones a fault breaks.
   const gated = process.env.L2STRETCH_STAGE_GATE !== 'off';
   const failed = gated ? after.filter((s) => failures[s]?.length) : [];
   const why = (s: Stage) => `${failures[s]!.slice(0, 2).join('; ')}${failures[s]!.length > 2 ? '; …' : ''}`;
-  const blocked = failed.length
-    ? `skipped: ${failed.map((s) => `stage ${s} failed (${why(s)})`).join(', ')}`
-    : undefined;
-  afterEach((ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
+  // Destructured: vitest reads a hook's fixtures from its first argument as it does a test's.
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'fail') return;
     const now = readFailures();
-    now[stage] = [...(now[stage] ?? []), ctx.task.name];
+    now[stage] = [...(now[stage] ?? []), task.name];
     writeFileSync(inject('stageFile'), JSON.stringify(now, null, 2));
   });
-  return { blocked, check: (ctx) => (blocked ? ctx.skip(blocked) : undefined) };
+  return failed.length ? `skipped: ${failed.map((s) => `stage ${s} failed (${why(s)})`).join(', ')}` : undefined;
 }
 
 /** The first failing check of a run takes the diagnostics (in the test, so that the report attaches them to it). */
@@ -94,32 +89,61 @@ export interface CheckOptions {
   /** Features this instance needs beyond its check's. */
   needs?: Feature[];
   concurrent?: boolean;
+  /** The check's time limit, when the setup of the fixtures it names takes longer than the run's default. */
+  timeoutMs?: number;
 }
 
-export interface ConformanceSuite {
-  readonly blocked?: string;
+/** What a check's body may name; each is set up once per suite file, by the first check that names it. */
+export interface SuiteFixtures {
+  tb: Testbed;
+  /** Every declared VM by name, placed, and having talked to its gateway (so its type-2 routes exist). */
+  vms: ReadonlyMap<string, PlacedVm>;
+}
+
+export const conformanceTest = test.extend<SuiteFixtures>({
+  tb: [async ({}, use) => use(testbed()), { scope: 'file' }],
+  vms: [async ({ tb }, use) => use(new Map((await greetedVms(tb)).map((v) => [v.vm, v]))), { scope: 'file' }],
+});
+
+/**
+ * A check's body: the fixtures it needs, destructured (`({ vms }, ctx) => …`, or
+ * `({}, ctx)` for none), and the test's context.
+ */
+export type CheckBody<F> = (fixtures: F, ctx: TestContext) => Promise<void> | void;
+
+/**
+ * `run` made to look like `body` to vitest, which sets up the fixtures a test function
+ * destructures by reading the function's source: so a check sets up only what its body
+ * names (test/harness.test.ts shows it), while `run` wraps every body alike.
+ */
+export function withFixturesOf<F>(body: CheckBody<F>, run: (ctx: F & TestContext) => Promise<void>) {
+  Object.defineProperty(run, 'toString', { value: () => body.toString() });
+  return run;
+}
+
+export interface ConformanceSuite<F> {
   /**
    * Declares the instance `params` of catalogue check `id`: its key is `id[params]`
-   * (suites/keys.ts), its title the catalogue's with the parameters filled in. It is
-   * skipped, with the reason, when an earlier stage failed or the testbed lacks a
-   * feature the check (or this instance, through `needs`) requires. A key declared
-   * twice is an error.
+   * (suites/keys.ts), its title the catalogue's with the parameters filled in. When an
+   * earlier stage failed or the testbed lacks a feature the check (or this instance,
+   * through `needs`) requires, it is declared skipped with the reason, and sets up
+   * nothing. A key declared twice is an error.
    */
-  check<I extends CheckId>(
-    id: I,
-    params: KeyParams<I>,
-    body: (ctx: TestContext) => Promise<void> | void,
-    opts?: CheckOptions,
-  ): void;
+  check<I extends CheckId>(id: I, params: KeyParams<I>, body: CheckBody<F>, opts?: CheckOptions): void;
 }
 
-export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite {
-  const gate = stageGate(stage, after);
+/** The suite of stage `stage`, run only when the stages `after` passed; its checks are declared with `declare`. */
+export function conformanceSuite<F extends SuiteFixtures = SuiteFixtures>(
+  stage: Stage,
+  after: Stage[],
+  declare: TestAPI<F> = conformanceTest as unknown as TestAPI<F>,
+): ConformanceSuite<F> {
+  const blocked = stageGate(stage, after);
   const selected = selectedChecks();
   const leftOut = stagesLeftOut(stage, selected);
   const declared = new Set<string>();
+  const tb = testbed();
   return {
-    blocked: gate.blocked,
     check(id, params, body, opts) {
       const e = entry(id);
       if (e.suite !== stage) throw new Error(`${id} belongs to suite ${e.suite}, not ${stage}`);
@@ -128,8 +152,14 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
       declared.add(key);
       // A check left out of the run (tier, --check, --skip) is not declared: neither run nor reported as skipped.
       if (!selected.includes(id)) return;
-      const title = `${id} ${instanceTitle(id, params, opts?.title)}`;
-      (opts?.concurrent ? it.concurrent : it)(title, { meta: { checkKey: key } }, async (ctx) => {
+      const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
+      const gap = (f: Feature) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f);
+      const skip =
+        blocked ??
+        (missing.length
+          ? `needs ${missing.map(gap).join(', ')}, which the ${tb.kind} testbed does not offer`
+          : undefined);
+      const label = async (ctx: TestContext) => {
         await allure.epic('l2stretch conformance');
         await allure.feature(stage);
         await allure.story(`${id}: ${e.requirement}`);
@@ -139,26 +169,29 @@ export function conformanceSuite(stage: Stage, after: Stage[]): ConformanceSuite
         await allure.label('checkKey', key);
         // JUnit carries annotations as <property> elements: the key goes with the test case.
         await ctx.annotate(key, 'check-key');
-        gate.check(ctx);
-        const tb = testbed();
-        const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
-        if (missing.length)
-          ctx.skip(
-            `needs ${missing.map((f) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f)).join(', ')}, ` +
-              `which the ${tb.kind} testbed does not offer`,
-          );
-        try {
-          await body(ctx);
-        } catch (e) {
-          await diagnoseOnce(ctx);
-          if (leftOut.length && e instanceof Error) {
-            e.message +=
-              `\n(stage ${leftOut.join(', ')} did not run: left out of this run's selection, so a failure there ` +
-              `could not skip this check)`;
+      };
+      const run = skip
+        ? async ({ task, annotate, skip: skipTest }: TestContext) => {
+            await label({ task, annotate } as TestContext);
+            skipTest(skip);
           }
-          throw e;
-        }
-      });
+        : withFixturesOf(body, async (ctx) => {
+            await label(ctx);
+            try {
+              await body(ctx, ctx);
+            } catch (e) {
+              await diagnoseOnce(ctx);
+              if (leftOut.length && e instanceof Error) {
+                e.message +=
+                  `\n(stage ${leftOut.join(', ')} did not run: left out of this run's selection, so a failure there ` +
+                  `could not skip this check)`;
+              }
+              throw e;
+            }
+          });
+      const title = `${id} ${instanceTitle(id, params, opts?.title)}`;
+      const options = { meta: { checkKey: key }, ...(opts?.timeoutMs ? { timeout: opts.timeoutMs } : {}) };
+      (opts?.concurrent ? declare.concurrent : declare)(title, options, run as never);
     },
   };
 }
@@ -169,33 +202,17 @@ export function testbed(): Testbed {
   return (cached ??= openTestbed(readTestbedFile(inject('testbedFile'))));
 }
 
-export interface EvidencedCheck {
-  (): Promise<{ problem?: string; evidence?: Evidence | Evidence[] }>;
-}
-
 const PROGRESS_EVERY_MS = 5000;
 
 /**
- * A check that saw the network misbehave, as opposed to a testbed or suite that broke: reports file it under product
- * failures.
+ * Ends a check in the house style: nothing when the verdict holds; otherwise the raw
+ * answers it was read from are attached and the check fails with its problem (every
+ * problem on its own line: router, peer or route, expected, seen), never a matcher's diff.
  */
-export class NetworkCheckFailed extends Error {
-  override name = 'AssertionError';
-}
-
-/**
- * Ends a check in the house style: nothing when there is no problem, otherwise every
- * problem on its own line (router, peer or route, expected, seen), never a matcher's diff.
- */
-export function judge(...problems: Array<string | undefined | Array<string | undefined>>): void {
-  const list = problems.flat().filter((p): p is string => !!p);
-  if (list.length) throw new NetworkCheckFailed(list.join('\n'));
-}
-
-/** judge(), attaching the raw JSON the problems were read from when there are any. */
-export async function judgeWithEvidence(ctx: TestContext, problems: string[], evidence: Evidence[]): Promise<void> {
-  if (problems.length) await attachEvidence(ctx, evidence);
-  judge(problems);
+export async function judge(ctx: TestContext, verdict: Verdict): Promise<void> {
+  if (verdict.problem === undefined) return;
+  await attachEvidence(ctx, verdict.evidence);
+  throw new NetworkCheckFailed(verdict.problem);
 }
 
 async function attachEvidence(ctx: TestContext, answers: Evidence[]): Promise<void> {
@@ -212,7 +229,11 @@ async function attachEvidence(ctx: TestContext, answers: Evidence[]): Promise<vo
  * On failure the test fails with the check's last message and the raw JSON it last
  * saw is attached; on success the time to converge is recorded.
  */
-export async function expectEventually(ctx: TestContext, deadline: DeadlineName, check: EvidencedCheck): Promise<void> {
+export async function expectEventually(
+  ctx: TestContext,
+  deadline: DeadlineName,
+  check: () => Promise<Verdict>,
+): Promise<void> {
   const tb = testbed();
   await allure.step(`converges within ${deadline} (${tb.deadlines[deadline] / 1000} s)`, async () => {
     let last: Evidence[] = [];
@@ -229,7 +250,7 @@ export async function expectEventually(ctx: TestContext, deadline: DeadlineName,
     try {
       const done = await eventually(async () => {
         const r = await check();
-        last = r.evidence === undefined ? [] : Array.isArray(r.evidence) ? r.evidence : [r.evidence];
+        last = r.evidence;
         lastProblem = r.problem;
         return r.problem;
       }, tb.deadlines[deadline]).finally(() => clearInterval(progress));

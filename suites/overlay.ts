@@ -37,6 +37,13 @@ export async function placedVms(tb: Testbed): Promise<PlacedVm[]> {
   );
 }
 
+/** A placed VM as a traffic peer: its name and the address the topology declares for it. */
+export function peerOf(vms: ReadonlyMap<string, PlacedVm>, vm: string): { name: string; ip: string } {
+  const v = vms.get(vm);
+  if (!v) throw new Error(`VM ${vm} is not placed: the clusters report no such VM`);
+  return { name: vm, ip: v.declaredIp };
+}
+
 /** A VM announces itself the way a booted guest does when it talks: it resolves and pings its gateway. */
 async function greetGateway(tb: Testbed, vm: PlacedVm): Promise<void> {
   const gw = addressOf(requireOverlay(tb).l2vnis[vm.network]!.gateway);

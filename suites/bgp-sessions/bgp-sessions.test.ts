@@ -17,7 +17,7 @@ describe.concurrent('bgp-sessions: every underlay and EVPN session is Establishe
     check(
       'L2S-BGP-001',
       { router: name },
-      async (ctx) => {
+      async ({}, ctx) => {
         await expectEventually(ctx, 'bgpEstablished', () => checkRouterSessions(tb.router(name), mine));
       },
       { title: { peers: mine.map((s) => s.peer).join(', ') } },

@@ -1,6 +1,7 @@
 // Conformance of the BGP sessions: every session the topology implies is
 // Established in IPv4 unicast and in L2VPN EVPN, seen from each side.
-import type { Evidence, Router } from '../../helpers/ports.ts';
+import type { Router } from '../../helpers/ports.ts';
+import { verdictOf, type Verdict } from '../verdict.ts';
 import { negotiatedFamilies, type BgpPeer, type FamilyNegotiation } from '../../helpers/nos/records.ts';
 import type { ExpectedSession, AddressFamily } from '../../topology/expectations.ts';
 
@@ -46,20 +47,12 @@ export function sessionProblems(
   return problems;
 }
 
-export interface SessionCheckResult {
-  problem?: string;
-  evidence?: Evidence[];
-}
-
 /**
  * Asks the router for its sessions and their capabilities; returns the problems as one message, with the JSON it
  * looked at.
  */
-export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<SessionCheckResult> {
+export async function checkRouterSessions(router: Router, expected: ExpectedSession[]): Promise<Verdict> {
   const [sessions, neighbors] = await Promise.all([router.sessions(), router.neighbors()]);
   const problems = sessionProblems(router.name, expected, sessions.value, negotiatedFamilies(neighbors.value));
-  return {
-    problem: problems.length ? problems.join('\n') : undefined,
-    evidence: [...sessions.evidence, ...neighbors.evidence],
-  };
+  return verdictOf(problems, [...sessions.evidence, ...neighbors.evidence]);
 }

@@ -2,7 +2,8 @@
 // what zebra must have programmed from them. Each function is pure: router JSON in,
 // precise problems out.
 import { bestPath, type EvpnRoute, type EvpnVni, type EvpnMac, type UnicastRoute } from '../../helpers/nos/records.ts';
-import type { Evidence, Router } from '../../helpers/ports.ts';
+import type { Router } from '../../helpers/ports.ts';
+import { verdictOf, type Verdict } from '../verdict.ts';
 import type { ExpectedImet, ExpectedMacIp, ExpectedPrefix, ExpectedImport } from '../../topology/expectations.ts';
 
 const describeRoute = (r: EvpnRoute) => {
@@ -160,16 +161,9 @@ export function remoteMacProblems(router: string, vni: number, macs: EvpnMac[], 
 
 // ---------------------------------------------------------------- on a testbed
 
-export interface Evidenced {
-  problem?: string;
-  evidence: Evidence[];
-}
-
-const joined = (list: string[]) => (list.length ? list.join('\n') : undefined);
-
-export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Evidenced> {
+export async function checkImet(router: Router, expected: ExpectedImet[]): Promise<Verdict> {
   const a = await router.evpnRoutes({ type: 3 });
-  return { problem: joined(imetProblems(router.name, a.value, expected)), evidence: a.evidence };
+  return verdictOf(imetProblems(router.name, a.value, expected), a.evidence);
 }
 
 /** The global table's type-2 routes and, on a node, what its L2VNIs imported. */
@@ -177,14 +171,14 @@ export async function checkMacIp(
   router: Router,
   expected: ExpectedMacIp[],
   imports: ExpectedImport[] = [],
-): Promise<Evidenced> {
+): Promise<Verdict> {
   const a = await router.evpnRoutes({ type: 2 });
   const vnis = await Promise.all(imports.map(async (i) => ({ i, v: await router.vniRoutes(i.vni) })));
   const problems = [
     ...expected.flatMap((e) => macIpProblems(router.name, a.value, e)),
     ...vnis.flatMap(({ i, v }) => vniImportProblems(router.name, i.vni, v.value, i.vms, i.vteps)),
   ];
-  return { problem: joined(problems), evidence: [...a.evidence, ...vnis.flatMap((x) => x.v.evidence)] };
+  return verdictOf(problems, [...a.evidence, ...vnis.flatMap((x) => x.v.evidence)]);
 }
 
 export async function checkVrfTable(
@@ -192,9 +186,9 @@ export async function checkVrfTable(
   vrf: string,
   present: ExpectedPrefix[],
   absent: ExpectedPrefix[],
-): Promise<Evidenced> {
+): Promise<Verdict> {
   const a = await router.vrfRoutes(vrf);
-  return { problem: joined(vrfTableProblems(router.name, vrf, a.value, present, absent)), evidence: a.evidence };
+  return verdictOf(vrfTableProblems(router.name, vrf, a.value, present, absent), a.evidence);
 }
 
 export async function checkZebraVni(
@@ -202,11 +196,11 @@ export async function checkZebraVni(
   vni: number,
   remoteVteps: string[],
   remoteVms: ExpectedMacIp[],
-): Promise<Evidenced> {
+): Promise<Verdict> {
   const [v, m] = await Promise.all([router.vnis(vni), router.macs(vni)]);
   const list = [
     ...remoteVtepProblems(router.name, vni, v.value, remoteVteps),
     ...remoteVms.flatMap((e) => remoteMacProblems(router.name, vni, m.value, e)),
   ];
-  return { problem: joined(list), evidence: [...v.evidence, ...m.evidence] };
+  return verdictOf(list, [...v.evidence, ...m.evidence]);
 }

@@ -1,6 +1,7 @@
 import { describe, beforeAll } from 'vitest';
 import { testbed, expectEventually, conformanceSuite, judge } from '../context.ts';
-import { greetedVms, requireOverlay } from '../overlay.ts';
+import { verdictOf } from '../verdict.ts';
+import { peerOf, requireOverlay } from '../overlay.ts';
 import { checkReaches, checkAnswersAs, checkIsolated, type Service } from './checks.ts';
 import { expectedState } from '../../topology/expectations.ts';
 import { addressOf } from '../../topology/ip.ts';
@@ -15,37 +16,38 @@ const hosts = new Map<string, Service>(
     { name, ip: addressOf(h.ipv4), port: h.port, vrf: h.vrf },
   ]),
 );
-const vms = new Map<string, Service>(plan.vms.map((v) => [v.vm, { name: v.vm, ip: v.ip, port: v.port, vrf: v.vrf }]));
+const services = new Map<string, Service>(
+  plan.vms.map((v) => [v.vm, { name: v.vm, ip: v.ip, port: v.port, vrf: v.vrf }]),
+);
 const peer = (s: Service) => ({ name: s.name, ip: s.ip });
 
 describe('l3vni: VMs reach the hosts of their VRF and never those of another', () => {
-  beforeAll(async () => {
-    if (suite.blocked) return;
-    process.stderr.write(
-      `l2stretch: l3vni: ${plan.reach.probes.length} reach probes, ${plan.reach.rule}; ` +
-        `${plan.drop.probes.length} must-drop probes, ${plan.drop.rule}\n`,
-    );
-    await greetedVms(tb);
-  });
+  beforeAll(
+    () =>
+      void process.stderr.write(
+        `l2stretch: l3vni: ${plan.reach.probes.length} reach probes, ${plan.reach.rule}; ` +
+          `${plan.drop.probes.length} must-drop probes, ${plan.drop.rule}\n`,
+      ),
+  );
 
   for (const { from, to, vrf } of plan.reach.probes) {
     const host = hosts.get(from) ?? hosts.get(to)!;
-    if (vms.has(from)) {
+    if (services.has(from)) {
       suite.check(
         'L2S-L3-001',
         { vm: from, host: to },
-        async (ctx) => {
-          await expectEventually(ctx, 'dataPlane', async () => ({
-            problem: await checkReaches(tb.workload(from), peer(vms.get(from)!), host),
-          }));
+        async ({ vms }, ctx) => {
+          await expectEventually(ctx, 'dataPlane', async () =>
+            verdictOf(await checkReaches(tb.workload(from), peerOf(vms, from), host)),
+          );
         },
         { title: { ip: host.ip, vrf } },
       );
     } else {
-      suite.check('L2S-L3-002', { host: from, vm: to }, async (ctx) => {
-        await expectEventually(ctx, 'dataPlane', async () => ({
-          problem: await checkAnswersAs(tb.workload(from), peer(host), vms.get(to)!),
-        }));
+      suite.check('L2S-L3-002', { host: from, vm: to }, async ({ vms }, ctx) => {
+        await expectEventually(ctx, 'dataPlane', async () =>
+          verdictOf(await checkAnswersAs(tb.workload(from), peer(host), { ...services.get(to)!, ...peerOf(vms, to) })),
+        );
       });
     }
   }
@@ -57,7 +59,11 @@ describe('l3vni: VMs reach the hosts of their VRF and never those of another', (
     suite.check(
       'L2S-L3-003',
       { vm: from, host: to },
-      async () => judge(await checkIsolated(tb.workload(from), peer(vms.get(from)!), host, tb.deadlines.mustFailProbe)),
+      async ({ vms }, ctx) =>
+        judge(
+          ctx,
+          verdictOf(await checkIsolated(tb.workload(from), peerOf(vms, from), host, tb.deadlines.mustFailProbe)),
+        ),
       { concurrent: true, title: { ip: host.ip, vrf } },
     );
   }

@@ -1,45 +1,61 @@
-import { describe, beforeAll } from 'vitest';
-import { testbed, conformanceSuite, judgeWithEvidence } from '../context.ts';
+import { describe } from 'vitest';
+import { testbed, conformanceSuite, conformanceTest, judge } from '../context.ts';
 import { placedVms, placedState, requireOverlay } from '../overlay.ts';
 import { expectedState } from '../../topology/expectations.ts';
 import { readStart, snapshot, stabilityProblems, type RouterState, type Watched } from './checks.ts';
+import { verdictOf } from '../verdict.ts';
 import type { Evidence } from '../../helpers/ports.ts';
 
 const tb = testbed();
-const suite = conformanceSuite('stability', ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration']);
 requireOverlay(tb);
 const plan = expectedState(tb.topology);
 
-let start: RouterState[] = [];
-let end: RouterState[] = [];
-let evidence: Evidence[] = [];
-const watched: Watched = {
-  vteps: new Map(plan.nodeVteps.filter((v) => plan.stable.vteps.includes(v.vtep)).map((v) => [v.vtep, v.node])),
-  vmMacs: new Map(),
-};
+/** What every router said when the run started and what it says now, and what is watched between the two. */
+interface RunSpan {
+  start: RouterState[];
+  end: RouterState[];
+  evidence: Evidence[];
+  watched: Watched;
+}
 
 // Last of the run: what every router says now, against what it said when the run started.
-describe('stability: no session reset and no overlay route re-advertised during the run', () => {
-  beforeAll(async () => {
-    if (suite.blocked) return;
-    start = readStart(process.env.L2STRETCH_REPORT_DIR!);
-    // The VM the live-migration suite moves changes routes by design: the oracle watches only the others.
-    const state = placedState(tb, await placedVms(tb));
-    for (const vm of state.vms) if (plan.stable.vms.includes(vm.vm)) watched.vmMacs.set(vm.route!.mac, vm.vm);
-    ({ states: end, evidence } = await snapshot(tb));
-  });
+const test = conformanceTest.extend<{ span: RunSpan }>({
+  span: [
+    async ({ tb }, use) => {
+      const start = readStart(process.env.L2STRETCH_REPORT_DIR!);
+      const watched: Watched = {
+        vteps: new Map(plan.nodeVteps.filter((v) => plan.stable.vteps.includes(v.vtep)).map((v) => [v.vtep, v.node])),
+        vmMacs: new Map(),
+      };
+      // The VM the live-migration suite moves changes routes by design: the oracle watches only the others.
+      const state = placedState(tb, await placedVms(tb));
+      for (const vm of state.vms) if (plan.stable.vms.includes(vm.vm)) watched.vmMacs.set(vm.route!.mac, vm.vm);
+      const { states: end, evidence } = await snapshot(tb);
+      await use({ start, end, evidence, watched });
+    },
+    { scope: 'file' },
+  ],
+});
+const suite = conformanceSuite(
+  'stability',
+  ['bgp-sessions', 'evpn-routes', 'l2-stretch', 'l3vni', 'live-migration'],
+  test,
+);
 
+describe('stability: no session reset and no overlay route re-advertised during the run', () => {
   for (const router of plan.routers) {
-    suite.check('L2S-STAB-001', { router }, async (ctx) => {
-      const s = start.find((x) => x.router === router);
-      const e = end.find((x) => x.router === router)!;
+    suite.check('L2S-STAB-001', { router }, async ({ span }, ctx) => {
+      const s = span.start.find((x) => x.router === router);
+      const e = span.end.find((x) => x.router === router)!;
       const problems = s
-        ? stabilityProblems(s, e, watched)
+        ? stabilityProblems(s, e, span.watched)
         : [`${router}: expected a snapshot from the start of the run, seen none`];
-      await judgeWithEvidence(
+      await judge(
         ctx,
-        problems,
-        evidence.filter((a) => a.router === router),
+        verdictOf(
+          problems,
+          span.evidence.filter((a) => a.router === router),
+        ),
       );
     });
   }
