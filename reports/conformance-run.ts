@@ -16,14 +16,19 @@ interface JsonReport {
     message?: string;
     startTime: number;
     endTime: number;
-    assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+    assertionResults: Array<{
+      fullName: string;
+      status: string;
+      failureMessages: string[];
+      meta?: { checkKey?: string };
+    }>;
   }>;
 }
 
 export interface ConformanceRun {
   checks: number;
   passed: number;
-  /** Check (or `<suite file> (setup)`) → the first line of why it did not pass. */
+  /** Check instance key (or the test's name, or `<suite file> (setup)`) → the first line of why it did not pass. */
   notPassed: Map<string, string>;
   /** Suite file (relative to the package) → seconds, in the order they ran. */
   suiteSeconds: Map<string, number>;
@@ -68,7 +73,13 @@ export async function runConformance(
     // checks and is named by its file.
     const checks = all
       .filter((a) => a.status !== 'passed')
-      .map((a) => [a.fullName, a.status === 'failed' ? firstLine(a.failureMessages[0] ?? '') : a.status] as const);
+      .map(
+        (a) =>
+          [
+            a.meta?.checkKey ?? a.fullName,
+            a.status === 'failed' ? firstLine(a.failureMessages[0] ?? '') : a.status,
+          ] as const,
+      );
     const setups = report.testResults
       .filter((f) => f.status === 'failed' && f.message)
       .map((f) => [`${f.name.replace(/^.*\/suites\//, 'suites/')} (setup)`, firstLine(f.message!)] as const);

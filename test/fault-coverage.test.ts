@@ -1,15 +1,15 @@
 // A check that always passes is caught only when some fault is shown to fail it: every
 // catalogue check must be named by a row of the fault catalogue (test/faults) or by an
 // embedded fault test (test/embedded/*fault*.test.ts, the ID in the test's title).
-// A row names a check by a fragment of its title that carries the ID; the catalogue
-// run proves each fragment matches exactly one failed check, so the ID named here is
-// the one that failed there.
+// A row names each instance it must fail by its key; the catalogue run proves each
+// such instance failed, so the ID of the key is the check that failed there.
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULT_GROUPS } from './faults/catalogue.ts';
 import { checkIds, type CheckId } from '../suites/catalogue.ts';
+import { parseKey } from '../suites/keys.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ID = /L2S-[A-Z0-9]+-\d{3}/g;
@@ -33,19 +33,23 @@ function embeddedFaultTests(): Map<string, string[]> {
 }
 
 describe('a fault behind every check', () => {
-  it('every fragment a fault row expects to fail names exactly one known check ID', () => {
-    const known = new Set<string>(checkIds());
+  it('every instance a fault row expects to fail is named by a well-formed key, once', () => {
     const bad = rows.flatMap((r) =>
-      r.breaks
-        .filter((b) => (b.match(ID) ?? []).length !== 1 || !known.has(b.match(ID)![0]!))
-        .map((b) => `${r.name}: "${b}"`),
+      r.breaks.flatMap((k) => {
+        try {
+          parseKey(k);
+          return r.breaks.indexOf(k) === r.breaks.lastIndexOf(k) ? [] : [`${r.name}: ${k} named twice`];
+        } catch (e) {
+          return [`${r.name}: ${(e as Error).message}`];
+        }
+      }),
     );
     expect(bad).toEqual([]);
   });
 
   it('every catalogue check is failed by some fault row or embedded fault test, or says why none can', () => {
     const proven = new Set([
-      ...rows.flatMap((r) => r.breaks.flatMap((b) => b.match(ID) ?? [])),
+      ...rows.flatMap((r) => r.breaks.map((k) => parseKey(k).id)),
       ...[...embeddedFaultTests().values()].flat(),
     ]);
     const unproven = checkIds().filter((id) => !proven.has(id) && !NO_FAULT[id]);

@@ -1,9 +1,11 @@
 // The fault catalogue: each fault, how to inject it into a healthy embedded testbed
-// (and heal it, where faults share a testbed), and exactly which conformance checks
-// it must fail (every other check must still pass). Expectations name checks by a
-// fragment of their title.
+// (and heal it, where faults share a testbed), and exactly which conformance check
+// instances it must fail (every other instance must still pass). Expectations name
+// instances by their keys (suites/keys.ts), built from the topology the embedded
+// testbed stands up: its routers, nodes, VMs and hosts by role, never by a literal name.
 import type { RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { RunPaths } from '../../testbeds/embedded/run.ts';
+import { frr } from '../../helpers/nos/frr/dialect.ts';
 import { ipBatch, setSysctls } from '../../testbeds/embedded/netns.ts';
 import { stageManifests, withMac, withHostBridge, type Manifest } from '../../topology/manifests.ts';
 import { greetedVms } from '../../suites/overlay.ts';
@@ -12,21 +14,40 @@ import { eventually } from '../../helpers/wait.ts';
 import { restartVm } from '../../helpers/kube/vm.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS, type OpenPERouterVersion } from '../../topology/openperouter.ts';
 import type { CheckId } from '../../suites/catalogue.ts';
-import { frr } from '../../helpers/nos/frr/dialect.ts';
+import { checkKey, keyMatches, type KeyParams, type ParamValue } from '../../suites/keys.ts';
+import { loadTopology } from '../../topology/load.ts';
+import { expectedState, nodeVteps, routerNames } from '../../topology/expectations.ts';
+import { requireOverlay } from '../../suites/overlay.ts';
+import { addressOf } from '../../topology/ip.ts';
+
+/** Instances of check `id` whose key parameters include every one of `where`. */
+export interface KeySelector {
+  id: CheckId;
+  where?: Readonly<Record<string, ParamValue>>;
+}
+
+/** Whether `s` selects the instance `key` names; what is no key (a suite's failed setup) it never selects. */
+export function selects(s: KeySelector, key: string): boolean {
+  try {
+    return keyMatches(key, s.id, s.where);
+  } catch {
+    return false;
+  }
+}
 
 export interface Fault {
   name: string;
   inject(tb: RunningTestbed): Promise<void>;
-  /** One fragment per check that must fail, each matching exactly one check title. */
+  /** The key of every check instance that must fail. */
   breaks: string[];
   /**
-   * Checks the fault leaves unjudged: they must be skipped (the suite says why), not
+   * Instances the fault leaves unjudged: they must be skipped (the suite says why), not
    * fail and not pass. They prove nothing about their own check, so the row-per-check
    * self-test does not count them.
    */
   skips?: string[];
-  /** Checks whose outcome under this fault is a race (the row says which race): judged neither way. */
-  mayBreak?: string[];
+  /** Instances whose outcome under this fault is a race (the row says which race): judged neither way. */
+  mayBreak?: KeySelector[];
   /** Wait times, when the group's would blur what the fault breaks. */
   deadlines?: string;
   /** The openperouter releases it is a fault of (default all): on the others it is how the release behaves. */
@@ -55,6 +76,62 @@ const ROUTING_AND_TRAFFIC = [
   'suites/l3vni',
   'suites/stability',
 ];
+
+// The testbed's parts by role, from the topology upEmbedded() stands up.
+const T = loadTopology();
+const OVERLAY = requireOverlay({ topology: T } as Parameters<typeof requireOverlay>[0]);
+const withRole = (role: string) =>
+  Object.entries(T.fabric.routers)
+    .filter(([, r]) => r.role === role)
+    .map(([n]) => n);
+const [SPINE] = withRole('spine') as [string];
+/** The leaves the hosts hang off, A's first. */
+const [LEAF_A, LEAF_B] = withRole('leaf') as [string, string];
+const [CLUSTER_A, CLUSTER_B] = Object.keys(T.clusters) as [string, string];
+const TOR_A = T.clusters[CLUSTER_A]!.tor;
+const TOR_B = T.clusters[CLUSTER_B]!.tor;
+const NODES = nodeVteps(T).map((v) => v.node);
+const nodesOf = (cluster: string) => Object.keys(T.clusters[cluster]!.nodes);
+/** A cluster's nodes: the control plane first, then the worker. */
+const [A_CONTROL_PLANE, A_WORKER] = nodesOf(CLUSTER_A) as [string, string];
+const [B_CONTROL_PLANE, B_WORKER] = nodesOf(CLUSTER_B) as [string, string];
+const EVERY_ROUTER = routerNames(T);
+/** The VM that migrates (it lives in cluster A), and the VM of cluster B on its segment. */
+const VM_1 = expectedState(T).migration!.vm;
+const [VM_2] = Object.entries(OVERLAY.vms).find(([, v]) => v.cluster === CLUSTER_B)! as [string, unknown];
+const VM_1_NET = OVERLAY.vms[VM_1]!.network;
+const VNI = OVERLAY.l2vnis[VM_1_NET]!.vni;
+const VRF = OVERLAY.l2vnis[VM_1_NET]!.vrf;
+const hostOn = (leaf: string, vrf: string) =>
+  Object.entries(T.hosts).find(([, h]) => h.leaf === leaf && h.vrf === vrf)![0];
+const HOST_A_RED = hostOn(LEAF_A, VRF);
+const HOST_B_RED = hostOn(LEAF_B, VRF);
+const HOST_A_BLUE = hostOn(LEAF_A, 'blue');
+
+/** The key of an instance of `id`. */
+const key = (id: CheckId, params: Readonly<Record<string, ParamValue>>) => checkKey(id, params as KeyParams<typeof id>);
+/** Check `id` on each of `routers`, with the other key parameters of `more`. */
+const on = (routers: string[], id: CheckId, more: Readonly<Record<string, ParamValue>> = {}) =>
+  routers.map((router) => key(id, { router, ...more }));
+/** The type-3 check on every router it runs on: the spine, the ToRs and the nodes. */
+const everyRouterWithImet = () => on([SPINE, ...withRole('tor'), ...NODES], 'L2S-EVPN-001', { vni: VNI });
+/** A VM's routed paths to a host of its VRF, both ways. */
+const routedBothWays = (vm: string, host: string) => [key('L2S-L3-001', { vm, host }), key('L2S-L3-002', { host, vm })];
+/** Every L2 check between the two VMs, both ways. */
+const L2_BETWEEN_VMS = [
+  [VM_1, VM_2],
+  [VM_2, VM_1],
+].flatMap(([from, to]) =>
+  (['L2S-L2-001', 'L2S-L2-002', 'L2S-L2-003', 'L2S-L2-004'] as const).map((id) => key(id, { from: from!, to: to! })),
+);
+/** The anycast gateway check of the segment. */
+const ANYCAST = key('L2S-L2-005', { vni: VNI });
+/** The live-migration check `id` of the move from cluster `from` to `to`. */
+const leg = (from: string, to: string) => (id: CheckId) => key(id, { vm: VM_1, from, to });
+const WITHIN_A = leg(CLUSTER_A, CLUSTER_A);
+const ACROSS = leg(CLUSTER_A, CLUSTER_B);
+const BACK = leg(CLUSTER_B, CLUSTER_A);
+const migrationChecks = (...ns: string[]) => ns.map((n) => `L2S-MIG-${n}` as CheckId);
 
 const vtysh = (tb: RunningTestbed, router: string, ...lines: string[]) =>
   frr(tb.testbed.router(router))
@@ -90,13 +167,13 @@ export async function untilHeard(tb: RunningTestbed, check: () => Promise<string
   }, 60_000);
 }
 
-/** hostA_red reaches vm-2 over VRF red: vm-2's MAC+IP route is back on the fabric. */
+/** Cluster A's red host reaches cluster B's VM over the VRF: the VM's MAC+IP route is back on the fabric. */
 export const hostARedReachesVm2 = (tb: RunningTestbed) =>
   untilHeard(tb, () =>
     checkAnswersAs(
-      tb.testbed.workload('hostA_red'),
-      { name: 'hostA_red', ip: '192.168.20.2' },
-      { name: 'vm-2', ip: '192.170.1.30', port: 8090, vrf: 'red' },
+      tb.testbed.workload(HOST_A_RED),
+      { name: HOST_A_RED, ip: addressOf(T.hosts[HOST_A_RED]!.ipv4) },
+      { name: VM_2, ip: addressOf(OVERLAY.vms[VM_2]!.ipv4), port: OVERLAY.vms[VM_2]!.port, vrf: VRF },
     ),
   );
 
@@ -125,22 +202,6 @@ const withoutArpAccept = (tb: RunningTestbed) =>
     ),
   ).then(() => undefined);
 
-/** Every L2 check between the two VMs, both ways. */
-const L2_BETWEEN_VMS = ['vm-1 → vm-2', 'vm-2 → vm-1']
-  .flatMap((p) => [`L2S-L2-001 ${p}: HTTP`, `L2S-L2-002 ${p}: ping`, `L2S-L2-003 ${p}: full-size frames`])
-  .concat(['L2S-L2-004 vm-1 ← vm-2: a 2 MiB transfer', 'L2S-L2-004 vm-2 ← vm-1: a 2 MiB transfer']);
-
-const NODES = ['pe-kind-a-control-plane', 'pe-kind-a-worker', 'pe-kind-b-control-plane', 'pe-kind-b-worker'];
-/** Check `id`, titled `check`, on each of `routers`. */
-const on = (routers: string[], id: CheckId, check: string) => routers.map((r) => `${id} ${r}: ${check}`);
-/** The check on every cluster node. */
-const nodes = (id: CheckId, check: string) => on(NODES, id, check);
-/** The type-3 check on every router it runs on: the spine, the ToRs and the nodes. */
-const everyRouterWithImet = () =>
-  on(['spine', 'leafkind-a', 'leafkind-b', ...NODES], 'L2S-EVPN-001', 'type-3 route for VNI 110');
-
-/** The anycast gateway check of the segment. */
-const ANYCAST = 'L2S-L2-005 VNI 110: every node answers the gateway';
 /** Another MAC on one node's SVI, the one of the anycast gateway elsewhere. */
 const sviMac = (mac: string) => (tb: RunningTestbed) =>
   ipBatch([`link set dev br-pe-110 address ${mac}`], new RunPaths(tb.runId).netns('pe-kind-b-worker-router', 'red'));
@@ -164,17 +225,11 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'neighbor 192.168.1.1 shutdown'),
     heal: (tb) => vtysh(tb, 'spine', 'router bgp 64612', 'no neighbor 192.168.1.1 shutdown'),
     breaks: [
-      'L2S-BGP-001 spine: leafA, leafB, leafkind-a, leafkind-b Established',
-      'L2S-BGP-001 leafA: spine Established',
-      'L2S-EVPN-002 leafA: type-2 MAC and MAC+IP routes',
-      'L2S-EVPN-003 pe-kind-a-control-plane: VRF red has the type-5',
-      'L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5',
-      'L2S-EVPN-003 pe-kind-b-control-plane: VRF red has the type-5',
-      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
-      'L2S-L3-001 vm-1 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-1',
-      'L2S-L3-001 vm-2 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-2',
+      ...on([SPINE, LEAF_A], 'L2S-BGP-001'),
+      key('L2S-EVPN-002', { router: LEAF_A }),
+      ...on(NODES, 'L2S-EVPN-003', { vrf: VRF }),
+      ...routedBothWays(VM_1, HOST_A_RED),
+      ...routedBothWays(VM_2, HOST_A_RED),
     ],
   },
   {
@@ -182,13 +237,12 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     inject: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'neighbor 192.168.12.2 shutdown'),
     heal: (tb) => vtysh(tb, 'pe-kind-b-worker', 'router bgp 64518', 'no neighbor 192.168.12.2 shutdown'),
     breaks: [
-      'L2S-BGP-001 leafkind-b: spine, pe-kind-b-control-plane, pe-kind-b-worker Established',
-      'L2S-BGP-001 pe-kind-b-worker: leafkind-b Established',
+      ...on([TOR_B, B_WORKER], 'L2S-BGP-001'),
       ...everyRouterWithImet(),
       // Its own table lacks the other cluster's routes, and no other node imports its type-3.
-      ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
-      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
+      ...on(NODES, 'L2S-EVPN-002'),
+      key('L2S-EVPN-003', { router: B_WORKER, vrf: VRF }),
+      ...on(NODES, 'L2S-EVPN-004', { vni: VNI }),
     ],
   },
   {
@@ -200,22 +254,14 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     // IPv4 unicast stays up, so only EVPN is cut between cluster A and the rest: every
     // route between the clusters and to the red hosts goes, and all traffic built on them.
     breaks: [
-      'L2S-BGP-001 spine: leafA, leafB, leafkind-a, leafkind-b Established',
-      'L2S-BGP-001 leafkind-a: spine, pe-kind-a-control-plane, pe-kind-a-worker Established',
+      ...on([SPINE, TOR_A], 'L2S-BGP-001'),
       ...everyRouterWithImet(),
-      ...on(
-        ['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES],
-        'L2S-EVPN-002',
-        'type-2 MAC and MAC+IP routes',
-      ),
-      'L2S-EVPN-003 pe-kind-a-control-plane: VRF red has the type-5',
-      'L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5',
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
+      ...on(EVERY_ROUTER, 'L2S-EVPN-002'),
+      ...on(nodesOf(CLUSTER_A), 'L2S-EVPN-003', { vrf: VRF }),
+      ...on(NODES, 'L2S-EVPN-004', { vni: VNI }),
       ...L2_BETWEEN_VMS,
-      'L2S-L3-001 vm-1 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-1',
-      'L2S-L3-001 vm-1 → hostB_red',
-      'L2S-L3-002 hostB_red → vm-1',
+      ...routedBothWays(VM_1, HOST_A_RED),
+      ...routedBothWays(VM_1, HOST_B_RED),
     ],
   },
   {
@@ -226,10 +272,10 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     breaks: [
       ...everyRouterWithImet(),
       // No node imports its type-3, and it has no VNI table of its own.
-      ...nodes('L2S-EVPN-002', 'type-2 MAC and MAC+IP routes'),
-      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
+      ...on(NODES, 'L2S-EVPN-002'),
+      key('L2S-EVPN-003', { router: B_WORKER, vrf: VRF }),
       // Without it zebra serves no VNI there (`show evpn vni 110 json` prints nothing): no SVI of the VNI to judge.
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
+      ...on(NODES, 'L2S-EVPN-004', { vni: VNI }),
       ANYCAST,
     ],
   },
@@ -252,12 +298,8 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     // cluster B's nodes serve no VNI 110 at all, and their gateway MAC follows VNI 111.
     breaks: [
       ...everyRouterWithImet(),
-      ...on(
-        ['spine', 'leafA', 'leafB', 'leafkind-a', 'leafkind-b', ...NODES],
-        'L2S-EVPN-002',
-        'type-2 MAC and MAC+IP routes',
-      ),
-      ...nodes('L2S-EVPN-004', 'zebra floods VNI 110'),
+      ...on(EVERY_ROUTER, 'L2S-EVPN-002'),
+      ...on(NODES, 'L2S-EVPN-004', { vni: VNI }),
       ...L2_BETWEEN_VMS,
       ANYCAST,
     ],
@@ -280,19 +322,16 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
         'address-family l2vpn evpn',
         'no route-target import 64520:200',
       ),
-    breaks: ['L2S-EVPN-003 pe-kind-a-worker: VRF red has the type-5'],
+    breaks: [key('L2S-EVPN-003', { router: A_WORKER, vrf: VRF })],
   },
   {
     name: 'L3VNI missing in one cluster (deleted in pe-kind-b)',
     inject: (tb) => tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
     heal: (tb) => tb.testbed.cluster('pe-kind-b').apply([manifest('pe-kind-b', 'overlay', 'L3VNI')]),
     breaks: [
-      'L2S-EVPN-003 pe-kind-b-control-plane: VRF red has the type-5',
-      'L2S-EVPN-003 pe-kind-b-worker: VRF red has the type-5',
-      'L2S-L3-001 vm-2 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-2',
-      'L2S-L3-001 vm-2 → hostB_red',
-      'L2S-L3-002 hostB_red → vm-2',
+      ...on(nodesOf(CLUSTER_B), 'L2S-EVPN-003', { vrf: VRF }),
+      ...routedBothWays(VM_2, HOST_A_RED),
+      ...routedBothWays(VM_2, HOST_B_RED),
     ],
   },
   {
@@ -311,17 +350,14 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     heal: (tb) => vtysh(tb, 'pe-kind-a-worker', 'router bgp 64514', 'address-family l2vpn evpn', 'no vni 110'),
     // The routes still arrive in its global table (every type-2 and type-3 check of
     // the global table passes); its VNI imports none of them, and zebra floods nowhere.
-    breaks: [
-      'L2S-EVPN-002 pe-kind-a-worker: type-2 MAC and MAC+IP routes',
-      'L2S-EVPN-004 pe-kind-a-worker: zebra floods VNI 110',
-    ],
+    breaks: [key('L2S-EVPN-002', { router: A_WORKER }), key('L2S-EVPN-004', { router: A_WORKER, vni: VNI })],
   },
   {
     name: 'a session that resets every 5 s (the spine clears its session to leafB)',
     inject: async (tb) => {
       flapping = setInterval(
         () =>
-          void frr(tb.testbed.router('spine'))
+          void frr(tb.testbed.router(SPINE))
             .vtysh('clear bgp 192.168.1.3')
             .catch(() => undefined),
         FLAP_EVERY_MS,
@@ -334,8 +370,15 @@ const CONTROL_PLANE_FAULTS: HealableFault[] = [
     // last try or a 2 s probe lands in such a window is a race (a CI run saw leafB's
     // type-2, two nodes' red type-5 and the hostB_red paths fail; earlier runs saw none
     // fail), so those are judged neither way here; the session-down rows judge them.
-    breaks: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafB: no BGP session reset'],
-    mayBreak: ['L2S-EVPN-002 leafB', 'L2S-EVPN-003', 'hostB_red', 'L2S-MIG-003', 'L2S-MIG-007'],
+    breaks: on([SPINE, LEAF_B], 'L2S-STAB-001'),
+    mayBreak: [
+      { id: 'L2S-EVPN-002', where: { router: LEAF_B } },
+      { id: 'L2S-EVPN-003' },
+      { id: 'L2S-L3-001', where: { host: HOST_B_RED } },
+      { id: 'L2S-L3-002', where: { host: HOST_B_RED } },
+      { id: 'L2S-MIG-003' },
+      { id: 'L2S-MIG-007' },
+    ],
     // The session checks retry until they see the session back between two resets; 2 s
     // was shorter than a loaded machine takes to re-establish it (a catalogue run with
     // three parts side by side saw L2S-BGP-001 leafB fail so).
@@ -385,7 +428,7 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     heal: sealRedFromBlue,
     // Kernel routes only: BGP's tables stay as they were, so the type-5 check still
     // passes and only the isolation probes see the leak.
-    breaks: ['L2S-L3-003 vm-1 → hostA_blue', 'L2S-L3-003 vm-2 → hostA_blue'],
+    breaks: [key('L2S-L3-003', { vm: VM_1, host: HOST_A_BLUE }), key('L2S-L3-003', { vm: VM_2, host: HOST_A_BLUE })],
   },
   {
     name: 'VXLAN UDP port mismatch (cluster B on 4790)',
@@ -414,23 +457,11 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     breaks: [
       ANYCAST,
       ...on(
-        [
-          'spine',
-          'leafA',
-          'leafB',
-          'leafkind-a',
-          'leafkind-b',
-          'pe-kind-a-control-plane',
-          'pe-kind-a-worker',
-          'pe-kind-b-worker',
-        ],
+        EVERY_ROUTER.filter((r) => r !== B_CONTROL_PLANE),
         'L2S-EVPN-002',
-        'type-2 MAC and MAC+IP routes',
       ),
-      'L2S-L3-001 vm-2 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-2',
-      'L2S-L3-001 vm-2 → hostB_red',
-      'L2S-L3-002 hostB_red → vm-2',
+      ...routedBothWays(VM_2, HOST_A_RED),
+      ...routedBothWays(VM_2, HOST_B_RED),
     ],
   },
   {
@@ -439,7 +470,7 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
       ipBatch(['link set dev vni110 mtu 1400'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
     heal: (tb) =>
       ipBatch(['link set dev vni110 mtu 1450'], new RunPaths(tb.runId).netns('pe-kind-b-control-plane-router', 'red')),
-    breaks: ['L2S-L2-003 vm-2 → vm-1: full-size frames'],
+    breaks: [key('L2S-L2-003', { from: VM_2, to: VM_1 })],
   },
   {
     name: 'NAD without mtu, as in the walkthrough (guests at 1500 over a 1450 VXLAN)',
@@ -449,18 +480,13 @@ const DATA_PLANE_FAULTS: HealableFault[] = [
     // bridge sends no ICMP). TCP's segmentation offloads carry the 2 MiB transfers
     // across as large segments cut up only after encapsulation, so only the full-size
     // frames with DF set show it (measured).
-    breaks: ['L2S-L2-003 vm-1 → vm-2: full-size frames', 'L2S-L2-003 vm-2 → vm-1: full-size frames'],
+    breaks: [key('L2S-L2-003', { from: VM_1, to: VM_2 }), key('L2S-L2-003', { from: VM_2, to: VM_1 })],
   },
   {
     name: 'a VM with the wrong gateway (vm-2 via 192.170.1.254)',
     inject: (tb) => applyAndRestart(tb, 'pe-kind-b', withVm2Gateway('192.170.1.254')),
     heal: (tb) => applyAndRestart(tb, 'pe-kind-b', manifest('pe-kind-b', 'workload', 'VirtualMachine')),
-    breaks: [
-      'L2S-L3-001 vm-2 → hostA_red',
-      'L2S-L3-002 hostA_red → vm-2',
-      'L2S-L3-001 vm-2 → hostB_red',
-      'L2S-L3-002 hostB_red → vm-2',
-    ],
+    breaks: [...routedBothWays(VM_2, HOST_A_RED), ...routedBothWays(VM_2, HOST_B_RED)],
   },
   {
     name: `a node whose SVI has another MAC (br-pe-110 of pe-kind-b-worker at ${OTHER_MAC})`,
@@ -509,15 +535,13 @@ const MIGRATION_FAULTS: Fault[] = [
     // probes and stream stop, and in the short wait given here vm-1 does not reach it.
     deadlines: DEADLINES,
     breaks: [
-      ...['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) =>
-        ['002', '003', '004', '006'].map((n) => `${leg} L2S-MIG-${n}`),
-      ),
-      'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007',
+      ...[ACROSS, BACK].flatMap((l) => migrationChecks('002', '003', '004', '006').map(l)),
+      ACROSS('L2S-MIG-007'),
     ],
     // Back home, whether vm-1 still reaches hostA_red and vm-2 within 2 s is a race
     // between its gratuitous ARPs and the withdrawal of its old routes: it failed in
     // 5 runs of 6 (CI saw it pass once).
-    mayBreak: ['back pe-kind-b → pe-kind-a L2S-MIG-007'],
+    mayBreak: [{ id: 'L2S-MIG-007', where: { from: CLUSTER_B, to: CLUSTER_A } }],
   },
   {
     name: "a fabric ignoring MAC-mobility updates (the spine drops vm-1's MAC/IP routes from cluster B)",
@@ -542,14 +566,10 @@ const MIGRATION_FAULTS: Fault[] = [
     // loses its route (the old node withdraws it), so hostA_red no longer reaches it.
     // Moving back home, cluster A's node never saw cluster B's sequence number and
     // re-uses it: cluster B's routers see the move without a higher one.
-    breaks: [
-      'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003',
-      'vm-1 pe-kind-a → pe-kind-b L2S-MIG-007',
-      'back pe-kind-b → pe-kind-a L2S-MIG-003',
-    ],
+    breaks: [ACROSS('L2S-MIG-003'), ACROSS('L2S-MIG-007'), BACK('L2S-MIG-003')],
     // Should the refresh still land after the run's first snapshot, the stability stage sees it (it did once,
     // before the settling wait, on these two routers): a race of the injection, judged neither way.
-    mayBreak: ['L2S-STAB-001 spine: no BGP session reset', 'L2S-STAB-001 leafkind-b: no BGP session reset'],
+    mayBreak: [SPINE, TOR_B].map((router) => ({ id: 'L2S-STAB-001', where: { router } })),
   },
   {
     name: 'node routers without arp_accept (how openperouter v0.0.5 sets them up)',
@@ -560,11 +580,7 @@ const MIGRATION_FAULTS: Fault[] = [
     // while the MAC route, and so the traffic, follows it. Routed traffic recovers
     // once the guest itself ARPs for its gateway: the reachability check is given
     // the time that takes, so only the route check is expected to fail.
-    breaks: [
-      'within pe-kind-a L2S-MIG-003',
-      'vm-1 pe-kind-a → pe-kind-b L2S-MIG-003',
-      'back pe-kind-b → pe-kind-a L2S-MIG-003',
-    ],
+    breaks: [WITHIN_A, ACROSS, BACK].map((l) => l('L2S-MIG-003')),
   },
   {
     name: "a migration that fails (no network-attachment-definition for vm-1's network in pe-kind-b)",
@@ -572,18 +588,16 @@ const MIGRATION_FAULTS: Fault[] = [
     // can be plugged in, so the move across fails and vm-1 stays in pe-kind-a.
     inject: (tb) =>
       tb.testbed.cluster('pe-kind-b').delete([manifest('pe-kind-b', 'workload', 'NetworkAttachmentDefinition')]),
-    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-001', 'back pe-kind-b → pe-kind-a L2S-MIG-001'],
+    breaks: [ACROSS('L2S-MIG-001'), BACK('L2S-MIG-001')],
     // Nothing moved, so the leg's other checks have nothing to judge: the suite skips them.
-    skips: ['vm-1 pe-kind-a → pe-kind-b', 'back pe-kind-b → pe-kind-a'].flatMap((leg) =>
-      ['002', '003', '005', '004', '006', '007', '008'].map((n) => `${leg} L2S-MIG-${n}`),
-    ),
+    skips: [ACROSS, BACK].flatMap((l) => migrationChecks('002', '003', '005', '004', '006', '007', '008').map(l)),
   },
   {
     name:
       `a node whose SVI has another MAC, where vm-1 lands in pe-kind-b (br-pe-110 of pe-kind-b-worker at ` +
       `${OTHER_MAC})`,
     inject: sviMac(OTHER_MAC),
-    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-008'],
+    breaks: [ACROSS('L2S-MIG-008')],
   },
   {
     name: "duplicate address detection at 2 moves in 30 min on every node (FRR's default: 5 in 180 s)",
@@ -601,7 +615,7 @@ const MIGRATION_FAULTS: Fault[] = [
       ).then(() => undefined),
     // The second move (across) is the second one every node sees: from then on each
     // node that saw both marks vm-1's MAC a duplicate, and it stays marked.
-    breaks: ['vm-1 pe-kind-a → pe-kind-b L2S-MIG-005', 'back pe-kind-b → pe-kind-a L2S-MIG-005'],
+    breaks: [ACROSS('L2S-MIG-005'), BACK('L2S-MIG-005')],
   },
 ];
 

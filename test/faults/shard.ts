@@ -13,7 +13,15 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { upEmbedded, type RunningTestbed } from '../../testbeds/embedded/testbed.ts';
 import { runSuites } from './run-suites.ts';
-import { FAULT_GROUPS, untilHeard, hostARedReachesVm2, type Fault, type FaultGroup } from './catalogue.ts';
+import {
+  FAULT_GROUPS,
+  untilHeard,
+  hostARedReachesVm2,
+  selects,
+  type Fault,
+  type FaultGroup,
+  type KeySelector,
+} from './catalogue.ts';
 import { checkRouterSessions } from '../../suites/bgp-sessions/checks.ts';
 import { checkHttpSourceIp } from '../../suites/l2-stretch/checks.ts';
 import { expectedSessions, routerNames } from '../../topology/expectations.ts';
@@ -196,17 +204,23 @@ function groupRows(group: FaultGroup, rows: Row[]): void {
           return ctx.skip(`not a fault of openperouter ${release}, whose routers behave so`);
         }
         const { failed, seconds } = await onTestbed((tb) => judge(tb, fault, heal));
-        const titles = [...failed.keys()];
+        // Instance keys (and `<suite file> (setup)` for a suite whose setup failed).
+        const keys = [...failed.keys()];
         const skips = fault.skips ?? [];
-        const missing = [...fault.breaks, ...skips].filter((b) => titles.filter((t) => t.includes(b)).length !== 1);
-        const unexpected = titles.filter(
-          (t) => ![...fault.breaks, ...skips, ...(fault.mayBreak ?? [])].some((b) => t.includes(b)),
+        const mayBreak = fault.mayBreak ?? [];
+        const missing = [...fault.breaks, ...skips].filter((k) => !failed.has(k));
+        const unexpected = keys.filter(
+          (k) => !fault.breaks.includes(k) && !skips.includes(k) && !mayBreak.some((m) => selects(m, k)),
         );
-        const notSkipped = skips.flatMap((b) =>
-          titles.filter((t) => t.includes(b) && failed.get(t) !== 'skipped').map((t) => `${t} — ${failed.get(t)}`),
-        );
+        const notSkipped = skips
+          .filter((k) => failed.has(k) && failed.get(k) !== 'skipped')
+          .map((k) => `${k} — ${failed.get(k)}`);
         const ok = !missing.length && !unexpected.length && !notSkipped.length;
-        const mayOutcome = (m: string) => (titles.some((t) => t.includes(m)) ? `${m} failed` : `${m} passed`);
+        const mayOutcome = (m: KeySelector) => {
+          const where = Object.entries(m.where ?? {}).map(([p, v]) => `${p}=${v}`);
+          const n = keys.filter((k) => selects(m, k)).length;
+          return `${m.id}${where.length ? `[${where.join(',')}]` : ''} ${n ? `${n} failed` : 'passed'}`;
+        };
         const may = fault.mayBreak?.length
           ? ` (+${fault.mayBreak.length} that may: ${fault.mayBreak.map(mayOutcome).join(', ')})`
           : '';
@@ -217,7 +231,7 @@ function groupRows(group: FaultGroup, rows: Row[]): void {
           `${notSkipped.length ? `; failed instead of skipped: ${notSkipped.join('; ')}` : ''}`;
         ctx.task.meta.faultRow = {
           order,
-          line: `| ${fault.name} | ${expected} | ${titles.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`,
+          line: `| ${fault.name} | ${expected} | ${keys.length} | ${seconds} | ${ok ? 'ok' : `FAIL (${why})`} |`,
         };
         expect({ missing, unexpected, notSkipped }).toEqual({ missing: [], unexpected: [], notSkipped: [] });
       });
