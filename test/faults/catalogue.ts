@@ -93,7 +93,7 @@ const TOR_B = T.clusters[CLUSTER_B]!.tor;
 const NODES = nodeVteps(T).map((v) => v.node);
 const nodesOf = (cluster: string) => Object.keys(T.clusters[cluster]!.nodes);
 /** A cluster's nodes: the control plane first, then the worker. */
-const [A_CONTROL_PLANE, A_WORKER] = nodesOf(CLUSTER_A) as [string, string];
+const [, A_WORKER] = nodesOf(CLUSTER_A) as [string, string];
 const [B_CONTROL_PLANE, B_WORKER] = nodesOf(CLUSTER_B) as [string, string];
 const EVERY_ROUTER = routerNames(T);
 /** The VM that migrates (it lives in cluster A), and the VM of cluster B on its segment. */
