@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './exit.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import type { TestbedKind } from './testbed.ts';
 import type { RunFlags } from './run.ts';
+import { splitKeyList } from '../suites/keys.ts';
 
 const TIERS = ['conformance', 'extended'] as const;
 
@@ -27,13 +28,7 @@ function testbedKind(flag: TestbedKind | undefined): TestbedKind {
 }
 
 /** `--check A,B C` and `--check A --check B` alike. */
-const idList = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
+const idList = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...splitKeyList(value)];
 
 /** Set by the command that ran: the exit code of its result. */
 let exitCode: number = EXIT.passed;
@@ -113,8 +108,8 @@ function program(vitestArgs: string[]): Command {
       new Option('--testbed <kind>', 'testbed to stand up for the run').choices(['embedded', 'kind', 'existing']),
     )
     .option('--testbed-file <file>', 'run on this kept testbed (testbed up, kind-up or your own lab)')
-    .option('--check <ids...>', 'run only these checks (IDs, space or comma separated)', idList)
-    .option('--skip <ids...>', 'leave these checks out', idList)
+    .option('--check <ids...>', 'run only these checks (IDs or instance keys, space or comma separated)', idList)
+    .option('--skip <ids...>', 'leave these checks (IDs) or instances (keys) out', idList)
     .addOption(new Option('--tier <tier>', 'run only the checks of this tier').choices(TIERS))
     .option('--rerun-failed [run-dir]', 'run again what did not pass in that run (default the latest)')
     .addHelpText('after', '\nArguments after -- go to vitest, e.g. l2stretch run -- --reporter=verbose' + EXIT_CODES)

@@ -14,7 +14,7 @@ import { NetworkCheckFailed, type Verdict } from './verdict.ts';
 import { greetedVms, type PlacedVm } from './overlay.ts';
 import type { Stage } from './stages.ts';
 import { entry, type CheckId, type Tier } from './catalogue.ts';
-import { selectedChecks, stagesLeftOut } from './selection.ts';
+import { instanceSelected, selectedChecks, stagesLeftOut } from './selection.ts';
 import { checkKey, instanceTitle, type KeyParams, type TitleValues } from './keys.ts';
 import type { Feature } from '../topology/features.ts';
 import { collectDiagnosticsOnce } from '../reports/diagnostics.ts';
@@ -150,8 +150,9 @@ export function conformanceSuite<F extends SuiteFixtures = SuiteFixtures>(
       const key = checkKey(id, params);
       if (declared.has(key)) throw new Error(`${key} is declared twice: its instances could not be told apart`);
       declared.add(key);
-      // A check left out of the run (tier, --check, --skip) is not declared: neither run nor reported as skipped.
-      if (!selected.includes(id)) return;
+      // A check or instance left out of the run (tier, --check, --skip) is not declared: neither run nor reported
+      // as skipped.
+      if (!selected.includes(id) || !instanceSelected(key)) return;
       const missing = [...e.needs, ...(opts?.needs ?? [])].filter((f) => !tb.features.has(f));
       const gap = (f: Feature) => (tb.featureGaps[f] ? `${f} (${tb.featureGaps[f]})` : f);
       const skip =

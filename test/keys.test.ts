@@ -12,6 +12,7 @@ import {
   type KeyParams,
 } from '../suites/keys.ts';
 import { checkVerdicts, type FinishedTest } from '../reports/run-record.ts';
+import { instanceSelected, selectedChecks } from '../suites/selection.ts';
 
 describe('check instance keys', () => {
   it('are the ID and the parameters in catalogue order, whatever order they are given in', () => {
@@ -124,5 +125,20 @@ describe('check instance keys', () => {
       'L2S-BGP-001[router=spine]',
       'L2S-BGP-001[router=leafA]',
     ]);
+  });
+
+  it('--check and --skip take keys: one instance of a check, the others of it left out', () => {
+    const env = { L2STRETCH_CHECKS: 'L2S-BGP-001,L2S-EVPN-001[router=spine,vni=110]' };
+    expect(selectedChecks(env)).toEqual(['L2S-BGP-001', 'L2S-EVPN-001']);
+    expect(instanceSelected('L2S-EVPN-001[router=spine,vni=110]', env)).toBe(true);
+    expect(instanceSelected('L2S-EVPN-001[router=leafA,vni=110]', env)).toBe(false);
+    expect(instanceSelected('L2S-BGP-001[router=leafA]', env)).toBe(true);
+    const skip = { L2STRETCH_SKIP: 'L2S-BGP-001[router=leafA]' };
+    expect(selectedChecks(skip)).toContain('L2S-BGP-001');
+    expect(instanceSelected('L2S-BGP-001[router=leafA]', skip)).toBe(false);
+    expect(instanceSelected('L2S-BGP-001[router=spine]', skip)).toBe(true);
+    expect(() => selectedChecks({ L2STRETCH_CHECKS: 'L2S-EVPN-001[router=spine]' })).toThrow(
+      'L2STRETCH_CHECKS: L2S-EVPN-001: key parameters are router, vni; missing vni',
+    );
   });
 });
