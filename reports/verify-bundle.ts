@@ -10,6 +10,7 @@ import { oneLine } from '../topology/input.ts';
 import { KUBECONFIG_AUDIT_FILE, type KubeconfigFinding } from './kubeconfig-audit.ts';
 import { runRecordSchema, type RunRecord } from './run-record.ts';
 import { CATALOGUE, checkIds } from '../suites/catalogue.ts';
+import { duplicateKeys, parseKey } from '../suites/keys.ts';
 import { suiteVersion } from './suite-identity.ts';
 
 export interface Verification {
@@ -74,7 +75,21 @@ function checkRecord(r: RunRecord, catalogueIds: string[], problems: string[]): 
       problems.push(`${id}: ${c.verdict}${bad.length ? ` — ${bad.slice(0, 3).join('; ')}${more}` : ''}`);
     }
   }
-  for (const s of r.strays) problems.push(`a test without a catalogue ID ran: ${s}`);
+  // An instance the record files under a check it is no key of, or two under one key, cannot be told apart.
+  for (const c of r.checks) {
+    for (const i of c.instances) {
+      let id: string | undefined;
+      try {
+        id = parseKey(i.key).id;
+      } catch (e) {
+        problems.push(`${c.id}: instance "${i.title}": ${(e as Error).message}`);
+      }
+      if (id !== undefined && id !== c.id) problems.push(`${c.id}: instance ${i.key} is a key of ${id}`);
+    }
+  }
+  for (const k of duplicateKeys(r.checks.flatMap((c) => c.instances.map((i) => i.key))))
+    problems.push(`run-record.json: two instances under the key ${k}`);
+  for (const s of r.strays) problems.push(`a test without a check key ran: ${s}`);
   for (const e of r.errors) problems.push(`error outside the checks: ${e}`);
   if (r.verdict !== 'passed') problems.push('run-record.json: the run did not pass');
   if (!r.testbed.versions.frr) problems.push('run-record.json: the FRR version of the testbed is not recorded');

@@ -164,7 +164,7 @@ describe('certification bundle', () => {
         `run-record.json: l2stretch ${'a'.repeat(40)} had local changes: a certification must run an unmodified suite`,
         `versions disagree: conformance.yaml is of l2stretch ${suiteVersion()}, the run was l2stretch 0.0.1`,
         'run-record.json names another product than product.yaml',
-        'a test without a catalogue ID ran: a test without an ID',
+        'a test without a check key ran: a test without an ID',
         'run-record.json: the FRR version of the testbed is not recorded',
       ]),
     );

@@ -325,4 +325,23 @@ describe('verify-bundle on hand-written bundles', () => {
       'Acme Acme Fabric 4.2.1 — l2stretch 0.0.9 (c0ffee000000) on an existing testbed, FRR ?, 2026-11-28T00:09:00.000Z',
     );
   });
+
+  it('an instance key that is malformed, of another check or shared by two instances is refused', () => {
+    const b = write(CLEAN);
+    const r = JSON.parse(readFileSync(join(b, 'run-record.json'), 'utf8'));
+    const [first, second] = r.checks as Array<{ id: string; instances: Array<{ key: string; title: string }> }>;
+    second!.instances.push({ ...second!.instances[0]! });
+    first!.instances[0]!.key = second!.instances[0]!.key;
+    forge(b, 'run-record.json', JSON.stringify(r));
+    expect(verifyBundle(b).problems).toEqual([
+      `${first!.id}: instance ${second!.instances[1]!.key} is a key of ${second!.id}`,
+      `run-record.json: two instances under the key ${second!.instances[1]!.key}`,
+    ]);
+    second!.instances[0]!.key = 'spine';
+    forge(b, 'run-record.json', JSON.stringify(r));
+    expect(verifyBundle(b).problems).toContainEqual(
+      `${second!.id}: instance "${second!.instances[0]!.title}": "spine" is not a check key ` +
+        '(ID[param=value,…], e.g. L2S-BGP-001[router=spine])',
+    );
+  });
 });
