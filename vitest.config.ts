@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     // The fault catalogue's table is made from its tests' results, also when shards' reports are merged.
     reporters: ['default', './test/faults/table.ts'],
+    // Vitest takes the sequencer from the root config only: it orders every project's files.
+    sequence: { sequencer: LongestWaitFirst },
     projects: [
       {
         test: {
@@ -20,7 +22,6 @@ export default defineConfig({
           // Two at a time: the embedded files mostly wait (deadlines, EVPN's windows), and
           // each runs on testbeds of its own (run ids), as two users' runs do.
           maxWorkers: 2,
-          sequence: { sequencer: LongestWaitFirst },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -5,10 +5,15 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LongestWaitFirst, STARTS_FIRST } from './sequencer.ts';
+import config from '../vitest.config.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('self-test start order', () => {
+  it('is the sequencer of the root config, the only one vitest reads', () => {
+    expect(config.test?.sequence?.sequencer).toBe(LongestWaitFirst);
+  });
+
   it('names files that exist', () => {
     for (const f of STARTS_FIRST) expect(existsSync(join(root, f)), f).toBe(true);
   });
