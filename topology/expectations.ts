@@ -408,8 +408,8 @@ export function expectedState(t: Topology, placement?: Placement): ExpectedState
   }));
   const placed = (list: ExpectedVm[]) => (placement ? list.map((vm) => vm.route!) : undefined);
 
-  // The leaves are the fabric's own VTEPs with VRFs only: the node VTEPs' type-3 are checked where the
-  // clusters' flooding depends on them, on the spine, the ToRs and the nodes.
+  // L2S-EVPN-001's requirement: the spine, every ToR and every node carry each node VTEP's type-3 (the
+  // path between the clusters' VTEPs); the leaves carry no L2VNI.
   const imetRouters = [...fabric.filter(([, r]) => r.role !== 'leaf').map(([n]) => n), ...nodes];
   const imet = segments.flatMap((seg) =>
     imetRouters.map((router) => ({
