@@ -15,7 +15,6 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'suites/*/checks.ts',
-    'suites/evpn-routes/expected.ts',
     'suites/overlay.ts',
     'helpers/nos/frr/json.ts',
     'helpers/nos/eos/normalize.ts',
