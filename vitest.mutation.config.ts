@@ -15,7 +15,7 @@ export default defineConfig({
       'test/nos-dialects*.test.ts',
       'test/oracle.test.ts',
       'test/overlay*.test.ts',
-      'test/redact.test.ts',
+      'test/redact*.test.ts',
       'test/rerun-safety.test.ts',
       'test/router-checks.test.ts',
       'test/secret-redaction.test.ts',
