@@ -452,7 +452,13 @@ describe('SR Linux EVPN routes', () => {
       {
         'mac-ip-route': [
           { 'route-distinguisher': rd, 'mac-address': 'AA:BB:CC:DD:EE:FF', 'attr-id': 1, neighbor: '2.2.2.2' },
-          { 'route-distinguisher': rd, 'mac-address': 'AA:BB:CC:DD:EE:FF', 'attr-id': 2, 'best-route': true },
+          {
+            'route-distinguisher': rd,
+            'mac-address': 'AA:BB:CC:DD:EE:FF',
+            'attr-id': 2,
+            'best-route': true,
+            'last-modified': '2026-01-01T00:00:10.900Z',
+          },
           { 'route-distinguisher': rd, 'mac-address': 'AA:BB:CC:DD:EE:FF', 'attr-id': 3, 'valid-route': true },
           { 'route-distinguisher': rd, 'mac-address': 'AA:BB:CC:DD:EE:FF', 'next-hop': '9.9.9.9' },
         ],
@@ -492,6 +498,7 @@ describe('SR Linux EVPN routes', () => {
         sticky: true,
         routeTargets: [],
         routerMac: undefined,
+        lastUpdate: Date.parse('2026-01-01T00:00:10Z') / 1000,
       },
       {
         valid: true,

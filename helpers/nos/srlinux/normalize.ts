@@ -184,6 +184,7 @@ function srlPath(r: Json, attrs: Map<number, AttrSet>, src: JsonSource, what: st
   const mobility = communities.map((c) => /^mac-mobility:(.*)$/.exec(c)?.[1]).find((m) => m !== undefined);
   const seq = mobility === undefined ? undefined : /(\d+)/.exec(mobility)?.[1];
   const nexthop = str(r['next-hop']) ?? a?.nexthop;
+  const modified = Date.parse(str(r['last-modified']) ?? '');
   return {
     valid: r['valid-route'] === true,
     best: r['best-route'] === true,
@@ -196,6 +197,8 @@ function srlPath(r: Json, attrs: Map<number, AttrSet>, src: JsonSource, what: st
     ...(mobility !== undefined && /sticky|static/i.test(mobility) ? { sticky: true } : {}),
     routeTargets: communities.flatMap((c) => /^target:(.+)$/.exec(c)?.[1] ?? []),
     routerMac: communities.map((c) => /^mac-nh:(.+)$/.exec(c)?.[1]).find((m) => m !== undefined),
+    // The YANG's last-modified (ISO 8601): when the path last changed, as FRR's lastUpdate.
+    ...(Number.isNaN(modified) ? {} : { lastUpdate: Math.floor(modified / 1000) }),
   };
 }
 
