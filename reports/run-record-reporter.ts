@@ -76,6 +76,7 @@ export default class RunRecordReporter implements Reporter {
             features: facts.features,
             versions: facts.versions,
             nos: facts.nos,
+            routerVersions: facts.routerVersions,
           }
         : { kind: 'unknown', runId: 'none', topology: 'unknown', features: [], versions: {} },
       tiers,

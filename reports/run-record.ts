@@ -31,6 +31,8 @@ export const runRecordSchema = z.strictObject({
     versions: z.record(z.string(), z.string()),
     /** The dialect each router was read with, by router (absent in records written before routers had one). */
     nos: z.record(z.string(), z.string()).optional(),
+    /** Each router's software version as the device reports it, by router (absent in older records). */
+    routerVersions: z.record(z.string(), z.string()).optional(),
   }),
   tiers: z.array(z.enum(Object.keys(TIERS) as [Tier, ...Tier[]])),
   /** Wait times in effect (ms, by name): a slow platform may stretch them. */

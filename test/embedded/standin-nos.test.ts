@@ -5,9 +5,12 @@
 // unchanged: every check passes on the healthy recordings, and on edited copies exactly the
 // checks that read the edit fail, with the router, the peer or route, and what was seen.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConformance } from '../../reports/conformance-run.ts';
+import { RUN_FILES } from '../../reports/paths.ts';
+import { STANDIN_VERSIONS } from '../../testbeds/standin-nos/record.ts';
 import { readRecordings, upStandinTestbed, type StandinTestbed } from '../../testbeds/standin-nos/testbed.ts';
 import type { Recordings } from '../../testbeds/standin-nos/devices.ts';
 import { SRL_PATHS } from '../../helpers/nos/srlinux/dialect.ts';
@@ -26,9 +29,10 @@ afterEach(async () => {
   tb = undefined;
 });
 
-async function run(edits: Record<string, (r: Recordings) => void> = {}) {
+async function run(edits: Record<string, (r: Recordings) => void> = {}, keepReportsIn?: string) {
   tb = await upStandinTestbed(readRecordings(RECORDINGS, edits), TOPOLOGY);
-  return runConformance(SUITES, { ...ENV, L2STRETCH_TESTBED: 'existing', L2STRETCH_TESTBED_FILE: tb.testbedFile });
+  const env = { ...ENV, L2STRETCH_TESTBED: 'existing', L2STRETCH_TESTBED_FILE: tb.testbedFile };
+  return runConformance(SUITES, env, keepReportsIn);
 }
 
 /** The one check of this key on this router that did not pass, and why. */
@@ -53,11 +57,24 @@ const vm2 = (() => {
 })();
 
 describe('vendor fabric stand-ins: EOS spine and leaves, SR Linux ToRs, FRR nodes', () => {
-  it('healthy recordings: every bgp-sessions and evpn-routes check passes', async () => {
-    const r = await run();
-    expect(Object.fromEntries(r.notPassed)).toEqual({});
-    expect(r.checks).toBeGreaterThanOrEqual(20);
-    expect(r.exitCode).toBe(0);
+  it("healthy recordings: every check passes; the run record names each router's NOS and version", async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'l2s-standin-reports-'));
+    try {
+      const r = await run({}, reports);
+      expect(Object.fromEntries(r.notPassed)).toEqual({});
+      expect(r.checks).toBeGreaterThanOrEqual(20);
+      expect(r.exitCode).toBe(0);
+      const record = JSON.parse(readFileSync(join(reports, RUN_FILES.record), 'utf8')) as Json;
+      expect(record.testbed.nos).toMatchObject({ spine: 'eos', 'leafkind-a': 'srlinux', 'pe-kind-a-worker': 'frr' });
+      expect(record.testbed.routerVersions).toMatchObject({
+        spine: STANDIN_VERSIONS.eos,
+        leafA: STANDIN_VERSIONS.eos,
+        'leafkind-b': STANDIN_VERSIONS.srlinux,
+        'pe-kind-b-worker': '8.4.4',
+      });
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
+    }
   });
 
   it('broken recordings: the checks reading each edit fail, naming router, peer or route, what was seen', async () => {
