@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './exit.ts';
 import { PACKAGE_ROOT } from './paths.ts';
-import type { TestbedKind } from './testbed.ts';
+import { TESTBED_KINDS, type TestbedKind } from '../helpers/ports.ts';
+import { UP_KINDS } from '../testbeds/registry.ts';
 import type { RunFlags } from './run.ts';
 import { splitKeyList } from '../suites/keys.ts';
 
@@ -23,8 +24,10 @@ Exit codes:
 function testbedKind(flag: TestbedKind | undefined): TestbedKind {
   if (flag) return flag;
   const env = process.env.L2STRETCH_TESTBED;
-  if (env === undefined || env === 'embedded' || env === 'kind') return env ?? 'embedded';
-  throw new UsageError(`L2STRETCH_TESTBED=${env}: testbed up/down know embedded and kind`);
+  if (env === undefined) return 'embedded';
+  const known = UP_KINDS.find((k) => k === env);
+  if (known) return known;
+  throw new UsageError(`L2STRETCH_TESTBED=${env}: testbed up/down know ${UP_KINDS.join(' and ')}`);
 }
 
 /** `--check A,B C` and `--check A --check B` alike. */
@@ -48,7 +51,9 @@ function program(vitestArgs: string[]): Command {
     .addHelpText('after', EXIT_CODES);
 
   const kindOption = () =>
-    new Option('--testbed <kind>', 'embedded (default, or L2STRETCH_TESTBED) or kind').choices(['embedded', 'kind']);
+    new Option('--testbed <kind>', `${UP_KINDS.join(' or ')} (default embedded, or L2STRETCH_TESTBED)`).choices(
+      UP_KINDS,
+    );
   const topology = () =>
     new Option('--topology <name|file>', 'built-in topology or YAML file').env('L2STRETCH_TOPOLOGY');
   const testbed = p.command('testbed').description('stand a testbed up or down, or see which run on this machine');
@@ -86,6 +91,16 @@ function program(vitestArgs: string[]): Command {
       },
     );
   testbed
+    .command('preflight')
+    .description('what this machine lacks to stand a testbed up, one line each with the fix (nothing is changed)')
+    .addOption(kindOption())
+    .addOption(topology())
+    .option('--lab-dir <dir>', 'kind: the lab directory')
+    .action(async (o: { testbed?: TestbedKind; topology?: string; labDir?: string }) => {
+      const { testbedPreflight } = await import('./testbed.ts');
+      done(await testbedPreflight({ ...o, testbed: testbedKind(o.testbed) }));
+    });
+  testbed
     .command('status')
     .description('list the embedded testbeds on this machine and whose they are')
     .action(async () => done(await (await import('./testbed.ts')).testbedStatus()));
@@ -104,9 +119,7 @@ function program(vitestArgs: string[]): Command {
 
   p.command('run')
     .description('run the conformance suites, on a fresh testbed or a kept one (--testbed-file)')
-    .addOption(
-      new Option('--testbed <kind>', 'testbed to stand up for the run').choices(['embedded', 'kind', 'existing']),
-    )
+    .addOption(new Option('--testbed <kind>', 'testbed to stand up for the run').choices(TESTBED_KINDS))
     .option('--testbed-file <file>', 'run on this kept testbed (testbed up, kind-up or your own lab)')
     .option('--check <ids...>', 'run only these checks (IDs or instance keys, space or comma separated)', idList)
     .option('--skip <ids...>', 'leave these checks (IDs) or instances (keys) out', idList)

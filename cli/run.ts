@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Verification } from '../reports/verify-bundle.ts';
+import type { TestbedKind } from '../helpers/ports.ts';
 import { LATEST, REPORTS, RUN_FILES, runReportDir } from '../reports/paths.ts';
 import { redact } from '../reports/redact.ts';
 import { runRecordSchema, verdictTable, type RunRecord } from '../reports/run-record.ts';
@@ -12,10 +13,8 @@ import { selectedChecks, selectedStages } from '../suites/selection.ts';
 import { CONFORMANCE_CONFIG, PACKAGE_ROOT, vitestCli } from './paths.ts';
 import { EXIT, UsageError, exitOfVerdict } from './exit.ts';
 
-export type TestbedChoice = 'embedded' | 'kind' | 'existing';
-
 export interface RunFlags {
-  testbed?: TestbedChoice;
+  testbed?: TestbedKind;
   testbedFile?: string;
   check?: string[];
   skip?: string[];

@@ -138,6 +138,10 @@ export interface KubernetesApi {
 
 // ---------------------------------------------------------------- testbed
 
+/** The kinds of testbed testbeds/registry.ts provides; a testbed file names one. */
+export const TESTBED_KINDS = ['embedded', 'kind', 'existing'] as const;
+export type TestbedKind = (typeof TESTBED_KINDS)[number];
+
 export interface Testbed {
   readonly kind: string;
   readonly runId: string;

@@ -14,7 +14,7 @@ import { SrlinuxRouter } from './nos/srlinux/dialect.ts';
 import { EmbeddedClusterApi } from './kube/embedded-api.ts';
 import { loadTopology } from '../topology/load.ts';
 import { resolveDeadlines, type Deadlines, DEFAULT_DEADLINES } from './wait.ts';
-import type { ClusterApi, Executor, Router, Testbed } from './ports.ts';
+import { TESTBED_KINDS, type ClusterApi, type Executor, type Router, type Testbed } from './ports.ts';
 import { ALL_FEATURES, type Feature } from '../topology/features.ts';
 import { name as memberName, type Topology } from '../topology/schema.ts';
 import { readStructured, describeIssues, MAX_INPUT_BYTES } from '../topology/input.ts';
@@ -100,7 +100,7 @@ const deadlineOverrides = z.strictObject(
 );
 
 export const testbedFileSchema = z.strictObject({
-  kind: z.enum(['embedded', 'kind', 'existing']),
+  kind: z.enum(TESTBED_KINDS),
   runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a run id of letters, digits, ".", "-", "_"'),
   topology: path,
   /** How each router is reached, per its dialect (`nos`, default frr). */

@@ -1,13 +1,13 @@
-// Stands the embedded testbed up once for the conformance run and removes it at
-// the end, on Ctrl-C too; with L2STRETCH_TESTBED_FILE the run uses that testbed
-// as it is and leaves it alone. A testbed that cannot be had ends the run with one
-// clear line, not a stack trace, and not one timeout per test.
+// Stands a testbed up once for the conformance run (L2STRETCH_TESTBED's provider, by
+// default the embedded one) and removes it at the end, on Ctrl-C too; with
+// L2STRETCH_TESTBED_FILE the run uses that testbed as it is and leaves it alone. A
+// testbed that cannot be had ends the run with one clear line, not a stack trace, and
+// not one timeout per test.
 import type { TestProject } from 'vitest/node';
-import { upEmbedded } from '../testbeds/embedded/testbed.ts';
-import { upKind, downKind, kindOptions } from '../testbeds/kind/testbed.ts';
-import { loadTopology } from '../topology/load.ts';
+import { PROVIDERS, isTestbedKind } from '../testbeds/registry.ts';
+import type { TestbedProvider } from '../testbeds/provider.ts';
+import { TESTBED_KINDS } from '../helpers/ports.ts';
 import { readTestbedFile, openTestbed } from '../helpers/testbed.ts';
-import { unreachableRouters } from '../helpers/traffic/reachability.ts';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { redactJson, redactTree } from '../reports/redact.ts';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ async function withFeatureGaps(testbedFile: string): Promise<{ file: string; cle
 }
 
 async function useGiven(project: TestProject, given: string): Promise<() => Promise<void>> {
-  const unreachable = await unreachableRouters(openTestbed(readTestbedFile(given)));
+  const unreachable = await PROVIDERS.existing.preflight({ testbedFile: given });
   if (unreachable.length) giveUp(`the testbed of ${given} is not usable:\n  ${unreachable.join('\n  ')}`);
   const { file, cleanup } = await withFeatureGaps(given);
   await startReport(project, file);
@@ -81,48 +81,15 @@ async function useGiven(project: TestProject, given: string): Promise<() => Prom
   return async () => cleanup();
 }
 
-async function standUp(project: TestProject): Promise<() => Promise<void>> {
-  const start = Date.now();
-  const tb = await upEmbedded({
-    topology: process.env.L2STRETCH_TOPOLOGY,
-    onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(1)} s] ${m}\n`),
-  });
-  process.stderr.write(`l2stretch: embedded testbed ${tb.runId} up in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
-  const onSignal = () => void tb.down().finally(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  project.provide('testbedFile', tb.stateFile);
-  await startReport(project, tb.stateFile);
-  return async () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await tb.down();
-    process.stderr.write(`l2stretch: embedded testbed ${tb.runId} removed\n`);
-  };
-}
-
-/**
- * The containerlab + KinD testbed (L2STRETCH_TESTBED=kind): stood up for the run and
- * removed after it, unless L2STRETCH_KEEP=1 keeps it for later runs.
- */
-async function standUpKind(project: TestProject): Promise<() => Promise<void>> {
-  const start = Date.now();
-  const o = kindOptions({
-    topologyRef: process.env.L2STRETCH_TOPOLOGY,
-    onProgress: (m) => process.stderr.write(`l2stretch [${((Date.now() - start) / 1000).toFixed(0)} s] kind: ${m}\n`),
-  });
-  const topology = loadTopology(o.topologyRef);
-  const written = (await upKind(topology, o))!;
-  process.stderr.write(`l2stretch: kind testbed up in ${((Date.now() - start) / 1000).toFixed(0)} s (${written})\n`);
-  const { file, cleanup } = await withFeatureGaps(written);
+/** Stands the provider's testbed up for this run; it goes (or is kept, if asked) at the end. */
+async function standUp(project: TestProject, provider: TestbedProvider): Promise<() => Promise<void>> {
+  const tb = await provider.upForRun!({ topology: process.env.L2STRETCH_TOPOLOGY });
+  const { file, cleanup } = await withFeatureGaps(tb.file);
   project.provide('testbedFile', file);
   await startReport(project, file);
   return async () => {
     cleanup();
-    if (process.env.L2STRETCH_KEEP === '1')
-      return void process.stderr.write(`l2stretch: kind testbed kept (L2STRETCH_KEEP=1): ${file}\n`);
-    await downKind(topology, o);
-    process.stderr.write('l2stretch: kind testbed removed\n');
+    await tb.down();
   };
 }
 
@@ -130,18 +97,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const given = process.env.L2STRETCH_TESTBED_FILE;
   const kind = process.env.L2STRETCH_TESTBED ?? 'embedded';
   try {
-    if (!['embedded', 'kind', 'existing'].includes(kind))
-      giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (embedded, kind, existing)`);
-    if (kind === 'existing' && !given)
-      giveUp(
-        'L2STRETCH_TESTBED=existing needs L2STRETCH_TESTBED_FILE: the testbed file that says how to reach ' +
-          'your routers, hosts, VMs and clusters',
-      );
-    const teardown = await (given
-      ? useGiven(project, given)
-      : kind === 'kind'
-        ? standUpKind(project)
-        : standUp(project));
+    if (!isTestbedKind(kind)) giveUp(`L2STRETCH_TESTBED=${kind}: not a testbed (${TESTBED_KINDS.join(', ')})`);
+    const provider = PROVIDERS[kind];
+    if (!given && !provider.upForRun) giveUp(provider.needsFile ?? `L2STRETCH_TESTBED=${kind} needs a testbed file`);
+    const teardown = await (given ? useGiven(project, given) : standUp(project, provider));
     return async () => {
       await teardown();
       finishReport();
