@@ -135,7 +135,7 @@ export function vrfTableProblems(
 
 export function remoteVtepProblems(router: string, vni: number, vnis: EvpnVni[], expected: string[]): string[] {
   const v = vnis.find((x) => x.vni === vni);
-  if (!v) return [`${router}: zebra has no VNI ${vni} (show evpn vni)`];
+  if (!v) return [`${router}: zebra has no VNI ${vni}`];
   const missing = expected.filter((e) => !v.remoteVteps.includes(e));
   const extra = v.remoteVteps.filter((e) => !expected.includes(e));
   if (!missing.length && !extra.length) return [];
