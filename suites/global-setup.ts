@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { testbedFacts } from '../reports/testbed-facts.ts';
 import { RUN_FILES } from '../reports/paths.ts';
 import { recordStart } from './stability/checks.ts';
+import { expectedState, samplingSummary } from '../topology/expectations.ts';
 
 /**
  * Starts the run's report directory: the stage failures the suites share, and the
@@ -38,6 +39,8 @@ async function startReport(project: TestProject, testbedFile: string): Promise<v
     process.stderr.write(`l2stretch: the routers could not be read at the start of the run: ${e.message}\n`),
   );
   process.stderr.write(`l2stretch: reports go to ${dir}\n`);
+  if (tb.topology.overlay)
+    process.stderr.write(`l2stretch: the oracle: ${samplingSummary(expectedState(tb.topology))}\n`);
 }
 
 function giveUp(message: string): never {

@@ -21,6 +21,8 @@ import {
   clusterOfNode,
   expectedState,
   L2_PAIR_RULE,
+  DROP_RULE,
+  samplingSummary,
   type Placement,
 } from '../topology/expectations.ts';
 
@@ -346,6 +348,13 @@ describe('l2stretch expected', () => {
     const r = await run(['--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual(snapshot('multicluster.json'));
+  });
+
+  it('sums up for the start of a run what the suites iterate over', () => {
+    expect(samplingSummary(expectedState(t))).toBe(
+      `2 VM pairs (${L2_PAIR_RULE}); 8 reach and 6 must-drop probes (${DROP_RULE}); ` +
+        '3 migration legs of vm-1: pe-kind-a → pe-kind-a, pe-kind-a → pe-kind-b, pe-kind-b → pe-kind-a',
+    );
   });
 
   it('prints tables by default, the sampling rules and the migration chain included', async () => {

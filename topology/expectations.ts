@@ -490,3 +490,15 @@ export function expectedState(t: Topology, placement?: Placement): ExpectedState
     },
   };
 }
+
+/** One line for the start of a run: what the suites will iterate over, and by which rules. */
+export function samplingSummary(s: ExpectedState): string {
+  const m = s.migration;
+  return (
+    `${s.l2.pairs.length} VM pairs (${s.l2.rule}); ` +
+    `${s.reach.probes.length} reach and ${s.drop.probes.length} must-drop probes (${s.drop.rule}); ` +
+    (m
+      ? `${m.legs.length} migration legs of ${m.vm}: ${m.legs.map((l) => `${l.from} → ${l.to}`).join(', ')}`
+      : 'no migration')
+  );
+}
