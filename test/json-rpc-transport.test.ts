@@ -2,13 +2,12 @@
 // against the CA file (a device signed by another CA is refused), the opt-out is logged,
 // credentials come from the environment or a file and appear in no message.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
 import { makePki, type Pki } from '../testbeds/standin-nos/pki.ts';
-import { jsonRpcDevice } from '../testbeds/standin-nos/devices.ts';
+import { localDevice } from '../testbeds/standin-nos/devices.ts';
 import { eapiRun, srlGet, JsonRpcError, type JsonRpcTarget } from '../helpers/transports/json-rpc.ts';
 import { ExecError } from '../helpers/transports/exec.ts';
 
@@ -21,17 +20,9 @@ let eosUrl: string;
 let srlUrl: string;
 
 async function start(face: 'eos' | 'srlinux', recordings: Record<string, unknown>): Promise<string> {
-  const s = jsonRpcDevice({
-    face,
-    recordings,
-    cert: readFileSync(pki.certFile),
-    key: readFileSync(pki.keyFile),
-    user: 'admin',
-    password: PASSWORD,
-  });
-  servers.push(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  const { url, server } = await localDevice(face, recordings, pki, PASSWORD);
+  servers.push(server);
+  return url;
 }
 
 beforeAll(async () => {

@@ -7,10 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
 import { makePki, type Pki } from '../testbeds/standin-nos/pki.ts';
-import { jsonRpcDevice, type DeviceFace, type Recordings } from '../testbeds/standin-nos/devices.ts';
+import { localDevice, type DeviceFace, type Recordings } from '../testbeds/standin-nos/devices.ts';
 import { STANDIN_VERSIONS, VENDOR_FABRIC } from '../testbeds/standin-nos/record.ts';
 import { EosRouter } from '../helpers/nos/eos/dialect.ts';
 import { SrlinuxRouter, SRL_PATHS } from '../helpers/nos/srlinux/dialect.ts';
@@ -41,18 +40,10 @@ beforeAll(async () => {
 /** A stand-in device answering these recordings, and the dialect's router reaching it. */
 async function device(name: string, recordings: Recordings = recording(name)): Promise<Router> {
   const face: DeviceFace = VENDOR_FABRIC[name]!;
-  const s = jsonRpcDevice({
-    face,
-    recordings,
-    cert: readFileSync(pki.certFile),
-    key: readFileSync(pki.keyFile),
-    user: 'admin',
-    password: PASSWORD,
-  });
-  servers.push(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { url, server } = await localDevice(face, recordings, pki, PASSWORD);
+  servers.push(server);
   const target = {
-    url: `https://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    url,
     user: 'admin',
     password: { env: 'L2S_TEST_STANDIN_PASSWORD' },
     caFile: pki.caFile,

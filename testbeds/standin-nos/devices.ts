@@ -4,7 +4,8 @@
 // command. Recordings: one JSON object per device, request (a CLI command, a YANG path) → answer.
 import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 
 export type Recordings = Record<string, unknown>;
 export type DeviceFace = 'eos' | 'srlinux';
@@ -119,4 +120,23 @@ export function vtyshAnswer(rec: Recordings, commands: string[]): { stdout: stri
     stdout += typeof a === 'string' ? a : `${JSON.stringify(a, null, 2)}\n`;
   }
   return { stdout, exitCode: 0 };
+}
+
+/** A device of this process on 127.0.0.1 at a free port, with the PKI's certificate: its URL, to close after. */
+export async function localDevice(
+  face: DeviceFace,
+  recordings: Recordings,
+  pki: { certFile: string; keyFile: string },
+  password: string,
+): Promise<{ url: string; server: HttpsServer }> {
+  const server = jsonRpcDevice({
+    face,
+    recordings,
+    cert: readFileSync(pki.certFile),
+    key: readFileSync(pki.keyFile),
+    user: 'admin',
+    password,
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -2,9 +2,9 @@
 // HTTPS), read by ./normalize.ts. EOS switches are fabric routers here (spine, leaves, ToRs);
 // what only a cluster node is asked (a VNI's imports, VRF tables, ARP cache, duplicate
 // detection) is refused as unread, never answered empty.
-import { ExecError } from '../../transports/exec.ts';
-import { eapiRun, type JsonRpcTarget } from '../../transports/json-rpc.ts';
-import type { Evidence, EvpnQuery, Fact, Router } from '../../ports.ts';
+import { eapiRun } from '../../transports/json-rpc.ts';
+import type { EvpnQuery, Router } from '../../ports.ts';
+import { FabricApiRouter } from '../fabric-api.ts';
 import {
   parseEosBgpNeighbors,
   parseEosBgpSummary,
@@ -16,7 +16,7 @@ import {
 
 const ROUTE_TYPE = { 2: 'mac-ip', 3: 'imet', 5: 'ip-prefix ipv4' } as const;
 
-export class EosRouter implements Router {
+export class EosRouter extends FabricApiRouter implements Router {
   readonly nos = 'eos';
   readonly diagnosticCommands = [
     'show version',
@@ -28,34 +28,12 @@ export class EosRouter implements Router {
     'show vxlan address-table',
   ] as const;
 
-  constructor(
-    readonly name: string,
-    private readonly target: JsonRpcTarget,
-  ) {}
-
   get via(): string {
     return `eAPI ${this.target.url}`;
   }
 
-  private async run(cmds: string[]): Promise<Evidence[]> {
-    const answers = await eapiRun(this.name, this.target, cmds);
-    return cmds.map((command, i) => ({
-      router: this.name,
-      command,
-      raw: JSON.stringify(answers[i], null, 2),
-      data: answers[i],
-    }));
-  }
-
-  private async fact<T>(cmds: string[], read: (e: Evidence[]) => T): Promise<Fact<T>> {
-    const evidence = await this.run(cmds);
-    return { router: this.name, value: read(evidence), evidence };
-  }
-
-  private unread(what: string): Promise<never> {
-    return Promise.reject(
-      new ExecError(this.name, what, 'is not read by the eos dialect (EOS switches are fabric routers here)'),
-    );
+  protected ask(cmds: string[]): Promise<unknown[]> {
+    return eapiRun(this.name, this.target, cmds);
   }
 
   sessions() {
@@ -73,14 +51,6 @@ export class EosRouter implements Router {
     // Route targets and MAC mobility are only in the detail view.
     const cmd = `show bgp evpn${q.type ? ` route-type ${ROUTE_TYPE[q.type]}` : ''} detail`;
     return this.fact([cmd], ([a]) => parseEosEvpnRoutes(a!.data, a!));
-  }
-
-  vniRoutes(vni: number): Promise<Fact<never[]>> {
-    return this.unread(`vniRoutes ${vni}`);
-  }
-
-  vrfRoutes(vrf: string): Promise<Fact<never[]>> {
-    return this.unread(`vrfRoutes ${vrf}`);
   }
 
   vnis(vni?: number) {
@@ -103,23 +73,7 @@ export class EosRouter implements Router {
     });
   }
 
-  arpCache(vni: number): Promise<Fact<never[]>> {
-    return this.unread(`arpCache ${vni}`);
-  }
-
-  duplicateDetection(): Promise<Fact<never>> {
-    return this.unread('duplicateDetection');
-  }
-
-  interfaces(vrf?: string): Promise<Fact<never[]>> {
-    return this.unread(`interfaces ${vrf ?? ''}`.trim());
-  }
-
   version() {
     return this.fact(['show version'], ([a]) => parseEosVersion(a!.data, a!).version);
-  }
-
-  async show(command: string): Promise<Evidence> {
-    return (await this.run([command]))[0]!;
   }
 }

@@ -1,9 +1,9 @@
 // Nokia SR Linux, a fabric dialect: every fact is a JSON-RPC `get` of YANG state paths over
 // HTTPS, read by ./normalize.ts. SR Linux switches are fabric routers here; what only a
 // cluster node is asked is refused as unread, never answered empty.
-import { ExecError } from '../../transports/exec.ts';
-import { srlGet, type JsonRpcTarget } from '../../transports/json-rpc.ts';
-import type { Evidence, EvpnQuery, Fact, Router } from '../../ports.ts';
+import { srlGet } from '../../transports/json-rpc.ts';
+import type { EvpnQuery, Router } from '../../ports.ts';
+import { FabricApiRouter } from '../fabric-api.ts';
 import {
   parseSrlAttrSets,
   parseSrlBgpNeighbors,
@@ -23,38 +23,16 @@ export const SRL_PATHS = {
   system: '/system/information',
 } as const;
 
-export class SrlinuxRouter implements Router {
+export class SrlinuxRouter extends FabricApiRouter implements Router {
   readonly nos = 'srlinux';
   readonly diagnosticCommands = Object.values(SRL_PATHS);
-
-  constructor(
-    readonly name: string,
-    private readonly target: JsonRpcTarget,
-  ) {}
 
   get via(): string {
     return `JSON-RPC ${this.target.url}`;
   }
 
-  private async get(paths: string[]): Promise<Evidence[]> {
-    const answers = await srlGet(this.name, this.target, paths);
-    return paths.map((command, i) => ({
-      router: this.name,
-      command,
-      raw: JSON.stringify(answers[i], null, 2),
-      data: answers[i],
-    }));
-  }
-
-  private async fact<T>(paths: string[], read: (e: Evidence[]) => T): Promise<Fact<T>> {
-    const evidence = await this.get(paths);
-    return { router: this.name, value: read(evidence), evidence };
-  }
-
-  private unread(what: string): Promise<never> {
-    return Promise.reject(
-      new ExecError(this.name, what, 'is not read by the srlinux dialect (SR Linux switches are fabric routers here)'),
-    );
+  protected ask(paths: string[]): Promise<unknown[]> {
+    return srlGet(this.name, this.target, paths);
   }
 
   sessions() {
@@ -71,14 +49,6 @@ export class SrlinuxRouter implements Router {
         (r) => q.type === undefined || r.type === q.type,
       ),
     );
-  }
-
-  vniRoutes(vni: number): Promise<Fact<never[]>> {
-    return this.unread(`vniRoutes ${vni}`);
-  }
-
-  vrfRoutes(vrf: string): Promise<Fact<never[]>> {
-    return this.unread(`vrfRoutes ${vrf}`);
   }
 
   vnis(vni?: number) {
@@ -98,23 +68,7 @@ export class SrlinuxRouter implements Router {
     });
   }
 
-  arpCache(vni: number): Promise<Fact<never[]>> {
-    return this.unread(`arpCache ${vni}`);
-  }
-
-  duplicateDetection(): Promise<Fact<never>> {
-    return this.unread('duplicateDetection');
-  }
-
-  interfaces(vrf?: string): Promise<Fact<never[]>> {
-    return this.unread(`interfaces ${vrf ?? ''}`.trim());
-  }
-
   version() {
     return this.fact([SRL_PATHS.system], ([a]) => parseSrlVersion(a!.data, a!).version);
-  }
-
-  async show(path: string): Promise<Evidence> {
-    return (await this.get([path]))[0]!;
   }
 }
