@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { stageManifests, parseManifests, WALKTHROUGH_STAGES } from '../topology/manifests.ts';
 import { parseVirtualMachine, parseNad, stableMac } from '../testbeds/embedded/kubevirt.ts';
-import { parseL3Vnis, parseL2Vnis, anycastGatewayMac, ValidationError } from '../testbeds/embedded/openperouter.ts';
+import { parseL3Vnis, parseL2Vnis, ValidationError } from '../testbeds/embedded/openperouter.ts';
+import { anycastGatewayMac } from '../testbeds/embedded/openperouter-node.ts';
 import { OPENPEROUTER_RELEASES, OPENPEROUTER_VERSIONS } from '../topology/openperouter.ts';
 import { loadTopology } from '../topology/load.ts';
 import { addressOf } from '../topology/ip.ts';

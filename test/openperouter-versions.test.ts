@@ -3,13 +3,8 @@
 // overlay of the topology, that the embedded clusters accept exactly what each
 // release's CRDs accept, each release's own webhook/CEL rules, and its FRR rendering.
 import { describe, it, expect } from 'vitest';
-import {
-  parseUnderlays,
-  parseL3Vnis,
-  parseL2Vnis,
-  renderNodeFrr,
-  ValidationError,
-} from '../testbeds/embedded/openperouter.ts';
+import { parseUnderlays, parseL3Vnis, parseL2Vnis, ValidationError } from '../testbeds/embedded/openperouter.ts';
+import { renderNodeFrr } from '../testbeds/embedded/openperouter-node.ts';
 import { ManifestSchemas } from '../testbeds/kind/manifest-schemas.ts';
 import { migrationNetwork } from '../testbeds/kind/cluster-manifests.ts';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { loadTopology } from '../topology/load.ts';
 import { renderFabricRouter } from '../topology/frr-fabric.ts';
-import { renderNodeFrr, parseUnderlays } from '../testbeds/embedded/openperouter.ts';
+import { parseUnderlays } from '../testbeds/embedded/openperouter.ts';
+import { renderNodeFrr } from '../testbeds/embedded/openperouter-node.ts';
 import { stageManifests } from '../topology/manifests.ts';
 import { OPENPEROUTER_RELEASES } from '../topology/openperouter.ts';
 
