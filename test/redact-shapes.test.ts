@@ -135,3 +135,15 @@ describe('files and values', () => {
     });
   });
 });
+
+describe('markup', () => {
+  const cases: Array<[string, string]> = [
+    ['<a title="password: x &amp; y">t</a>', '<a title="password: &quot;&lt;redacted&gt;&quot; &amp; y">t</a>'],
+    ["<a title='token: abc'>t</a>", "<a title='token: &quot;&lt;redacted&gt;&quot;'>t</a>"],
+    ['<p>Tom &apos;n&#39; &#x4A;erry &lt;3</p>', '<p>Tom &apos;n&#39; &#x4A;erry &lt;3</p>'],
+    ['<p>token: &#x61;bc</p>', '<p>token: &quot;&lt;redacted&gt;&quot;</p>'],
+    ['<p>token: &#97;bc &QUOT;</p>', '<p>token: &quot;&lt;redacted&gt;&quot; &quot;</p>'],
+    ['<x><![CDATA[password: a]]></x>', '<x><![CDATA[password: "<redacted>"]]></x>'],
+  ];
+  it.each(cases)('%j', (input, output) => expect(String(redactFile('a.svg', input))).toBe(output));
+});
