@@ -35,12 +35,14 @@ async function run(edits: Record<string, (r: Recordings) => void> = {}, keepRepo
   return runConformance(SUITES, env, keepReportsIn);
 }
 
-/** The one check of this key on this router that did not pass, and why. */
-function failed(notPassed: Map<string, string>, key: string, router: string): string {
-  const hits = [...notPassed].filter(([name]) => name.includes(`${key} ${router}:`));
+/** The one instance of this check on this router that did not pass (its key: `L2S-BGP-001[router=spine]`), and why. */
+function failed(notPassed: Map<string, string>, id: string, router: string): string {
+  const hits = [...notPassed].filter(
+    ([key]) => key.startsWith(`${id}[router=${router},`) || key === `${id}[router=${router}]`,
+  );
   expect(
     hits.map(([n]) => n),
-    `${key} on ${router} should not pass`,
+    `${id} on ${router} should not pass`,
   ).toHaveLength(1);
   return hits[0]![1];
 }
