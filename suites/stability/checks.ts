@@ -122,35 +122,48 @@ export interface Watched {
   vmMacs: Map<string, string>;
 }
 
+function resetsOfUpSession(s: SessionState, e: SessionState): number {
+  const moved = e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
+  return Math.max(e.dropped - s.dropped, e.established - s.established, moved || e.state !== 'Established' ? 1 : 0);
+}
+
+/**
+ * A session caught between two resets when the run started (a flapping one on a loaded machine) is judged too: it may
+ * come up once; every drop, and every establishment beyond that first one, is a reset.
+ */
+function resetsOfDownSession(s: SessionState, e: SessionState): number {
+  const restarted = e.established < s.established || e.dropped < s.dropped;
+  const cameUp = e.state === 'Established' ? 1 : 0;
+  return Math.max(e.dropped - s.dropped, e.established - s.established - cameUp, restarted ? 1 : 0);
+}
+
 export function stabilityProblems(start: RouterState, end: RouterState, watched: Watched): string[] {
   const problems: string[] = [];
   const since = `since the run started (${clock(start.at / 1000)} UTC)`;
-  for (const s of start.sessions.filter((x) => x.state === 'Established')) {
+  for (const s of start.sessions) {
     const e = end.sessions.find((x) => x.address === s.address);
     const what = `${start.router}: session to ${s.hostname ?? s.address} (${s.address})`;
+    const wasUp = s.state === 'Established';
     if (!e) {
-      problems.push(
-        `${what}: expected Established throughout, seen gone ${since} (a dynamic neighbor whose session dropped)`,
-      );
+      if (wasUp)
+        problems.push(
+          `${what}: expected Established throughout, seen gone ${since} (a dynamic neighbor whose session dropped)`,
+        );
       continue;
     }
-    const moved =
-      e.upSince !== undefined && s.upSince !== undefined && Math.abs(e.upSince - s.upSince) > EPOCH_JITTER_S;
-    const resets = Math.max(
-      e.dropped - s.dropped,
-      e.established - s.established,
-      moved || e.state !== 'Established' ? 1 : 0,
-    );
+    const resets = wasUp ? resetsOfUpSession(s, e) : resetsOfDownSession(s, e);
     if (!resets) continue;
     const counted = e.dropped > s.dropped || e.established > s.established;
     const seen = counted
       ? `${resets} reset${resets > 1 ? 's' : ''}`
       : 'a reset (the neighbor was re-created, its counters restarted)';
+    const then = wasUp ? '' : `; ${s.state} when the run started`;
     const now =
       e.state === 'Established' ? `up since ${e.upSince === undefined ? '?' : clock(e.upSince)} UTC` : `now ${e.state}`;
     problems.push(
       `${what}: expected no reset ${since}, seen ${seen}` +
-        ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}; ${now})`,
+        ` (connections established ${s.established} → ${e.established}, dropped ${s.dropped} → ${e.dropped}` +
+        `${then}; ${now})`,
     );
   }
   for (const r of start.routes) {
