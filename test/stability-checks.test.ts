@@ -277,7 +277,7 @@ describe('stabilityProblems at the edges', () => {
     ]);
   });
 
-  it('a session down at the start and at the end, its counters unchanged, is no reset; sessions matched by address', () => {
+  it('a session down at start and end, its counters unchanged, is no reset; sessions matched by address', () => {
     const idle = { address: '192.168.1.9', state: 'Active', established: 0, dropped: 0 };
     expect(judge({ sessions: [idle] }, { sessions: [idle] })).toEqual([]);
     expect(judge({ sessions: [idle] }, { sessions: [] })).toEqual([]);
