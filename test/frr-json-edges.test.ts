@@ -74,6 +74,9 @@ describe('refusals, each with its exact message', () => {
       refused('top-level keys: 192.168.1.1', 'neighbor 192.168.1.1: an object with bgpState'),
     ],
     ['EVPN routes that are a string', () => parseEvpnRoutes('x', src), refused('a string', EVPN)],
+    // Without the object guard an array or a number has no entries and would read as no routes.
+    ['EVPN routes that are an array', () => parseEvpnRoutes([], src), refused('an array', EVPN)],
+    ['EVPN routes that are a number', () => parseEvpnRoutes(7, src), refused('a number', EVPN)],
     [
       'an RD holding something that is not a prefix',
       () => parseEvpnRoutes({ '100.65.0.1:3': { 'x[2]:[0]': { paths: [] } } }, src),
