@@ -9,6 +9,7 @@ import { parseAllDocuments, isMap, isPair, isScalar, isSeq, visit, Scalar, type 
 
 export const REDACTED = '<redacted>';
 
+// One spelling per key: isSecretKey drops hyphens and underscores and folds case.
 const SECRET_KEYS = new Set(
   [
     'password',
@@ -24,9 +25,7 @@ const SECRET_KEYS = new Set(
     'session-token',
     'bearer-token',
     'api-key',
-    'apikey',
     'private-key',
-    'privatekey',
     'client-key-data',
     'client-certificate-data',
     'key-string',
@@ -112,7 +111,8 @@ export function redactValue(v: unknown, key?: string): unknown {
   // Text only: an image stays as it is.
   const textual = /json|^text\/|xml|yaml/.test(type);
   if (o && typeof o === 'object' && o.encoding === 'base64' && typeof o.content === 'string' && textual) {
-    const name = type.includes('json') ? 'embedded.json' : 'embedded.txt';
+    // Markup as markup, so its tags survive a pattern that runs to the end of a word.
+    const name = type.includes('json') ? 'embedded.json' : type.includes('xml') ? 'embedded.xml' : 'embedded.txt';
     const inner = String(redactFile(name, Buffer.from(o.content, 'base64')));
     const rest = Object.entries(o)
       .filter(([k]) => k !== 'content')
