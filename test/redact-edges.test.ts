@@ -1,7 +1,7 @@
 // The redactor's edges that one-character changes reach: runs of blanks where the
 // patterns take one or more, attachments embedded as base64, JSON's indentation.
 import { describe, it, expect } from 'vitest';
-import { redact, isSecretKey, redactJson, redactValue } from '../reports/redact.ts';
+import { redact, isSecretKey, redactFile, redactJson, redactValue } from '../reports/redact.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const text = (s: unknown) => Buffer.from(String(s), 'base64').toString('utf8');
@@ -96,4 +96,69 @@ describe('JSON indentation', () => {
     ['{ "password": "x" }', '{"password":"<redacted>"}'],
     ['\n{\n  "a": 1\n}', '{"a":1}'],
   ])('%j', (input, output) => expect(redactJson(input)).toBe(output));
+});
+
+describe('more shapes the patterns must tell apart', () => {
+  const cases: Array<[string, string]> = [
+    ['http://tok@host/x', 'http://<redacted>@host/x'],
+    [
+      'password 7  abc; password 75 x; password a b',
+      'password 7  <redacted>; password <redacted> x; password <redacted> b',
+    ],
+    [
+      '-----BEGIN RSA PRIVATE KEY-----\n  Proc-Type: 4,ENCRYPTED\n  MIIE\nrest here',
+      '-----BEGIN RSA PRIVATE KEY-----<redacted>\nrest here',
+    ],
+    ['-\tname: X \n  value: y', '-\tname: X \n  value: "<redacted>"'],
+  ];
+  it.each(cases)('%j', (input, output) => expect(redact(input)).toBe(output));
+});
+
+describe('files by name and content', () => {
+  it('entities are decoded before the patterns and escaped again after', () => {
+    expect(String(redactFile('a.html', '<p>x &apos;y&apos; &lt;b&gt; &#65;&#x42;&#x4a; token: abc</p>'))).toBe(
+      "<p>x 'y' &lt;b&gt; ABJ token: &quot;&lt;redacted&gt;&quot;</p>",
+    );
+  });
+
+  it('only the last extension decides how a file is read', () => {
+    expect(String(redactFile('a.svg.txt', '<a>token: abc</a>'))).toBe('<a>token: "<redacted>"');
+    expect(String(redactFile('a.json.txt', '{"password": "x"}'))).toBe('{"password": "<redacted>"}');
+    expect(String(redactFile('a.yml.txt', 'password: x'))).toBe('password: "<redacted>"');
+  });
+
+  it('a buffer is read as UTF-8 when the name is text, returned untouched otherwise', () => {
+    const png = Buffer.from('password: x');
+    expect(redactFile('a.png', png)).toBe(png);
+    expect(redactFile('a.txt', Buffer.from('password: x'))).toBe('password: "<redacted>"');
+  });
+
+  it('YAML with one broken document is redacted as text', () => {
+    expect(redactFile('a.yaml', 'token: x\n---\nb: [\n')).toBe('token: "<redacted>"\n---\nb: [\n');
+  });
+
+  it('YAML comments, wherever they hang, go through the text patterns', () => {
+    const yaml = '# password hunter2\na: 1 # token: abc\nb:\n  # token: abc\n  - c # secret: d\n# after token: abc\n';
+    expect(redactFile('a.yaml', yaml)).toBe(
+      '# password <redacted>\na: 1 # token: "<redacted>"\nb:\n  # token: "<redacted>"\n' +
+        '  - c # secret: "<redacted>"\n\n# after token: "<redacted>"\n',
+    );
+  });
+
+  it('YAML: empty secrets kept, env values redacted only under `env`', () => {
+    const yaml =
+      'password: ""\ntoken:\nsecret: 0\nenv:\n  - name: X\n    value: y\n  - plain\nother:\n  - value: z\nenv2: [{value: w}]\n';
+    expect(redactFile('a.yaml', yaml)).toBe(
+      'password: ""\ntoken:\nsecret: <redacted>\nenv:\n  - name: X\n    value: <redacted>\n  - plain\n' +
+        'other:\n  - value: z\nenv2: [ { value: w } ]\n',
+    );
+  });
+
+  it('JSON: env values redacted only in an `env` list', () => {
+    expect(
+      redactJson(
+        '{"env": "str", "other": [{"value": "v"}], "exec": {"env": [{"name": "A", "value": "b"}, "x", null]}}',
+      ),
+    ).toBe('{"env":"str","other":[{"value":"v"}],"exec":{"env":[{"name":"A","value":"<redacted>"},"x",null]}}');
+  });
 });
