@@ -226,13 +226,22 @@ describe('reports of a real run', () => {
       'dev',
       'eth0',
     ]);
+    // The harness hands a failed preparation to each leg's first check (L2S-MIG-001): it
+    // fails with the reason, and every other check of the leg is skipped naming it.
+    const why = 'live migration could not be prepared: vm-2 → vm-1: curl http://192.170.1.3:8090/clientip failed';
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(
-      /l2stretch: FAILED on the embedded testbed; 1 error\(s\) outside the checks:\n {2}suites\/live-migration\/live-migration.test.ts: vm-2 → vm-1: curl http:\/\/192\.170\.1\.3:8090\/clientip failed/,
-    );
+    expect(run.stdout).toMatch(/L2S-MIG-001 +conformance FAILED 3\/3/);
+    expect(run.stdout).toMatch(/l2stretch: FAILED on the embedded testbed\n/);
     const record = runRecordSchema.parse(JSON.parse(readFileSync(join(report, 'run-record.json'), 'utf8')));
     expect(record.verdict).toBe('failed');
-    expect(record.checks.filter((c) => c.id.startsWith('L2S-MIG')).every((c) => c.verdict === 'skipped')).toBe(true);
+    const instances = record.checks.filter((c) => c.id.startsWith('L2S-MIG')).flatMap((c) => c.instances);
+    const first = instances.filter((i) => i.key.startsWith('L2S-MIG-001['));
+    expect(first.map((i) => i.verdict)).toEqual(['failed', 'failed', 'failed']);
+    for (const i of first) expect(i.message).toContain(why);
+    const rest = instances.filter((i) => !i.key.startsWith('L2S-MIG-001['));
+    expect(rest).toHaveLength(21);
+    for (const i of rest)
+      expect([i.key, i.verdict, i.message]).toEqual([i.key, 'skipped', expect.stringContaining(why)]);
   });
 
   it('an embedded certification run yields a complete bundle that certifies nothing; a changed one fails', async () => {
