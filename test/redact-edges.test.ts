@@ -147,7 +147,8 @@ describe('files by name and content', () => {
 
   it('YAML: empty secrets kept, env values redacted only under `env`', () => {
     const yaml =
-      'password: ""\ntoken:\nsecret: 0\nenv:\n  - name: X\n    value: y\n  - plain\nother:\n  - value: z\nenv2: [{value: w}]\n';
+      'password: ""\ntoken:\nsecret: 0\nenv:\n  - name: X\n    value: y\n  - plain\n' +
+      'other:\n  - value: z\nenv2: [{value: w}]\n';
     expect(redactFile('a.yaml', yaml)).toBe(
       'password: ""\ntoken:\nsecret: <redacted>\nenv:\n  - name: X\n    value: <redacted>\n  - plain\n' +
         'other:\n  - value: z\nenv2: [ { value: w } ]\n',
