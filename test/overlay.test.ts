@@ -3,7 +3,7 @@
 // own segment's gateway before the route checks look for it.
 import { describe, it, expect } from 'vitest';
 import { loadTopology } from '../topology/load.ts';
-import { placedVms, greetedVms, placementOf, placedState } from '../suites/overlay.ts';
+import { placedVms, greetedVms, placementOf, placedState, peerOf, requireOverlay } from '../suites/overlay.ts';
 import type { Testbed } from '../helpers/ports.ts';
 
 const t = loadTopology('multicluster');
@@ -96,5 +96,20 @@ describe('the overlay as placed', () => {
       ['100.65.0.1', '64514:110'],
       ['100.65.1.0', '64518:110'],
     ]);
+  });
+});
+
+describe('the overlay a suite needs, and a VM as a traffic peer', () => {
+  it('a topology without an overlay is refused by name; one with it gives it back', () => {
+    const { tb } = standIn();
+    expect(requireOverlay(tb)).toBe(t.overlay);
+    const bare = { ...tb, topology: { ...t, name: 'bare', overlay: undefined } } as Testbed;
+    expect(() => requireOverlay(bare)).toThrow(/^topology bare declares no overlay: nothing to check$/);
+  });
+
+  it('a placed VM is its name and declared address; an unplaced one is refused by name', async () => {
+    const vms = new Map((await placedVms(standIn().tb)).map((v) => [v.vm, v]));
+    expect(peerOf(vms, 'vm-2')).toEqual({ name: 'vm-2', ip: '192.170.1.30' });
+    expect(() => peerOf(vms, 'vm-9')).toThrow(/^VM vm-9 is not placed: the clusters report no such VM$/);
   });
 });
