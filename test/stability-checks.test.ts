@@ -12,6 +12,7 @@ import {
   refreshStart,
   readStart,
   stabilityProblems,
+  unjudgedRoutes,
   type RouterState,
   type Watched,
 } from '../suites/stability/checks.ts';
@@ -311,6 +312,19 @@ describe('stabilityProblems at the edges', () => {
         'seen a reset (the neighbor was re-created, its counters restarted) (connections established 5 → 1, ' +
         'dropped 5 → 0; Connect when the run started; up since ? UTC)',
     ]);
+  });
+
+  it('watched routes without table version or last update (EOS) are named as not judged; others are judged', () => {
+    const blind = { ...imet, version: undefined, lastUpdate: undefined };
+    expect(unjudgedRoutes(state({ routes: [blind] }), watched)).toBe(
+      'leafkind-a: no session reset, but its 1 watched route(s) (100.65.0.1:3 [3]:[0]:[32]:[100.65.0.1], …) ' +
+        'carry no table version and no last update: a re-advertisement cannot be seen, so they are not judged',
+    );
+    expect(unjudgedRoutes(state({ routes: [imet] }), watched)).toBeUndefined();
+    expect(unjudgedRoutes(state({ routes: [{ ...blind, version: 3 }] }), watched)).toBeUndefined();
+    expect(unjudgedRoutes(state({ routes: [{ ...blind, lastUpdate: epoch(-5) }] }), watched)).toBeUndefined();
+    expect(unjudgedRoutes(state({ routes: [{ ...blind, nexthop: undefined }] }), watched)).toBeUndefined();
+    expect(unjudgedRoutes(state({ routes: [{ ...blind, ip: '100.65.9.9' }] }), watched)).toBeUndefined();
   });
 
   it('a watched route with no best path at the start is not judged; one with none at the end is withdrawn', () => {

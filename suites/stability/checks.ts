@@ -137,6 +137,26 @@ function resetsOfDownSession(s: SessionState, e: SessionState): number {
   return Math.max(e.dropped - s.dropped, e.established - s.established - cameUp, restarted ? 1 : 0);
 }
 
+/** The node (type-3) or VM (type-2) a watched route belongs to; none for a route nobody watches. */
+function ownerOf(r: RouteState, watched: Watched): string | undefined {
+  return r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
+}
+
+/**
+ * Why the route half of the check cannot be judged on this router: its watched routes carry neither a table version
+ * nor a last update (EOS's JSON has neither), so a route re-advertised without being withdrawn would pass unseen.
+ */
+export function unjudgedRoutes(start: RouterState, watched: Watched): string | undefined {
+  const blind = start.routes.filter(
+    (r) => ownerOf(r, watched) && r.nexthop !== undefined && r.version === undefined && r.lastUpdate === undefined,
+  );
+  if (!blind.length) return undefined;
+  return (
+    `${start.router}: no session reset, but its ${blind.length} watched route(s) (${blind[0]!.key.trim()}, …) ` +
+    'carry no table version and no last update: a re-advertisement cannot be seen, so they are not judged'
+  );
+}
+
 export function stabilityProblems(start: RouterState, end: RouterState, watched: Watched): string[] {
   const problems: string[] = [];
   const since = `since the run started (${clock(start.at / 1000)} UTC)`;
@@ -167,8 +187,7 @@ export function stabilityProblems(start: RouterState, end: RouterState, watched:
     );
   }
   for (const r of start.routes) {
-    const owner =
-      r.type === 3 ? (r.ip ? watched.vteps.get(r.ip) : undefined) : r.mac ? watched.vmMacs.get(r.mac) : undefined;
+    const owner = ownerOf(r, watched);
     if (!owner || r.nexthop === undefined) continue;
     const e = end.routes.find((x) => x.key === r.key);
     const what =
